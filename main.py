@@ -1,0 +1,43 @@
+"""Entra Token Tester: parse the command line, then start the window or a CLI command."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from core.cli import add_commands
+from core.cli import run as run_command
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="main.py",
+        description="Test Microsoft Entra ID app credentials: request a token and explain it. "
+        "With no command, the desktop window opens.",
+    )
+    parser.add_argument(
+        "--sandbox",
+        action="store_true",
+        help="open the window with the built-in local identity provider (no tenant needed)",
+    )
+    parser.add_argument(
+        "--config-dir",
+        metavar="DIR",
+        help="folder for profiles and history (default: the platform's config folder, "
+        "or $ENTRA_TOKEN_TESTER_CONFIG_DIR)",
+    )
+    add_commands(parser)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command:
+        return run_command(args)
+    from gui.app import run_gui  # Qt is imported only for the window
+
+    return run_gui(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
