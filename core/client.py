@@ -223,7 +223,7 @@ def transport_failure(exc: BaseException, prepared: PreparedRequest) -> Transpor
             requests.exceptions.URLRequired,
         ),
     ):
-        return TransportFailure(FailureKind.INVALID_URL, f"“{prepared.url}” is not a valid URL.",
+        return TransportFailure(FailureKind.INVALID_URL, f"'{prepared.url}' is not a valid URL.",
                                 detail)  # fmt: skip
     if isinstance(exc, requests.exceptions.ProxyError):
         if "407" in detail:
@@ -254,6 +254,8 @@ def transport_failure(exc: BaseException, prepared: PreparedRequest) -> Transpor
             "getaddrinfo failed",
             "name resolution",
             "no address associated",
+            "failed to resolve",
+            "nameresolutionerror",
             "failed to resolve",
             "nameresolutionerror",
             "temporary failure in name",

@@ -50,7 +50,7 @@ def _cloud(inputs: TokenRequestInput) -> Iterator[Finding]:
     if cloud is None:
         yield Finding(
             "cloud-unknown", ERROR, "cloud", "Unknown cloud",
-            f"“{inputs.cloud}” is not a cloud this tool knows.",
+            f"'{inputs.cloud}' is not a cloud this tool knows.",
             "Pick one of: " + ", ".join(CLOUDS_BY_KEY) + ".",
         )  # fmt: skip
         return
@@ -85,7 +85,7 @@ def _tenant(inputs: TokenRequestInput) -> Iterator[Finding]:
         if all(c.isalnum() or c in ".-" for c in inputs.tenant.strip()):
             yield Finding(
                 "tenant-not-guid-or-domain", WARNING, "tenant", "Tenant looks unusual",
-                f"“{inputs.tenant.strip()}” is neither a GUID nor a domain name.",
+                f"'{inputs.tenant.strip()}' is neither a GUID nor a domain name.",
                 "Use the Directory (tenant) ID (a GUID) or a verified domain such as "
                 "contoso.onmicrosoft.com.",
             )  # fmt: skip
@@ -100,17 +100,17 @@ def _tenant(inputs: TokenRequestInput) -> Iterator[Finding]:
     if kind not in allowed and kind not in (TenantKind.GUID, TenantKind.DOMAIN):
         if inputs.grant is GrantType.CLIENT_CREDENTIALS:
             detail = (
-                f"“{kind.value}” does not name one directory, so an app-only token cannot "
+                f"'{kind.value}' does not name one directory, so an app-only token cannot "
                 "be issued for it (Entra answers AADSTS50059, 900023 or a token for the wrong "
                 "tenant)."
             )
         else:
             detail = (
-                f"The password grant is refused on “{kind.value}” (AADSTS9001023); it works "
-                "with a tenant ID, a domain or “organizations”."
+                f"The password grant is refused on '{kind.value}' (AADSTS9001023); it works "
+                "with a tenant ID, a domain or 'organizations'."
             )
         yield Finding(
-            "tenant-alias-grant", ERROR, "tenant", f"“{kind.value}” cannot be used here",
+            "tenant-alias-grant", ERROR, "tenant", f"'{kind.value}' cannot be used here",
             detail, "Use the Directory (tenant) ID of the app's home tenant.",
         )  # fmt: skip
 
@@ -128,7 +128,7 @@ def _client_id(inputs: TokenRequestInput) -> Iterator[Finding]:
         what = "an App ID URI" if "://" in value else "a name"
         yield Finding(
             "client-id-not-guid", ERROR, "client_id", "Client ID is not a GUID",
-            f"“{value}” looks like {what}; Entra expects the Application (client) ID GUID "
+            f"'{value}' looks like {what}; Entra expects the Application (client) ID GUID "
             "(AADSTS90112).",
             "Copy the Application (client) ID, not the display name or App ID URI.",
         )  # fmt: skip
@@ -171,7 +171,7 @@ def _target(inputs: TokenRequestInput) -> Iterator[Finding]:
     if inputs.endpoint is Endpoint.V2:
         if resource:
             yield Finding(
-                "resource-on-v2", WARNING, "resource", "“resource” is a v1 parameter",
+                "resource-on-v2", WARNING, "resource", "'resource' is a v1 parameter",
                 "The v2 endpoint refuses the resource parameter (AADSTS901002).",
                 f"Send scope={resource.rstrip('/')}/.default instead, or use the v1 endpoint.",
             )  # fmt: skip
@@ -184,7 +184,7 @@ def _target(inputs: TokenRequestInput) -> Iterator[Finding]:
         elif app_only and not all(s.endswith("/.default") for s in scope.split()):
             yield Finding(
                 "scope-not-default", WARNING, "scope", "App-only scope must end in /.default",
-                "Client credentials take only “{resource}/.default”; named permissions such as "
+                "Client credentials take only '{resource}/.default'; named permissions such as "
                 "Mail.Read are refused (AADSTS1002012).",
                 "Use e.g. https://graph.microsoft.com/.default and grant the application "
                 "permissions in the app registration.",
@@ -192,7 +192,7 @@ def _target(inputs: TokenRequestInput) -> Iterator[Finding]:
     else:
         if scope:
             yield Finding(
-                "scope-on-v1", WARNING, "scope", "“scope” is a v2 parameter",
+                "scope-on-v1", WARNING, "scope", "'scope' is a v2 parameter",
                 "The v1 endpoint names the API with resource; a scope is ignored there.",
                 "Put the API's App ID URI in resource, or use the v2 endpoint.",
             )  # fmt: skip
@@ -243,7 +243,7 @@ def _url_findings(url: str, field: str, label: str) -> Iterator[Finding]:
     if parts.scheme not in ("http", "https") or not parts.hostname:
         yield Finding(
             f"{field}-invalid", ERROR, field, f"{label} is not a URL",
-            f"“{url}” is not an http(s) address.",
+            f"'{url}' is not an http(s) address.",
             "Enter a full address such as https://login.example.com/oauth2/token.",
         )  # fmt: skip
     elif parts.scheme == "http" and not is_loopback_host(parts.hostname):

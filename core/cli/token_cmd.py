@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import getpass
+import os
+import sys
 
-from core.models import DEFAULT_TIMEOUT_S
+from core.cli import EXIT_USAGE
+from core.models import DEFAULT_TIMEOUT_S, AuthMethod, Endpoint, GrantType, TokenRequestInput
+from core.redaction import Secret
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -44,9 +49,129 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     password.add_argument("--password", help=argparse.SUPPRESS)  # refused with a clear message
     p.add_argument("--json", action="store_true", help="print the documented JSON schema")
     p.add_argument("--show-token", action="store_true", help="print the access token itself")
-    p.add_argument("--dry-run", action="store_true", help="print the redacted request, send nothing")
+    p.add_argument(
+        "--dry-run", action="store_true", help="print the redacted request, send nothing"
+    )
     p.set_defaults(func_module=__name__)
 
 
+class UsageError(Exception):
+    """A problem with the command line itself: one clear line, exit code 2."""
+
+
+_PLAIN_ARGUMENT = (
+    "{what} is never accepted as a command-line argument (it would be kept in the shell "
+    "history and shown in the process list). Use {env}, {stdin}, or leave it out to be "
+    "prompted."
+)
+
+
+def _read_stdin_lines(args: argparse.Namespace) -> list[str]:
+    wanted = int(bool(args.secret_stdin)) + int(bool(args.password_stdin))
+    if not wanted:
+        return []
+    lines = sys.stdin.read().splitlines()
+    if len(lines) < wanted:
+        raise UsageError(
+            "standard input ended early: expected the secret"
+            + (" and the password on two lines" if wanted == 2 else "")
+        )
+    return lines[:wanted]
+
+
+def _from_env(name: str, what: str) -> Secret:
+    value = os.environ.get(name)
+    if value is None:
+        raise UsageError(f"the environment variable {name} (for the {what}) is not set")
+    return Secret(value)
+
+
+def _prompt(label: str) -> Secret:
+    if not sys.stdin.isatty():
+        raise UsageError(
+            f"no {label} given: use --{label.split()[-1]}-env NAME or "
+            f"--{label.split()[-1]}-stdin (standard input is not a terminal, so no prompt)"
+        )
+    return Secret(getpass.getpass(f"{label.capitalize()}: "))
+
+
+def credentials(args: argparse.Namespace) -> tuple[Secret | None, Secret | None]:
+    """The client secret and password from the environment, stdin or a hidden prompt."""
+    if args.secret is not None:
+        raise UsageError(
+            _PLAIN_ARGUMENT.format(
+                what="A client secret", env="--secret-env NAME", stdin="--secret-stdin"
+            )
+        )
+    if args.password is not None:
+        raise UsageError(
+            _PLAIN_ARGUMENT.format(
+                what="A password", env="--password-env NAME", stdin="--password-stdin"
+            )
+        )
+    lines = _read_stdin_lines(args)
+    secret: Secret | None = None
+    if args.secret_env:
+        secret = _from_env(args.secret_env, "client secret")
+    elif args.secret_stdin:
+        secret = Secret(lines.pop(0))
+    elif not args.no_secret and args.grant == "client_credentials" and not args.dry_run:
+        secret = _prompt("client secret")
+    password: Secret | None = None
+    if args.grant == "password":
+        if args.password_env:
+            password = _from_env(args.password_env, "password")
+        elif args.password_stdin:
+            password = Secret(lines.pop(0))
+        elif not args.dry_run:
+            password = _prompt("user password")
+    return secret, password
+
+
+def inputs_from_args(
+    args: argparse.Namespace, secret: Secret | None, password: Secret | None
+) -> TokenRequestInput:
+    """Turn the parsed options into request inputs, with the cloud's default target."""
+    from core.authority import CLOUDS_BY_KEY, default_target
+
+    endpoint = Endpoint(args.endpoint)
+    scope, resource = args.scope or "", args.resource or ""
+    cloud = CLOUDS_BY_KEY.get(args.cloud)
+    if args.scope is None and args.resource is None and not args.token_url and cloud:
+        if endpoint is Endpoint.V2:
+            scope = default_target(cloud, endpoint)
+        else:
+            resource = default_target(cloud, endpoint)
+    return TokenRequestInput(
+        cloud=args.cloud,
+        endpoint=endpoint,
+        tenant=args.tenant,
+        client_id=args.client_id,
+        grant=GrantType(args.grant),
+        client_secret=secret,
+        username=args.username,
+        password=password,
+        scope=scope,
+        resource=resource,
+        auth_method=AuthMethod(args.auth_method),
+        timeout_s=args.timeout,
+        token_url=args.token_url,
+        authority=args.authority,
+    )
+
+
 def run(args: argparse.Namespace) -> int:
-    raise NotImplementedError
+    from core.cli import output
+
+    try:
+        secret, password = credentials(args)
+    except UsageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    inputs = inputs_from_args(args, secret, password)
+    if args.dry_run:
+        return output.dry_run(inputs, as_json=args.json)
+    from core.client import request_token
+
+    result = request_token(inputs)
+    return output.report(result, inputs, as_json=args.json, show_token=args.show_token)
