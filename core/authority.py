@@ -142,7 +142,9 @@ _ALIASES = {
     "consumers": TenantKind.CONSUMERS,
 }
 _TENANT_CHARS = re.compile(r"^[A-Za-z0-9.-]+$")
-_DOMAIN = re.compile(r"^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$")
+_DOMAIN = re.compile(
+    r"^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$"
+)
 
 # Which tenant kinds each grant accepts (identity-platform.md 1.3).
 GRANT_TENANTS: dict[GrantType, frozenset[TenantKind]] = {

@@ -256,8 +256,6 @@ def transport_failure(exc: BaseException, prepared: PreparedRequest) -> Transpor
             "no address associated",
             "failed to resolve",
             "nameresolutionerror",
-            "failed to resolve",
-            "nameresolutionerror",
             "temporary failure in name",
         )
     ):
