@@ -13,6 +13,7 @@ import importlib
 # Command name -> module under core.cli that implements it.
 COMMAND_MODULES = {
     "token": "core.cli.token_cmd",
+    "sandbox": "core.cli.sandbox_cmd",
 }
 
 # Exit codes (documented in README.md).

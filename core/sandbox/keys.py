@@ -1,0 +1,158 @@
+"""Key material made at start: the RS256 token-signing key (JWKS) and the TLS CA + server cert."""
+
+from __future__ import annotations
+
+import base64
+import functools
+import hashlib
+import ipaddress
+import json
+import threading
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import jwt
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+from cryptography.x509.oid import NameOID
+
+_lock = threading.Lock()
+
+
+def b64url(data: bytes) -> str:
+    """Base64url without padding (JWT encoding)."""
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def _uint(value: int) -> str:
+    return b64url(value.to_bytes((value.bit_length() + 7) // 8, "big"))
+
+
+def _name(common_name: str) -> x509.Name:
+    return x509.Name(
+        [
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Entra Token Tester sandbox"),
+            x509.NameAttribute(NameOID.COMMON_NAME, common_name),
+        ]
+    )
+
+
+def _self_signed(key: Any, common_name: str, *, ca: bool, days: int = 365) -> x509.Certificate:
+    now = datetime.now(timezone.utc)
+    return (
+        x509.CertificateBuilder()
+        .subject_name(_name(common_name))
+        .issuer_name(_name(common_name))
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(minutes=5))
+        .not_valid_after(now + timedelta(days=days))
+        .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+
+
+@dataclass(frozen=True)
+class SigningKey:
+    """The token-signing key and its certificate; `kid` is the certificate's SHA-1 (= x5t)."""
+
+    key: rsa.RSAPrivateKey
+    cert: x509.Certificate
+
+    @property
+    def kid(self) -> str:
+        return b64url(self.cert.fingerprint(hashes.SHA1()))
+
+    def jwk(self, issuer: str | None = None) -> dict[str, Any]:
+        numbers = self.key.public_key().public_numbers()
+        der = self.cert.public_bytes(serialization.Encoding.DER)
+        entry: dict[str, Any] = {
+            "kty": "RSA",
+            "use": "sig",
+            "kid": self.kid,
+            "x5t": self.kid,
+            "n": _uint(numbers.n),
+            "e": _uint(numbers.e),
+            "x5c": [base64.b64encode(der).decode("ascii")],
+        }
+        if issuer:
+            entry["issuer"] = issuer
+        return entry
+
+    def sign(self, claims: dict[str, Any], *, x5t: bool, nonce: str = "") -> str:
+        """An RS256 JWT. With a nonce, sign over its SHA-256 and emit the plain nonce (Graph)."""
+        header: dict[str, Any] = {"typ": "JWT", "alg": "RS256"}
+        if nonce:
+            header["nonce"] = nonce
+        if x5t:
+            header["x5t"] = self.kid
+        header["kid"] = self.kid
+        if not nonce:
+            return jwt.encode(claims, self.key, algorithm="RS256", headers=header)
+        signed_header = dict(header, nonce=hashlib.sha256(nonce.encode()).hexdigest())
+        payload = b64url(json.dumps(claims, separators=(",", ":")).encode())
+        signing_input = f"{_segment(signed_header)}.{payload}".encode("ascii")
+        signature = self.key.sign(signing_input, padding.PKCS1v15(), hashes.SHA256())
+        return f"{_segment(header)}.{payload}.{b64url(signature)}"
+
+
+def _segment(header: dict[str, Any]) -> str:
+    return b64url(json.dumps(header, separators=(",", ":")).encode())
+
+
+@functools.lru_cache(maxsize=1)
+def signing_key() -> SigningKey:
+    """The process's token-signing key, made when the first sandbox starts."""
+    with _lock:
+        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        return SigningKey(key, _self_signed(key, "sandbox token signing", ca=False))
+
+
+@dataclass(frozen=True)
+class TlsMaterial:
+    """A CA (its PEM is what a client must trust) and a loopback server certificate it signed."""
+
+    ca_pem: bytes
+    cert_pem: bytes
+    key_pem: bytes
+
+
+@functools.lru_cache(maxsize=1)
+def tls_material() -> TlsMaterial:
+    """CA + server certificate for 127.0.0.1 and localhost, made once per process."""
+    with _lock:
+        ca_key = ec.generate_private_key(ec.SECP256R1())
+        ca_cert = _self_signed(ca_key, "Entra Token Tester sandbox CA", ca=True, days=30)
+        key = ec.generate_private_key(ec.SECP256R1())
+        now = datetime.now(timezone.utc)
+        cert = (
+            x509.CertificateBuilder()
+            .subject_name(_name("127.0.0.1"))
+            .issuer_name(ca_cert.subject)
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - timedelta(minutes=5))
+            .not_valid_after(now + timedelta(days=30))
+            .add_extension(
+                x509.SubjectAlternativeName(
+                    [
+                        x509.IPAddress(ipaddress.ip_address("127.0.0.1")),
+                        x509.DNSName("localhost"),
+                    ]
+                ),
+                critical=False,
+            )
+            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+            .sign(ca_key, hashes.SHA256())
+        )
+        return TlsMaterial(
+            ca_cert.public_bytes(serialization.Encoding.PEM),
+            cert.public_bytes(serialization.Encoding.PEM),
+            key.private_bytes(
+                serialization.Encoding.PEM,
+                serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption(),
+            ),
+        )

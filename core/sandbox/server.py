@@ -1,0 +1,333 @@
+"""The sandbox's HTTP server: routes, Entra headers and error bodies, fault tenants, lifecycle."""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+import socket
+import ssl
+import tempfile
+import threading
+import time
+import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+from core.sandbox.discovery import key_set, openid_configuration
+from core.sandbox.errors import EntraError
+from core.sandbox.faults import FAULT_HANDLERS
+from core.sandbox.issuer import TokenCall, is_guid, resolve_tenant
+from core.sandbox.keys import signing_key, tls_material
+from core.sandbox.token_endpoint import token_response
+
+log = logging.getLogger(__name__)
+
+MAX_BODY = 1024 * 1024
+TOKEN_PATHS = {("oauth2", "token"): "v1", ("oauth2", "v2.0", "token"): "v2"}
+NOT_FOUND_PAGE = (
+    b"<!DOCTYPE html><html><head><title>404 - Not Found</title></head>"
+    b"<body><h1>404 - File or directory not found.</h1></body></html>"
+)
+
+
+class _Server(ThreadingHTTPServer):
+    """Threads per connection, joined on close; open connections are tracked to cut them."""
+
+    daemon_threads = False
+    block_on_close = True
+    request_queue_size = 64
+
+    def __init__(self, address: tuple[str, int], sandbox: Sandbox) -> None:
+        self.sandbox = sandbox
+        self.stopping = threading.Event()
+        self.connections: set[socket.socket] = set()
+        self.connections_lock = threading.Lock()
+        self.tls: ssl.SSLContext | None = None
+        super().__init__(address, _Handler)
+
+    def get_request(self) -> tuple[socket.socket, Any]:
+        sock, address = self.socket.accept()
+        if self.tls is not None:
+            try:
+                sock = self.tls.wrap_socket(sock, server_side=True, do_handshake_on_connect=False)
+            except (OSError, ValueError):
+                sock.close()
+                raise
+        with self.connections_lock:
+            self.connections.add(sock)
+        return sock, address
+
+    def shutdown_request(self, request: Any) -> None:
+        with self.connections_lock:
+            self.connections.discard(request)
+        super().shutdown_request(request)
+
+    def cut_connections(self) -> None:
+        with self.connections_lock:
+            for sock in list(self.connections):
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        log.debug("sandbox connection from %s ended with an error", client_address, exc_info=True)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    """One connection: dispatch each request to discovery, keys or a token endpoint."""
+
+    protocol_version = "HTTP/1.1"
+    server_version = "EntraSandbox/1.0"
+    sys_version = ""
+    timeout = 30
+    server: _Server
+
+    def setup(self) -> None:
+        super().setup()
+        if isinstance(self.request, ssl.SSLSocket):
+            self.request.do_handshake()
+
+    # Logging: method, path without query, status. Never bodies or headers.
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        path = urlsplit(self.path).path
+        log.debug("%s %s -> %s", self.command, path, code)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        log.debug("sandbox: " + format, *args)
+
+    def do_GET(self) -> None:
+        self._dispatch()
+
+    def do_POST(self) -> None:
+        self._dispatch()
+
+    do_PUT = do_DELETE = do_PATCH = do_HEAD = do_GET
+
+    # ---- routing ----
+    def _dispatch(self) -> None:
+        self.trace_id = str(uuid.uuid4())
+        sent = self.headers.get("client-request-id", "").strip()
+        self.correlation_id = sent if is_guid(sent) else str(uuid.uuid4())
+        self.body = self._read_body()
+        parts = [p for p in urlsplit(self.path).path.split("/") if p]
+        if len(parts) >= 3 and tuple(parts[1:]) in TOKEN_PATHS:
+            self._token(parts[0], TOKEN_PATHS[tuple(parts[1:])])
+        elif self.command != "GET" or len(parts) < 2:
+            self._not_found()
+        elif parts[1:] == [".well-known", "openid-configuration"]:
+            self._metadata(parts[0], "v1", discovery=True)
+        elif parts[1:] == ["v2.0", ".well-known", "openid-configuration"]:
+            self._metadata(parts[0], "v2", discovery=True)
+        elif parts[1:] == ["discovery", "keys"]:
+            self._metadata(parts[0], "v1", discovery=False)
+        elif parts[1:] == ["discovery", "v2.0", "keys"]:
+            self._metadata(parts[0], "v2", discovery=False)
+        else:
+            self._not_found()
+
+    def _read_body(self) -> bytes:
+        try:
+            length = int(self.headers.get("Content-Length", "0"))
+        except ValueError:
+            length = 0
+        if length > MAX_BODY:
+            self.close_connection = True
+        return self.rfile.read(min(max(length, 0), MAX_BODY)) if length > 0 else b""
+
+    def _metadata(self, segment: str, version: str, *, discovery: bool) -> None:
+        try:
+            tenant, _ = resolve_tenant(segment)
+        except EntraError as exc:
+            body = exc.body(**self._ids())
+            body["error"] = "invalid_tenant"  # discovery names a bad tenant this way
+            self.send_json(400, body, code=exc.code)
+            return
+        base = self.server.sandbox.base_url
+        document = (
+            openid_configuration(base, segment, tenant, version)
+            if discovery
+            else key_set(base, tenant, version)
+        )
+        self.send_json(200, document, cache=True)
+
+    def _token(self, segment: str, version: str) -> None:
+        try:
+            if self.command != "POST":
+                raise EntraError(900561, method=self.command)
+            tenant, fault = resolve_tenant(segment)
+            if fault is not None:
+                handler = FAULT_HANDLERS[fault.key]
+                if handler(self) is not None:
+                    return
+            call = TokenCall(version, segment, self._form(), self.headers.get("Authorization", ""))
+            body = token_response(call, tenant, self.server.sandbox.base_url)
+        except EntraError as exc:
+            headers = {"Retry-After": str(exc.params["retry_after"])} if exc.status == 429 else {}
+            self.send_json(exc.status, exc.body(**self._ids()), code=exc.code, headers=headers)
+            return
+        self.send_json(200, body, code=0)
+
+    def _form(self) -> dict[str, str]:
+        content_type = self.headers.get("Content-Type", "").split(";")[0].strip().lower()
+        if content_type != "application/x-www-form-urlencoded":
+            return {}  # Entra reads only form bodies: anything else looks empty
+        form: dict[str, str] = {}
+        text = self.body.decode("utf-8", errors="replace")
+        for key, value in parse_qsl(text, keep_blank_values=True):
+            form.setdefault(key, value)
+        return form
+
+    # ---- responses ----
+    def _ids(self) -> dict[str, str]:
+        stamp = time.strftime("%Y-%m-%d %H:%M:%SZ", time.gmtime())
+        return {"trace_id": self.trace_id, "correlation_id": self.correlation_id,
+                "timestamp": stamp}  # fmt: skip
+
+    def entra_headers(self) -> dict[str, str]:
+        headers = {
+            "Cache-Control": "no-store, no-cache",
+            "Pragma": "no-cache",
+            "Expires": "-1",
+            "X-Content-Type-Options": "nosniff",
+            "x-ms-request-id": self.trace_id,
+            "x-ms-ests-server": "2.1.0 - SANDBOX Local",
+        }
+        if self.headers.get("return-client-request-id", "").strip().lower() == "true":
+            headers["client-request-id"] = self.correlation_id
+        return headers
+
+    def send_json(
+        self, status: int, body: dict[str, Any], *, code: int | None = None, cache: bool = False,
+        headers: dict[str, str] | None = None,
+    ) -> None:  # fmt: skip
+        extra = dict(headers or {})
+        if code is not None:
+            extra["x-ms-clitelem"] = f"1,{code},0,,"
+        data = json.dumps(body, separators=(",", ":")).encode("utf-8")
+        self.send_raw(status, data, "application/json; charset=utf-8", extra, cache=cache)
+
+    def send_raw(
+        self, status: int, data: bytes, content_type: str, headers: dict[str, str] | None = None,
+        *, cache: bool = False, length: int | None = None,
+    ) -> None:  # fmt: skip
+        self.send_response(status)
+        all_headers = self.entra_headers()
+        if cache:
+            all_headers["Cache-Control"] = "max-age=86400, private"
+            all_headers.pop("Pragma")
+            all_headers.pop("Expires")
+        all_headers.update(headers or {})
+        all_headers["Content-Type"] = content_type
+        all_headers["Content-Length"] = str(len(data) if length is None else length)
+        for name, value in all_headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(data)
+
+    def _not_found(self) -> None:
+        self.send_raw(404, NOT_FOUND_PAGE, "text/html; charset=utf-8")
+
+
+class Sandbox:
+    """The local Entra-like identity provider, served on 127.0.0.1 from a background thread.
+
+    Use as a context manager (`with Sandbox() as sb: ... sb.base_url ...`) or call `start()`
+    and `stop()`. `stop()` is idempotent and leaves no thread, socket or temporary file behind.
+    """
+
+    def __init__(self, *, port: int = 0, tls: bool = False, slow_delay_s: float = 5.0) -> None:
+        self.port = port
+        self.tls = tls
+        self.slow_delay_s = slow_delay_s
+        self.ca_file: Path | None = None
+        self._server: _Server | None = None
+        self._thread: threading.Thread | None = None
+        self._tmp: Path | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def base_url(self) -> str:
+        """`http(s)://127.0.0.1:PORT`, no trailing slash."""
+        if self._server is None:
+            raise RuntimeError("the sandbox is not running")
+        scheme = "https" if self.tls else "http"
+        return f"{scheme}://127.0.0.1:{self._server.server_address[1]}"
+
+    @property
+    def running(self) -> bool:
+        return self._server is not None
+
+    def start(self) -> Sandbox:
+        """Bind 127.0.0.1 and serve in a background thread; returns self."""
+        with self._lock:
+            if self._server is not None:
+                return self
+            signing_key()  # made before the first request, not during it
+            server = _Server(("127.0.0.1", self.port), self)
+            try:
+                if self.tls:
+                    server.tls = self._tls_context()
+            except BaseException:
+                server.server_close()
+                self._remove_tmp()
+                raise
+            self._server = server
+            self._thread = threading.Thread(
+                target=server.serve_forever, kwargs={"poll_interval": 0.1},
+                name=f"sandbox-{server.server_address[1]}", daemon=True,
+            )  # fmt: skip
+            self._thread.start()
+            log.info("sandbox serving on %s", self.base_url)
+            return self
+
+    def _tls_context(self) -> ssl.SSLContext:
+        material = tls_material()
+        self._tmp = Path(tempfile.mkdtemp(prefix="entra-sandbox-"))
+        self.ca_file = self._tmp / "sandbox-ca.pem"
+        self.ca_file.write_bytes(material.ca_pem)
+        cert, key = self._tmp / "server.pem", self._tmp / "server.key"
+        cert.write_bytes(material.cert_pem)
+        key.write_bytes(material.key_pem)
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(cert, key)
+        key.unlink()
+        return context
+
+    def stop(self) -> None:
+        """Stop serving, cut open connections, join every thread, release the port."""
+        with self._lock:
+            server, thread = self._server, self._thread
+            if server is None:
+                return
+            server.stopping.set()
+            server.shutdown()
+            server.cut_connections()
+            server.server_close()  # closes the socket and joins the request threads
+            if thread is not None:
+                thread.join()
+            self._server = self._thread = None
+            self._remove_tmp()
+            log.info("sandbox stopped")
+
+    def _remove_tmp(self) -> None:
+        if self._tmp is not None:
+            shutil.rmtree(self._tmp, ignore_errors=True)
+            self._tmp = None
+            self.ca_file = None
+
+    def __enter__(self) -> Sandbox:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
