@@ -62,3 +62,61 @@ def mint(payload: dict[str, Any], *, kid: str = "test-kid", key: Any = None, **h
 def unsigned(payload: dict[str, Any]) -> str:
     header = b64url(compact({"typ": "JWT", "alg": "none"}))
     return f"{header}.{b64url(compact(payload))}."
+
+
+class LocalServer:
+    """A loopback HTTP server on port 0 answering canned responses by path (GET and POST).
+
+    `routes[path] = (status, headers, body)`; unknown paths get 404. Use as a context manager;
+    `hits` counts requests per path.
+    """
+
+    def __init__(self, routes: dict[str, tuple[int, dict[str, str], str | bytes]] | None = None):
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        self.routes = dict(routes or {})
+        self.hits: dict[str, int] = {}
+        owner = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def _answer(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                if length:
+                    self.rfile.read(length)
+                path = self.path.split("?")[0]
+                owner.hits[path] = owner.hits.get(path, 0) + 1
+                status, headers, body = owner.routes.get(path, (404, {}, "not found"))
+                data = body.encode("utf-8") if isinstance(body, str) else body
+                self.send_response(status)
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            do_GET = do_POST = _answer
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self._server.server_address[1]}"
+
+    def json(self, path: str, obj: Any, status: int = 200, **headers: str) -> None:
+        self.routes[path] = (status, {"Content-Type": "application/json", **headers},
+                             json.dumps(obj))  # fmt: skip
+
+    def __enter__(self) -> LocalServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(5)
