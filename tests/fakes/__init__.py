@@ -1,0 +1,1 @@
+"""Small fakes shared by the tests (one seam each)."""
