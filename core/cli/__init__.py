@@ -14,6 +14,7 @@ import importlib
 COMMAND_MODULES = {
     "token": "core.cli.token_cmd",
     "sandbox": "core.cli.sandbox_cmd",
+    "profiles": "core.cli.profiles_cmd",
 }
 
 # Exit codes (documented in README.md).

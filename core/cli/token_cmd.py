@@ -53,6 +53,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "--dry-run", action="store_true", help="print the redacted request, send nothing"
     )
     p.set_defaults(func_module=__name__)
+    from core.cli.profiles_cmd import add_profile_option
+
+    add_profile_option(p)
 
 
 class UsageError(Exception):
@@ -164,11 +167,16 @@ def run(args: argparse.Namespace) -> int:
     from core.cli import output
 
     try:
-        secret, password = credentials(args)
+        if args.profile:
+            from core.cli.profiles_cmd import profile_token_inputs
+
+            inputs = profile_token_inputs(args)
+        else:
+            secret, password = credentials(args)
+            inputs = inputs_from_args(args, secret, password)
     except UsageError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    inputs = inputs_from_args(args, secret, password)
     if args.dry_run:
         return output.dry_run(inputs, as_json=args.json)
     from core.client import request_token

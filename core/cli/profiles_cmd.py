@@ -1,0 +1,313 @@
+"""`main.py profiles list|show`, and `token --profile NAME` (a profile, then the options on top)."""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import sys
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from core.cli import EXIT_OK, EXIT_USAGE
+
+if TYPE_CHECKING:
+    from core.history import HistoryEntry
+    from core.models import TokenRequestInput
+    from core.profiles import Profile, ProfileStore
+
+LIST_SCHEMA = "entra-token-tester/profile-list/1"
+SHOW_SCHEMA = "entra-token-tester/profile/1"
+HISTORY_SHOWN = 5
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "profiles",
+        help="list and show saved profiles",
+        description="List and show saved profiles (kept in the config folder; secrets are only "
+        "ever in the system keychain and are never shown).",
+    )
+    actions = p.add_subparsers(dest="profiles_action", metavar="ACTION", required=True)
+    ls = actions.add_parser("list", help="list the saved profiles")
+    ls.add_argument("--json", action="store_true", help="print JSON")
+    show = actions.add_parser("show", help="show one profile (never its secret)")
+    show.add_argument("name", metavar="NAME", help="profile name (any case) or id")
+    show.add_argument("--json", action="store_true", help="print JSON")
+
+
+def _store(args: argparse.Namespace) -> ProfileStore:
+    from core.config import config_dir
+    from core.profiles import ProfileStore
+
+    store = ProfileStore(config_dir(getattr(args, "config_dir", None)))
+    report = store.load()
+    if report.problem:
+        print(f"warning: {report.problem}", file=sys.stderr)
+    for warning in report.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    return store
+
+
+def profile_json(profile: Profile) -> dict[str, Any]:
+    """A profile as JSON (never a secret: profiles hold none)."""
+    from core.profile_json import FIELDS, to_json_value
+
+    return {k: to_json_value(getattr(profile, k)) for k in FIELDS}
+
+
+def _target(p: Profile) -> str:
+    return p.token_url or p.scope or p.resource
+
+
+def _list(store: ProfileStore, as_json: bool) -> int:
+    profiles = store.list()
+    if as_json:
+        doc = {
+            "schema": LIST_SCHEMA,
+            "config_dir": str(store.directory),
+            "profiles": [profile_json(p) for p in profiles],
+        }
+        print(json.dumps(doc, indent=2))
+        return EXIT_OK
+    if not profiles:
+        print(f"No profiles in {store.directory}.")
+        return EXIT_OK
+    head = ("NAME", "CLOUD", "EP", "GRANT", "TENANT", "CLIENT ID", "KEYCHAIN")
+    rows = [
+        (
+            p.name,
+            p.cloud,
+            p.endpoint.value,
+            p.grant.value,
+            p.tenant,
+            p.client_id,
+            "remember" if p.remember_secret else "-",
+        )
+        for p in profiles
+    ]
+    widths = [max(len(r[i]) for r in (head, *rows)) for i in range(len(head))]
+    for row in (head, *rows):
+        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+    return EXIT_OK
+
+
+def secret_status(profile: Profile) -> dict[str, Any]:
+    """Whether the profile's secrets are in the keychain (never their values)."""
+    from core.models import GrantType
+    from core.secret_store import SecretKind, SecretRef, SecretStoreError, open_secret_store
+
+    kinds = [SecretKind.CLIENT_SECRET]
+    if profile.grant is GrantType.PASSWORD:
+        kinds.append(SecretKind.PASSWORD)
+    store = open_secret_store()
+    status: dict[str, Any] = {
+        "remember": profile.remember_secret,
+        "keychain": store.backend_name,
+        "secure": store.is_secure,
+        "note": store.reason,
+        "stored": {},
+    }
+    if not profile.remember_secret or not store.is_secure:
+        return status
+    for kind in kinds:
+        try:
+            status["stored"][kind.value] = store.get(SecretRef(profile.id, kind)) is not None
+        except SecretStoreError as exc:
+            status["stored"][kind.value] = None
+            status["note"] = exc.message
+    return status
+
+
+def _when(epoch: float | None) -> str:
+    return datetime.fromtimestamp(epoch).strftime("%Y-%m-%d %H:%M:%S") if epoch else ""
+
+
+def _history_line(e: HistoryEntry) -> str:
+    verdict = "OK    " if e.ok else "FAILED"
+    parts = [_when(e.at), verdict, f"HTTP {e.status}" if e.status else e.outcome]
+    if e.aadsts:
+        parts.append("AADSTS" + ",".join(str(c) for c in e.aadsts))
+    if e.correlation_id:
+        parts.append(f"correlation {e.correlation_id}")
+    if e.expires_at:
+        parts.append(f"expires {_when(e.expires_at)}")
+    if e.roles:
+        parts.append("roles " + " ".join(e.roles))
+    return "  ".join(parts)
+
+
+_SHOW_LABELS = (
+    ("name", "name"),
+    ("id", "id"),
+    ("cloud", "cloud"),
+    ("authority", "authority"),
+    ("endpoint", "endpoint"),
+    ("tenant", "tenant"),
+    ("client_id", "client ID"),
+    ("grant", "grant"),
+    ("username", "username"),
+    ("scope", "scope"),
+    ("resource", "resource"),
+    ("token_url", "token URL"),
+    ("auth_method", "client auth"),
+    ("timeout_s", "timeout"),
+)
+
+
+def _show(store: ProfileStore, key: str, as_json: bool) -> int:
+    from dataclasses import asdict
+
+    from core.history import HistoryStore
+    from core.profiles import ProfileNotFoundError
+
+    try:
+        profile = store.require(key)
+    except ProfileNotFoundError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return EXIT_USAGE
+    secret = secret_status(profile)
+    history = HistoryStore(store.directory)
+    if history.load():
+        print(f"warning: {history.problem}", file=sys.stderr)
+    recent = history.entries(profile.id)[:HISTORY_SHOWN]
+    if as_json:
+        doc = {"schema": SHOW_SCHEMA, **profile_json(profile), "secret": secret}
+        doc["history"] = [asdict(e) for e in recent]
+        print(json.dumps(doc, indent=2))
+        return EXIT_OK
+    values = profile_json(profile)
+    for key_name, label in _SHOW_LABELS:
+        value = values[key_name]
+        if value != "":
+            print(f"{label:<16}{value:g} s" if key_name == "timeout_s" else f"{label:<16}{value}")
+    print(f"{'keychain':<16}{_secret_words(secret)}")
+    if profile.notes:
+        print(f"{'notes':<16}" + profile.notes.replace("\n", "\n" + " " * 16))
+    if recent:
+        print("recent results:")
+        for entry in recent:
+            print("  " + _history_line(entry))
+    return EXIT_OK
+
+
+def _secret_words(secret: dict[str, Any]) -> str:
+    if not secret["remember"]:
+        return "not remembered (the secret is asked for each time)"
+    if not secret["secure"]:
+        return secret["note"]
+    stored = [k.replace("_", " ") for k, v in secret["stored"].items() if v]
+    missing = [k.replace("_", " ") for k, v in secret["stored"].items() if v is False]
+    words = f"remembered in {secret['keychain']}: "
+    words += ", ".join([*(f"{k} stored" for k in stored), *(f"no {k} stored" for k in missing)])
+    unknown = [k for k, v in secret["stored"].items() if v is None]
+    return words + (f" ({secret['note']})" if unknown else "")
+
+
+def run(args: argparse.Namespace) -> int:
+    store = _store(args)
+    if args.profiles_action == "list":
+        return _list(store, args.json)
+    return _show(store, args.name, args.json)
+
+
+# ---- `token --profile NAME` -------------------------------------------------------------------
+
+
+class _DefaultStr(str):
+    """An option's default value, told apart from the same value typed explicitly."""
+
+
+class _DefaultFloat(float):
+    """An option's default number, told apart from the same number typed explicitly."""
+
+
+# token option dest -> profile field
+_OVERRIDABLE = {
+    "cloud": "cloud",
+    "authority": "authority",
+    "tenant": "tenant",
+    "client_id": "client_id",
+    "endpoint": "endpoint",
+    "grant": "grant",
+    "scope": "scope",
+    "resource": "resource",
+    "auth_method": "auth_method",
+    "token_url": "token_url",
+    "username": "username",
+    "timeout": "timeout_s",
+}
+
+
+def add_profile_option(parser: argparse.ArgumentParser) -> None:
+    """Add `--profile NAME` to the token command, and mark defaults so overrides can be seen."""
+    parser.add_argument(
+        "--profile",
+        metavar="NAME",
+        help="start from a saved profile (its secret comes from the keychain); the other "
+        "options given override it",
+    )
+    for action in parser._actions:
+        if action.dest in _OVERRIDABLE and isinstance(action.default, str):
+            action.default = _DefaultStr(action.default)
+        elif action.dest in _OVERRIDABLE and isinstance(action.default, float):
+            action.default = _DefaultFloat(action.default)
+
+
+def _given(args: argparse.Namespace, dest: str) -> bool:
+    value = getattr(args, dest, None)
+    return value is not None and not isinstance(value, (_DefaultStr, _DefaultFloat))
+
+
+def _apply(args: argparse.Namespace, profile: Profile) -> argparse.Namespace:
+    from core.profile_json import to_json_value
+
+    ns = copy.copy(args)
+    for dest, name in _OVERRIDABLE.items():
+        if not _given(args, dest):
+            setattr(ns, dest, to_json_value(getattr(profile, name)))
+    if not _given(args, "scope") and not _given(args, "resource"):
+        ns.scope = profile.scope or None  # both empty: the cloud's default target applies
+        ns.resource = profile.resource or None
+    return ns
+
+
+def profile_token_inputs(args: argparse.Namespace) -> TokenRequestInput:
+    """The token inputs for `token --profile NAME`: the profile, the options given on top, the
+    secrets from the options, else from the keychain, else from the prompt.
+
+    Raises:
+        core.cli.token_cmd.UsageError: no such profile.
+    """
+    from core.cli.token_cmd import UsageError, credentials, inputs_from_args
+    from core.profiles import ProfileNotFoundError
+    from core.secret_store import SecretKind, SecretRef, SecretStoreError, open_secret_store
+
+    try:
+        profile = _store(args).require(args.profile)
+    except ProfileNotFoundError as exc:
+        raise UsageError(exc.message) from None
+    ns = _apply(args, profile)
+    kept = {}
+    wanted = {SecretKind.CLIENT_SECRET: not (ns.secret_env or ns.secret_stdin or ns.no_secret)}
+    if ns.grant == "password":
+        wanted[SecretKind.PASSWORD] = not (ns.password_env or ns.password_stdin)
+    if profile.remember_secret and any(wanted.values()):
+        store = open_secret_store()
+        if not store.is_secure:
+            print(f"note: {store.reason}", file=sys.stderr)
+        for kind in (k for k, want in wanted.items() if want and store.is_secure):
+            try:
+                kept[kind] = store.get(SecretRef(profile.id, kind))
+            except SecretStoreError as exc:
+                print(f"warning: {exc.message}", file=sys.stderr)
+    asked = copy.copy(ns)
+    if kept.get(SecretKind.CLIENT_SECRET) is not None:
+        asked.no_secret = True
+    if kept.get(SecretKind.PASSWORD) is not None:
+        asked.grant = "client_credentials"  # only the secret is still read from the options
+        asked.no_secret = asked.no_secret or not (ns.secret_env or ns.secret_stdin)
+    secret, password = credentials(asked)
+    secret = secret if secret is not None else kept.get(SecretKind.CLIENT_SECRET)
+    password = password if password is not None else kept.get(SecretKind.PASSWORD)
+    return inputs_from_args(ns, secret, password)
