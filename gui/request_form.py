@@ -1,0 +1,318 @@
+"""The request form: fields <-> TokenRequestInput, with pre-flight messages beside the fields."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.authority import CLOUDS, default_target, get_cloud
+from core.models import (
+    DEFAULT_TIMEOUT_S,
+    AuthMethod,
+    Endpoint,
+    Finding,
+    GrantType,
+    Severity,
+    TokenRequestInput,
+)
+from core.redaction import Secret
+from gui.secret_edit import SecretLineEdit
+
+_ALL_DEFAULTS = frozenset(default_target(c, e) for c in CLOUDS for e in Endpoint)
+# Findings about these input fields are shown beside another field's row.
+_FIELD_ALIASES = {"resource": "scope", "authority": "cloud"}
+
+
+class RequestForm(QWidget):
+    """Cloud, endpoint, tenant, app, credential, target and the Advanced options.
+
+    Only `load_input` and `to_input` convert between widgets and data; the window runs the
+    pre-flight checks and hands the findings back with `show_findings`.
+
+    Signals:
+        changed(): a value changed (debounced by 150 ms while typing).
+    """
+
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._authority = ""  # the sandbox's base URL when the Sandbox cloud is chosen
+        self._findings: dict[str, QLabel] = {}
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(150)
+        self._debounce.timeout.connect(self.changed)
+        self._build_ui()
+        self._connect_signals()
+        self._on_endpoint_changed()
+        self._on_grant_changed()
+
+    # -- building ---------------------------------------------------------------------------
+
+    def _build_ui(self) -> None:
+        self._form = QFormLayout()
+        self._form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self._form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self._form.setVerticalSpacing(4)
+
+        self.cloud_combo = self._combo("cloudCombo", [(c.name, c.key) for c in CLOUDS])
+        self.endpoint_combo = self._combo(
+            "endpointCombo", [("v2.0 (scope)", "v2"), ("v1 (resource)", "v1")]
+        )
+        self.tenant_edit = self._edit("tenantEdit", "Directory (tenant) ID or domain")
+        self.client_id_edit = self._edit("clientIdEdit", "Application (client) ID")
+        self.grant_combo = self._combo(
+            "grantTypeCombo",
+            [
+                ("Client credentials (app-only)", GrantType.CLIENT_CREDENTIALS.value),
+                ("Password (user sign-in, ROPC)", GrantType.PASSWORD.value),
+            ],
+        )
+        self.credential_combo = self._combo(
+            "credentialCombo", [("Client secret", "secret"), ("Certificate (not yet)", "cert")]
+        )
+        self.credential_combo.model().item(1).setEnabled(False)
+        self.secret_edit = SecretLineEdit("secret")
+        self._setup_edit(self.secret_edit, "secretEdit", "The secret's Value (not its ID)")
+        self.username_edit = self._edit("usernameEdit", "someone@contoso.com")
+        self.password_edit = SecretLineEdit("password")
+        self._setup_edit(self.password_edit, "passwordEdit", "The user's password")
+        self.scope_edit = self._edit("scopeEdit", "")
+
+        self._add_row("&Cloud:", self.cloud_combo, "cloud")
+        self._add_row("&Endpoint:", self.endpoint_combo, "endpoint")
+        self._add_row("&Tenant:", self.tenant_edit, "tenant")
+        self._add_row("Client &ID:", self.client_id_edit, "client_id")
+        self._add_row("&Grant type:", self.grant_combo, "grant")
+        self._add_row("C&redential:", self.credential_combo, "credential")
+        self._add_row("&Secret:", self.secret_edit, "client_secret")
+        self._username_row = self._add_row("&Username:", self.username_edit, "username")
+        self._password_row = self._add_row("Pass&word:", self.password_edit, "password")
+        self._scope_row = self._add_row("Sc&ope:", self.scope_edit, "scope")
+
+        self.advanced_toggle = QToolButton(objectName="advancedToggle", text="Advanced")
+        self.advanced_toggle.setCheckable(True)
+        self.advanced_toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.advanced_toggle.setArrowType(Qt.ArrowType.RightArrow)
+        self.advanced_toggle.setAccessibleName("Show advanced options")
+        self._form.addRow("", self.advanced_toggle)
+
+        self.auth_combo = self._combo(
+            "authMethodCombo",
+            [("Secret in the body (client_secret_post)", AuthMethod.BODY.value),
+             ("HTTP Basic (client_secret_basic)", AuthMethod.BASIC.value)],
+        )  # fmt: skip
+        self.timeout_spin = QDoubleSpinBox(objectName="timeoutSpin")
+        self.timeout_spin.setRange(1, 600)
+        self.timeout_spin.setDecimals(0)
+        self.timeout_spin.setSuffix(" s")
+        self.timeout_spin.setValue(DEFAULT_TIMEOUT_S)
+        self.token_url_edit = self._edit("tokenUrlEdit", "Any OAuth 2.0 token URL (optional)")
+        self._advanced_rows = [
+            self._add_row("Client a&uth:", self.auth_combo, "auth_method"),
+            self._add_row("Ti&meout:", self.timeout_spin, "timeout_s"),
+            self._add_row("Custom token &URL:", self.token_url_edit, "token_url"),
+        ]
+
+        self.url_preview = QLineEdit(objectName="tokenUrlPreview", readOnly=True)
+        self.url_preview.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.url_preview.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self._add_row("Token URL:", self.url_preview, "")
+        self.url_preview.setAccessibleName("Token URL preview (read only)")
+
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addLayout(self._form)
+        outer.addStretch(1)
+        self._set_advanced_visible(False)
+        QWidget.setTabOrder(self.cloud_combo, self.endpoint_combo)
+        chain = [self.cloud_combo, self.endpoint_combo, self.tenant_edit, self.client_id_edit,
+                 self.grant_combo, self.credential_combo, self.secret_edit, self.username_edit,
+                 self.password_edit, self.scope_edit, self.advanced_toggle, self.auth_combo,
+                 self.timeout_spin, self.token_url_edit]  # fmt: skip
+        for first, second in itertools.pairwise(chain):
+            QWidget.setTabOrder(first, second)
+
+    def _setup_edit(self, edit: QLineEdit, name: str, placeholder: str) -> None:
+        edit.setObjectName(name)
+        edit.setPlaceholderText(placeholder)
+        edit.setClearButtonEnabled(not isinstance(edit, SecretLineEdit))
+
+    def _edit(self, name: str, placeholder: str) -> QLineEdit:
+        edit = QLineEdit()
+        self._setup_edit(edit, name, placeholder)
+        return edit
+
+    def _combo(self, name: str, items: Iterable[tuple[str, object]]) -> QComboBox:
+        combo = QComboBox(objectName=name)
+        for text, data in items:
+            combo.addItem(text, data)
+        return combo
+
+    def _add_row(self, text: str, widget: QWidget, field: str) -> int:
+        label = QLabel(text)
+        label.setBuddy(widget)
+        widget.setAccessibleName(text.replace("&", "").rstrip(":"))
+        box = QWidget()
+        column = QVBoxLayout(box)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        column.addWidget(widget)
+        if field:
+            finding = QLabel(objectName=f"{field}Finding", wordWrap=True)
+            finding.setProperty("role", "finding")
+            finding.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            finding.hide()
+            column.addWidget(finding)
+            self._findings[field] = finding
+        self._form.addRow(label, box)
+        return self._form.rowCount() - 1
+
+    def _connect_signals(self) -> None:
+        for combo in (self.cloud_combo, self.endpoint_combo, self.grant_combo, self.auth_combo):
+            combo.currentIndexChanged.connect(self._debounce.start)
+        for edit in (self.tenant_edit, self.client_id_edit, self.secret_edit, self.username_edit,
+                     self.password_edit, self.scope_edit, self.token_url_edit):  # fmt: skip
+            edit.textChanged.connect(self._debounce.start)
+        self.timeout_spin.valueChanged.connect(self._debounce.start)
+        self.cloud_combo.currentIndexChanged.connect(self._on_endpoint_changed)
+        self.endpoint_combo.currentIndexChanged.connect(self._on_endpoint_changed)
+        self.grant_combo.currentIndexChanged.connect(self._on_grant_changed)
+        self.advanced_toggle.toggled.connect(self._set_advanced_visible)
+
+    # -- behaviour --------------------------------------------------------------------------
+
+    def _on_endpoint_changed(self) -> None:
+        endpoint = Endpoint(self.endpoint_combo.currentData())
+        text = "Sc&ope:" if endpoint is Endpoint.V2 else "Res&ource:"
+        label = self._form.itemAt(self._scope_row, QFormLayout.ItemRole.LabelRole).widget()
+        label.setText(text)
+        self.scope_edit.setAccessibleName(text.replace("&", "").rstrip(":"))
+        default = default_target(get_cloud(self.cloud_combo.currentData()), endpoint)
+        self.scope_edit.setPlaceholderText(default)
+        if self.scope_edit.text().strip() in _ALL_DEFAULTS | {""}:
+            self.scope_edit.setText(default)
+
+    def _on_grant_changed(self) -> None:
+        password = self.grant_combo.currentData() == GrantType.PASSWORD.value
+        self._form.setRowVisible(self._username_row, password)
+        self._form.setRowVisible(self._password_row, password)
+        self.secret_edit.setPlaceholderText(
+            "Only for a confidential client" if password else "The secret's Value (not its ID)"
+        )
+
+    def _set_advanced_visible(self, visible: bool) -> None:
+        self.advanced_toggle.setChecked(visible)
+        self.advanced_toggle.setArrowType(
+            Qt.ArrowType.DownArrow if visible else Qt.ArrowType.RightArrow
+        )
+        for row in self._advanced_rows:
+            self._form.setRowVisible(row, visible)
+
+    def set_sandbox_authority(self, url: str) -> None:
+        """The base URL used as authority when the Sandbox cloud is chosen."""
+        self._authority = url
+        self._debounce.start()
+
+    def show_token_url(self, url: str) -> None:
+        self.url_preview.setText(url)
+        self.url_preview.setCursorPosition(0)
+
+    def show_findings(self, findings: Iterable[Finding]) -> None:
+        """Show each finding beside the field it concerns (the first per field wins)."""
+        by_field: dict[str, Finding] = {}
+        for finding in findings:
+            key = _FIELD_ALIASES.get(finding.field, finding.field)
+            if key in self._findings:
+                by_field.setdefault(key, finding)
+        for field, label in self._findings.items():
+            finding = by_field.get(field)
+            if finding is None:
+                label.hide()
+                label.clear()
+                continue
+            mark = "✖" if finding.severity is Severity.ERROR else "⚠"
+            label.setText(f"{mark} {finding.title}: {finding.detail}")
+            label.setToolTip(finding.fix)
+            label.setProperty("severity", finding.severity.value)
+            label.style().unpolish(label)
+            label.style().polish(label)
+            label.show()
+        if by_field.get("auth_method") or by_field.get("timeout_s") or by_field.get("token_url"):
+            self._set_advanced_visible(True)
+
+    def finding_text(self, field: str) -> str:
+        """The message shown beside a field ('' when none), for tests and screen readers."""
+        label = self._findings.get(field)
+        return label.text() if label is not None and not label.isHidden() else ""
+
+    # -- data <-> widgets -------------------------------------------------------------------
+
+    def load_input(self, inputs: TokenRequestInput) -> None:
+        """Show these inputs in the form (secrets included, masked)."""
+        self._debounce.blockSignals(True)
+        _select(self.cloud_combo, inputs.cloud)
+        _select(self.endpoint_combo, inputs.endpoint.value)
+        _select(self.grant_combo, inputs.grant.value)
+        _select(self.auth_combo, inputs.auth_method.value)
+        self.tenant_edit.setText(inputs.tenant)
+        self.client_id_edit.setText(inputs.client_id)
+        self.secret_edit.setText(inputs.client_secret.reveal() if inputs.client_secret else "")
+        self.username_edit.setText(inputs.username)
+        self.password_edit.setText(inputs.password.reveal() if inputs.password else "")
+        target = inputs.scope if inputs.endpoint is Endpoint.V2 else inputs.resource
+        self.scope_edit.setText(target or inputs.scope or inputs.resource)
+        self.timeout_spin.setValue(inputs.timeout_s)
+        self.token_url_edit.setText(inputs.token_url)
+        if inputs.authority:
+            self._authority = inputs.authority
+        self._set_advanced_visible(
+            bool(inputs.token_url) or inputs.auth_method is AuthMethod.BASIC
+            or inputs.timeout_s != DEFAULT_TIMEOUT_S
+        )  # fmt: skip
+        self._debounce.blockSignals(False)
+        self._debounce.start()
+
+    def to_input(self) -> TokenRequestInput:
+        """The inputs as typed; never raises (the pre-flight checks judge them)."""
+        endpoint = Endpoint(self.endpoint_combo.currentData())
+        target = self.scope_edit.text()
+        secret, password = self.secret_edit.text(), self.password_edit.text()
+        grant = GrantType(self.grant_combo.currentData())
+        cloud = self.cloud_combo.currentData()
+        return TokenRequestInput(
+            cloud=cloud,
+            endpoint=endpoint,
+            tenant=self.tenant_edit.text().strip(),
+            client_id=self.client_id_edit.text().strip(),
+            grant=grant,
+            client_secret=Secret(secret) if secret else None,
+            username=self.username_edit.text().strip() if grant is GrantType.PASSWORD else "",
+            password=Secret(password) if password and grant is GrantType.PASSWORD else None,
+            scope=target if endpoint is Endpoint.V2 else "",
+            resource=target if endpoint is Endpoint.V1 else "",
+            auth_method=AuthMethod(self.auth_combo.currentData()),
+            timeout_s=float(self.timeout_spin.value()),
+            token_url=self.token_url_edit.text().strip(),
+            authority=self._authority if cloud == "sandbox" else "",
+        )
+
+
+def _select(combo: QComboBox, data: object) -> None:
+    index = combo.findData(data)
+    if index >= 0:
+        combo.setCurrentIndex(index)
