@@ -12,7 +12,7 @@ def relative(seconds: float) -> str:
     if span < 45:
         text = f"{int(span)} s"
     elif span < 90 * 60:
-        text = f"{round(span / 60)} min"
+        text = f"{int(span // 60)} min"
     elif span < 36 * 3600:
         hours, rest = divmod(int(span), 3600)
         minutes = rest // 60

@@ -260,3 +260,30 @@ def test_diagnosis_is_plain_data() -> None:
     with pytest.raises(AttributeError):
         d.title = "x"  # type: ignore[misc]
     json.dumps(d.__dict__ | {"parts": [], "fix": list(d.fix)})
+
+
+def test_every_sandbox_code_has_a_catalog_entry() -> None:
+    """Each AADSTS code the sandbox can answer with is explained by our catalog."""
+    from core.sandbox import EMITTED_CODES
+
+    assert (
+        EMITTED_CODES
+        and sorted(c for c in EMITTED_CODES if str(c) not in catalog()["aadsts"]) == []
+    )
+
+
+def test_sandbox_refusals_are_diagnosed() -> None:
+    """Every sandbox scenario that expects a code or status gets a diagnosis naming it."""
+    from core.client import request_token
+    from core.sandbox import Sandbox, scenarios
+    from tests.core.sandbox.conftest import to_inputs
+
+    expected = {s.key: s for s in scenarios() if s.expect.startswith(("AADSTS", "HTTP 429"))}
+    assert len(expected) > 10
+    with Sandbox() as sb:
+        for key, scenario in expected.items():
+            d = diagnose(request_token(to_inputs(scenario.form, sb.base_url)))
+            assert d is not None, key
+            codes = {d.code, *(p.code for p in d.parts)}
+            assert scenario.expect in codes, (key, codes)
+            assert not d.title.startswith("Entra error"), key  # a real catalog entry
