@@ -143,35 +143,32 @@ def app_only_target(call: TokenCall, tenant: d.Tenant) -> tuple[d.Api, str]:
     return _api_for(resource, tenant), resource
 
 
-def user_target(call: TokenCall, tenant: d.Tenant) -> tuple[d.Api, str, tuple[str, ...], bool]:
-    """API, audience, requested delegated scopes (empty = all consented) and `.default`."""
+def user_target(call: TokenCall, tenant: d.Tenant) -> tuple[d.Api, str, tuple[str, ...]]:
+    """API, audience and the named delegated scopes asked for (none for `.default` or v1)."""
     if call.version == "v1":
         resource = call.form.get("resource", "").strip()
         if not resource:
             raise EntraError(900144, name="resource")
-        return _api_for(resource, tenant), resource, (), True
+        return _api_for(resource, tenant), resource, ()
     scope = call.form.get("scope", "").strip()
     if not scope:
         raise EntraError(900144, name="scope")
     apis: dict[str, tuple[d.Api, str]] = {}
     named: list[str] = []
-    default = False
     for item in scope.split():
         if item in d.OIDC_SCOPES:
             continue
         prefix, sep, name = item.rpartition("/")
         api = _api_for(prefix, tenant) if sep else d.GRAPH
         apis[api.app_id] = (api, prefix if sep else d.GRAPH_URI)
-        if name == ".default":
-            default = True
-        elif name in api.scopes:
+        if name in api.scopes:
             named.append(name)
-        else:
+        elif name != ".default":
             raise EntraError(70011, scope=item)
     if len(apis) > 1:
         raise EntraError(700022, scope=scope)
     api, resource = next(iter(apis.values())) if apis else (d.GRAPH, d.GRAPH_URI)
-    return api, resource, tuple(named), default
+    return api, resource, tuple(named)
 
 
 def sign_in(call: TokenCall, tenant: d.Tenant, api: d.Api) -> d.User:

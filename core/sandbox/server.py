@@ -279,7 +279,7 @@ class Sandbox:
                 raise
             self._server = server
             self._thread = threading.Thread(
-                target=server.serve_forever, kwargs={"poll_interval": 0.1},
+                target=server.serve_forever, kwargs={"poll_interval": 0.05},
                 name=f"sandbox-{server.server_address[1]}", daemon=True,
             )  # fmt: skip
             self._thread.start()

@@ -53,7 +53,7 @@ def _app_only(call: TokenCall, app: d.App, tenant: d.Tenant, base_url: str) -> d
 
 
 def _user_flow(call: TokenCall, app: d.App, tenant: d.Tenant, base_url: str) -> dict[str, Any]:
-    api, requested, named, default = user_target(call, tenant)
+    api, requested, named = user_target(call, tenant)
     user = sign_in(call, tenant, api)
     consented = app.delegated.get(api.app_id, ())
     missing = [name for name in named if name not in consented]
@@ -62,7 +62,7 @@ def _user_flow(call: TokenCall, app: d.App, tenant: d.Tenant, base_url: str) -> 
             65001, client_id=app.client_id, app_name=app.name,
             extra={"suberror": "consent_required"},
         )  # fmt: skip
-    granted = consented if default else tuple(named)
+    granted = consented  # Entra grants every consented scope of the resource
     scp = " ".join(granted)
     token, exp, nbf = mint(
         app=app, tenant=tenant, api=api, requested=requested, endpoint=call.version,

@@ -1,0 +1,98 @@
+"""`main.py sandbox`: --describe prints JSON; serving prints the URL and stops cleanly on Ctrl+C."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+from pathlib import Path
+from typing import IO
+
+import requests
+
+from core.sandbox import describe
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def _main(*args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "main.py", "sandbox", *args],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+
+
+def _read_until(stream: IO[str], marker: str) -> str:
+    lines = []
+    for line in stream:  # stops at end of output if the marker never comes
+        lines.append(line)
+        if line == marker:
+            break
+    return "".join(lines)
+
+
+def test_describe_prints_the_directory_as_json() -> None:
+    """`sandbox --describe` exits 0 with the same JSON describe() returns."""
+    done = subprocess.run(
+        [sys.executable, "main.py", "sandbox", "--describe"],
+        cwd=ROOT, capture_output=True, text=True, timeout=30,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    info = json.loads(done.stdout)
+    assert info["tenants"] == describe()["tenants"]
+    assert {s["key"] for s in info["scenarios"]} == {s["key"] for s in describe()["scenarios"]}
+
+
+def test_serves_until_ctrl_c_then_exits_cleanly() -> None:
+    """The server prints its URL and directory, answers, and exits 0 on SIGINT, no traceback."""
+    process = _main("--slow-delay", "0.1")
+    try:
+        assert process.stdout is not None
+        first = process.stdout.readline()
+        assert first.startswith("Sandbox identity provider running at http://127.0.0.1:")
+        base = first.rsplit(" ", 1)[1].strip()
+        text = _read_until(process.stdout, "Press Ctrl+C to stop.\n")
+        assert text.endswith("Press Ctrl+C to stop.\n")
+        assert "jPV0Q~" in text and "alex@contoso.example" in text and "fault-dropped" in text
+        keys = requests.get(f"{base}/common/discovery/keys", timeout=5)
+        assert keys.status_code == 200
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=15)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    assert process.returncode == 0
+    assert "Traceback" not in err
+    assert out.strip().endswith("Sandbox stopped.")
+
+
+def test_tls_prints_the_ca_file() -> None:
+    """`sandbox --tls` serves https and prints where its CA file is."""
+    process = _main("--tls")
+    try:
+        assert process.stdout is not None
+        assert process.stdout.readline().startswith("Sandbox identity provider running at https://")
+        ca_line = process.stdout.readline()
+        assert ca_line.startswith("CA certificate")
+        ca_file = Path(ca_line.rsplit(" ", 1)[1].strip())
+        assert ca_file.read_text().startswith("-----BEGIN CERTIFICATE-----")
+        process.send_signal(signal.SIGINT)
+        process.communicate(timeout=15)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    assert process.returncode == 0
+    assert not ca_file.exists()
+
+
+def test_bad_port_is_a_usage_error() -> None:
+    """An out-of-range port is refused with exit code 2 and one clear line."""
+    done = subprocess.run(
+        [sys.executable, "main.py", "sandbox", "--port", "70000"],
+        cwd=ROOT, capture_output=True, text=True, timeout=30,
+    )  # fmt: skip
+    assert done.returncode == 2
+    assert "--port" in done.stderr and "Traceback" not in done.stderr
