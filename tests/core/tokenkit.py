@@ -50,13 +50,14 @@ def public_jwk(kid: str = "test-kid", key: Any = None) -> dict[str, Any]:
     return jwk
 
 
-def mint(payload: dict[str, Any], *, kid: str = "test-kid", key: Any = None, **header: Any) -> str:
+def mint(
+    payload: dict[str, Any], *, kid: str | None = "test-kid", key: Any = None, **header: Any
+) -> str:
     """An RS256 token signed with the test key (extra header fields as keywords)."""
     import jwt
 
-    return str(
-        jwt.encode(payload, key or rsa_key(), algorithm="RS256", headers={"kid": kid, **header})
-    )
+    headers = {"kid": kid, **header} if kid else dict(header)
+    return str(jwt.encode(payload, key or rsa_key(), algorithm="RS256", headers=headers))
 
 
 def unsigned(payload: dict[str, Any]) -> str:
