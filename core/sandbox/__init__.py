@@ -11,7 +11,7 @@ from typing import Any
 from core.sandbox import directory as _d
 from core.sandbox.errors import EMITTED_CODES
 from core.sandbox.scenarios import Scenario, scenarios
-from core.sandbox.server import Sandbox
+from core.sandbox.service import Sandbox
 
 __all__ = ["EMITTED_CODES", "Sandbox", "Scenario", "describe", "scenarios"]
 

@@ -251,22 +251,23 @@ def _user(name: str, oid: str, outcome: str, note: str) -> User:
 USERS: tuple[User, ...] = (
     _user("Alex Wilber", "ad802686-874b-4abb-833e-ab8eaf93299b", "ok", "signs in"),
     _user("Jordan Rivera", "0c2f18ff-4e87-4126-b1ea-d29276021201", "ok",
-          f"signs in; the demo sends the wrong password {WRONG_PASSWORD!r}"),
+          f"signs in; the demo sends the wrong password {WRONG_PASSWORD!r} (AADSTS50126)"),
     _user("Morgan Lee", "7dcb1387-3c36-485f-8b0b-92f3a35942bc", "mfa",
-          "must use multi-factor authentication"),
-    _user("Dana Kim", "356c6778-1c10-4486-8a22-990257d36f44", "disabled", "account disabled"),
+          "must use multi-factor authentication (AADSTS50076)"),
+    _user("Dana Kim", "356c6778-1c10-4486-8a22-990257d36f44", "disabled",
+          "account disabled (AADSTS50057)"),
     _user("Lee Chen", "6cf133ff-5c72-4663-82e6-410463ee68b6", "locked",
-          "account locked (smart lockout)"),
+          "account locked by smart lockout (AADSTS50053)"),
     _user("Pat Novak", "e2dc5155-ad72-4da5-b48e-391f4e74f643", "password_expired",
-          "password expired"),
+          "password expired (AADSTS50055)"),
     _user("Casey Ortiz", "1411604c-cc28-49b2-841b-93d6d3645ad6", "ca_blocked",
-          "blocked by a Conditional Access policy"),
+          "blocked by a Conditional Access policy (AADSTS53003)"),
 )  # fmt: skip
 UNKNOWN_USER = f"nobody@{CONTOSO.domain}"  # in no directory
 
 FAULTS: tuple[Fault, ...] = (
     Fault("slow", "slow.contoso.example", "answers normally, after the sandbox's slow delay"),
-    Fault("throttled", "throttled.contoso.example", "HTTP 429 with Retry-After (AADSTS90055)"),
+    Fault("throttled", "throttled.contoso.example", "HTTP 429 with Retry-After and AADSTS90055"),
     Fault("unavailable", "unavailable.contoso.example", "HTTP 503 with an HTML gateway page"),
     Fault("malformed_json", "malformed-json.contoso.example", "HTTP 200 whose JSON is cut off"),
     Fault("huge_body", "huge.contoso.example", "HTTP 200 with a body of several megabytes"),

@@ -102,12 +102,16 @@ def _segment(header: dict[str, Any]) -> str:
     return b64url(json.dumps(header, separators=(",", ":")).encode())
 
 
-@functools.lru_cache(maxsize=1)
 def signing_key() -> SigningKey:
     """The process's token-signing key, made when the first sandbox starts."""
     with _lock:
-        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        return SigningKey(key, _self_signed(key, "sandbox token signing", ca=False))
+        return _make_signing_key()
+
+
+@functools.lru_cache(maxsize=1)
+def _make_signing_key() -> SigningKey:
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    return SigningKey(key, _self_signed(key, "sandbox token signing", ca=False))
 
 
 @dataclass(frozen=True)
@@ -119,40 +123,44 @@ class TlsMaterial:
     key_pem: bytes
 
 
-@functools.lru_cache(maxsize=1)
 def tls_material() -> TlsMaterial:
     """CA + server certificate for 127.0.0.1 and localhost, made once per process."""
     with _lock:
-        ca_key = ec.generate_private_key(ec.SECP256R1())
-        ca_cert = _self_signed(ca_key, "Entra Token Tester sandbox CA", ca=True, days=30)
-        key = ec.generate_private_key(ec.SECP256R1())
-        now = datetime.now(timezone.utc)
-        cert = (
-            x509.CertificateBuilder()
-            .subject_name(_name("127.0.0.1"))
-            .issuer_name(ca_cert.subject)
-            .public_key(key.public_key())
-            .serial_number(x509.random_serial_number())
-            .not_valid_before(now - timedelta(minutes=5))
-            .not_valid_after(now + timedelta(days=30))
-            .add_extension(
-                x509.SubjectAlternativeName(
-                    [
-                        x509.IPAddress(ipaddress.ip_address("127.0.0.1")),
-                        x509.DNSName("localhost"),
-                    ]
-                ),
-                critical=False,
-            )
-            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-            .sign(ca_key, hashes.SHA256())
-        )
-        return TlsMaterial(
-            ca_cert.public_bytes(serialization.Encoding.PEM),
-            cert.public_bytes(serialization.Encoding.PEM),
-            key.private_bytes(
-                serialization.Encoding.PEM,
-                serialization.PrivateFormat.PKCS8,
-                serialization.NoEncryption(),
+        return _make_tls_material()
+
+
+@functools.lru_cache(maxsize=1)
+def _make_tls_material() -> TlsMaterial:
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+    ca_cert = _self_signed(ca_key, "Entra Token Tester sandbox CA", ca=True, days=30)
+    key = ec.generate_private_key(ec.SECP256R1())
+    now = datetime.now(timezone.utc)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(_name("127.0.0.1"))
+        .issuer_name(ca_cert.subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(minutes=5))
+        .not_valid_after(now + timedelta(days=30))
+        .add_extension(
+            x509.SubjectAlternativeName(
+                [
+                    x509.IPAddress(ipaddress.ip_address("127.0.0.1")),
+                    x509.DNSName("localhost"),
+                ]
             ),
+            critical=False,
         )
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .sign(ca_key, hashes.SHA256())
+    )
+    return TlsMaterial(
+        ca_cert.public_bytes(serialization.Encoding.PEM),
+        cert.public_bytes(serialization.Encoding.PEM),
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        ),
+    )

@@ -189,8 +189,8 @@ SCENARIOS: tuple[Scenario, ...] = (
       "connection.",
       "connection closed", _cc(tenant=_fault("dropped"))),
     S("fault-tls", "TLS failure (untrusted certificate)",
-      "The sandbox serves HTTPS with a certificate from its own CA, which the client does not "
-      "trust: the connection fails with a TLS error before anything is sent.",
+      "The sandbox serves HTTPS (--tls) with a certificate from its own CA, which the client "
+      "does not trust: the connection fails with a TLS error before anything is sent.",
       "TLS error", _cc(), needs_tls=True),
 )  # fmt: skip
 
