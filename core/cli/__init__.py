@@ -13,6 +13,7 @@ import importlib
 # Command name -> module under core.cli that implements it.
 COMMAND_MODULES = {
     "token": "core.cli.token_cmd",
+    "decode": "core.cli.decode_cmd",
     "sandbox": "core.cli.sandbox_cmd",
     "profiles": "core.cli.profiles_cmd",
 }

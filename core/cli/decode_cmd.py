@@ -1,0 +1,176 @@
+"""`main.py decode`: explain a token read from stdin or a file (verdict, signature, claims)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any, TextIO
+
+from core.cli import EXIT_OK, EXIT_USAGE
+
+SCHEMA = "entra-token-tester/decode/1"
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser(
+        "decode",
+        help="explain a token read from stdin or a file",
+        description="Read a token (JWT) from standard input or --file, and print the verdict, "
+        "the signature check and every claim explained. The token itself is never printed.",
+    )
+    parser.add_argument("--file", metavar="PATH", help="read the token from this file")
+    parser.add_argument("--json", action="store_true", help="machine-readable output")
+    parser.add_argument(
+        "--no-verify", action="store_true", help="do not check the signature (no network)"
+    )
+    parser.add_argument(
+        "--authority",
+        metavar="URL",
+        action="append",
+        default=[],
+        help="also trust keys from this authority (the sandbox or a custom one); repeatable",
+    )
+    parser.add_argument(
+        "--tenant", default="", help="the tenant you expect (GUID or domain), compared with tid"
+    )
+    parser.add_argument(
+        "--timeout", type=float, default=10.0, metavar="S", help="seconds for fetching keys"
+    )
+
+
+def _read(args: argparse.Namespace) -> str:
+    if args.file:
+        return Path(args.file).read_bytes().decode("utf-8", errors="replace")
+    if sys.stdin.isatty():
+        print("Paste the token, then press Ctrl-D (Ctrl-Z Enter on Windows):", file=sys.stderr)
+    return sys.stdin.buffer.read().decode("utf-8", errors="replace")
+
+
+def _rows_json(rows: tuple[Any, ...]) -> list[dict[str, Any]]:
+    return [
+        {
+            "name": r.name,
+            "label": r.label,
+            "value": r.value_text,
+            "explanation": r.explanation,
+            "known": r.known,
+            "raw": r.raw,
+        }
+        for r in rows
+    ]
+
+
+def document(decoded: Any, verdict: Any, signature: Any, now: float | None = None) -> dict:
+    """The JSON schema of `decode --json` (documented in README.md)."""
+    from core.claims import explain_claims, explain_header
+    from core.redaction import fingerprint
+    from core.timefmt import iso_utc
+
+    v = asdict(verdict)
+    for name in ("issued_at", "not_before", "expires_at"):
+        v[f"{name}_iso"] = iso_utc(v[name])
+    return {
+        "schema": SCHEMA,
+        "ok": True,
+        "error": None,
+        "token": {
+            "size": decoded.size,
+            "segments": decoded.segments,
+            "alg": decoded.alg,
+            "kid": decoded.kid or None,
+            "x5t": decoded.x5t or None,
+            "fingerprint": fingerprint(decoded.raw),
+        },
+        "verdict": json.loads(json.dumps(v)),
+        "signature": None
+        if signature is None
+        else {
+            "status": signature.status.value,
+            "message": signature.message,
+            "key_id": signature.key_id or None,
+            "jwks_uri": signature.jwks_uri or None,
+        },
+        "header": _rows_json(explain_header(decoded.header)),
+        "claims": _rows_json(explain_claims(decoded.payload, now=now)),
+    }
+
+
+def _write_human(doc: dict[str, Any], out: TextIO) -> None:
+    v = doc["verdict"]
+    out.write(v["headline"] + "\n")
+    from core.timefmt import describe
+
+    fields = [
+        ("Kind", f"{v['token_kind']} ({v['kind_reason']})" if v["kind_reason"] else ""),
+        ("Credential", v["credential"]),
+        ("Version", v["version"]),
+        ("Issuer", v["issuer"]),
+        ("Audience", f"{v['audience_name']} ({v['audience']})" if v["audience_name"]
+         else v["audience"]),
+        ("Tenant", v["tenant_id"]),
+        ("Client app", v["client_id"]),
+        ("Issued at", describe(v["issued_at"]) if v["issued_at"] is not None else ""),
+        ("Not before", describe(v["not_before"]) if v["not_before"] is not None else ""),
+        ("Expires", describe(v["expires_at"]) if v["expires_at"] is not None else ""),
+        ("Roles", ", ".join(v["roles"])),
+        ("Scopes", ", ".join(v["scopes"])),
+    ]  # fmt: skip
+    for label, value in fields:
+        if value:
+            out.write(f"  {label:<11} {value}\n")
+    for title, items, mark in (
+        ("Allows", v["allows"], "-"),
+        ("Warnings", v["warnings"], "!"),
+        ("Notes", v["notes"], "-"),
+    ):
+        if items:
+            out.write(f"{title}:\n" + "".join(f"  {mark} {item}\n" for item in items))
+    sig = doc["signature"]
+    out.write(f"Signature: {sig['message'] if sig else 'not checked (--no-verify)'}\n")
+    t = doc["token"]
+    out.write(f"Token: {t['size']} characters, {t['alg'] or 'no alg'}, {t['fingerprint']}\n")
+    for title, rows in (("Header", doc["header"]), ("Claims", doc["claims"])):
+        out.write(f"{title}:\n")
+        width = max((len(r["name"]) for r in rows), default=0)
+        for r in rows:
+            extra = "" if r["known"] else "   (not in our catalog)"
+            out.write(f"  {r['name']:<{width}}  {r['value']}{extra}\n")
+
+
+def run(args: argparse.Namespace) -> int:
+    from core.decode import DecodeError, decode_token
+
+    try:
+        decoded = decode_token(_read(args))
+    except OSError as exc:
+        return _fail(args, "file", f"cannot read {args.file}: {exc.strerror or exc}")
+    except DecodeError as exc:
+        return _fail(args, exc.kind, str(exc))
+    from core.verdict import verdict_for_token
+
+    verdict = verdict_for_token(decoded, tenant=args.tenant)
+    signature = None
+    if not args.no_verify:
+        from core.signature import verify_signature
+
+        signature = verify_signature(
+            decoded, extra_authorities=args.authority, timeout_s=args.timeout
+        )
+    doc = document(decoded, verdict, signature)
+    if args.json:
+        sys.stdout.write(json.dumps(doc, indent=2, default=str) + "\n")
+    else:
+        _write_human(doc, sys.stdout)
+    return EXIT_OK
+
+
+def _fail(args: argparse.Namespace, kind: str, message: str) -> int:
+    if args.json:
+        doc = {"schema": SCHEMA, "ok": False, "error": {"kind": kind, "message": message}}
+        sys.stdout.write(json.dumps(doc, indent=2) + "\n")
+    else:
+        print(f"error: {message}", file=sys.stderr)
+    return EXIT_USAGE
