@@ -6,6 +6,7 @@ import logging
 import math
 import time
 from dataclasses import asdict, dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -73,6 +74,41 @@ def entry_from_result(
         scopes=tuple(scope.split()),
         elapsed_ms=round(result.elapsed_ms, 1),
     )
+
+
+def _local(epoch: float) -> str:
+    return datetime.fromtimestamp(epoch).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def summary(entry: HistoryEntry) -> str:
+    """One line for a list: time, verdict, status, AADSTS codes, expiry and roles."""
+    parts = [_local(entry.at), "OK    " if entry.ok else "FAILED"]
+    parts.append(f"HTTP {entry.status}" if entry.status else entry.outcome.replace("_", " "))
+    if entry.aadsts:
+        parts.append(", ".join(f"AADSTS{c}" for c in entry.aadsts))
+    if entry.expires_at:
+        parts.append(f"expires {_local(entry.expires_at)}")
+    if entry.roles:
+        parts.append("roles " + " ".join(entry.roles))
+    return "  ".join(parts)
+
+
+def details(entry: HistoryEntry) -> str:
+    """Every field worth quoting to support, one per line (for a tooltip or a copy)."""
+    rows = [
+        ("Time", _local(entry.at)),
+        ("Result", ("token issued" if entry.ok else entry.outcome.replace("_", " "))),
+        ("HTTP status", str(entry.status or "")),
+        ("Error", entry.error),
+        ("AADSTS", ", ".join(str(c) for c in entry.aadsts)),
+        ("Correlation ID", entry.correlation_id),
+        ("Trace ID", entry.trace_id),
+        ("Expires", _local(entry.expires_at) if entry.expires_at else ""),
+        ("Roles", " ".join(entry.roles)),
+        ("Scopes", " ".join(entry.scopes)),
+        ("Elapsed", f"{entry.elapsed_ms:.0f} ms"),
+    ]
+    return "\n".join(f"{k}: {v}" for k, v in rows if v)
 
 
 def _text(value: Any, limit: int = MAX_ERROR_CHARS) -> str:

@@ -234,6 +234,24 @@ class KeyringSecretStore(SecretStore):
             raise self._fail(exc, "remove", ref) from None
 
 
+def sync_profile_secrets(
+    store: SecretStore,
+    profile_id: str,
+    remember: bool,
+    secrets: dict[SecretKind, Secret | None],
+) -> None:
+    """Make the store match a profile's "remember" option after it is saved.
+
+    With `remember`, each given secret is stored (an empty one removes its entry); without
+    it, every secret of the profile is removed. Raises SecretStoreError.
+    """
+    if not remember:
+        store.delete_profile(profile_id)
+        return
+    for kind, value in secrets.items():
+        store.set(SecretRef(profile_id, kind), value or Secret(""))
+
+
 def open_secret_store(backend: Any = None) -> SecretStore:
     """The store to use: the system keychain when keyring has one, else memory for this run.
 

@@ -6,13 +6,11 @@ import argparse
 import copy
 import json
 import sys
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from core.cli import EXIT_OK, EXIT_USAGE
 
 if TYPE_CHECKING:
-    from core.history import HistoryEntry
     from core.models import TokenRequestInput
     from core.profiles import Profile, ProfileStore
 
@@ -119,24 +117,6 @@ def secret_status(profile: Profile) -> dict[str, Any]:
     return status
 
 
-def _when(epoch: float | None) -> str:
-    return datetime.fromtimestamp(epoch).strftime("%Y-%m-%d %H:%M:%S") if epoch else ""
-
-
-def _history_line(e: HistoryEntry) -> str:
-    verdict = "OK    " if e.ok else "FAILED"
-    parts = [_when(e.at), verdict, f"HTTP {e.status}" if e.status else e.outcome]
-    if e.aadsts:
-        parts.append("AADSTS" + ",".join(str(c) for c in e.aadsts))
-    if e.correlation_id:
-        parts.append(f"correlation {e.correlation_id}")
-    if e.expires_at:
-        parts.append(f"expires {_when(e.expires_at)}")
-    if e.roles:
-        parts.append("roles " + " ".join(e.roles))
-    return "  ".join(parts)
-
-
 _SHOW_LABELS = (
     ("name", "name"),
     ("id", "id"),
@@ -158,7 +138,7 @@ _SHOW_LABELS = (
 def _show(store: ProfileStore, key: str, as_json: bool) -> int:
     from dataclasses import asdict
 
-    from core.history import HistoryStore
+    from core.history import HistoryStore, summary
     from core.profiles import ProfileNotFoundError
 
     try:
@@ -187,7 +167,7 @@ def _show(store: ProfileStore, key: str, as_json: bool) -> int:
     if recent:
         print("recent results:")
         for entry in recent:
-            print("  " + _history_line(entry))
+            print("  " + summary(entry))
     return EXIT_OK
 
 

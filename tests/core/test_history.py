@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from core.config import FileProblem
-from core.history import HistoryEntry, HistoryStore, entry_from_result
+from core.history import HistoryEntry, HistoryStore, details, entry_from_result, summary
 from core.models import (
     ErrorFields,
     FailureKind,
@@ -179,3 +179,13 @@ def test_unsaveable_history_is_a_plain_error_but_kept_in_memory(tmp_path: Path) 
     with pytest.raises(FileProblem, match="could not be saved"):
         store.add(PROFILE, HistoryEntry(at=1.0, ok=True, outcome="token"))
     assert len(store.entries(PROFILE)) == 1
+
+
+def test_summary_and_details_quote_what_support_needs() -> None:
+    """The one-line summary shows verdict, status and codes; details add the IDs."""
+    entry = entry_from_result(_refused_result())
+    line = summary(entry)
+    assert "FAILED" in line and "HTTP 401" in line and "AADSTS7000215" in line
+    text = details(entry)
+    assert f"Correlation ID: {CORRELATION}" in text and f"Trace ID: {TRACE}" in text
+    assert SECRET not in line + text

@@ -24,6 +24,7 @@ from core.secret_store import (
     SecretRef,
     SecretStoreError,
     open_secret_store,
+    sync_profile_secrets,
 )
 from tests.core.keychain import SecretService as PrivateService
 from tests.fakes.memory_keyring import MemoryKeyring
@@ -210,3 +211,17 @@ def test_keychain_service_gone_gives_a_clear_error(
         store.set(REF, Secret(SECRET))
     assert "cannot be reached" in info.value.message
     assert SECRET not in caplog.text
+
+
+def test_sync_follows_the_remember_option() -> None:
+    """Remembering stores the given secrets (empty removes); forgetting removes them all."""
+    backend = MemoryKeyring()
+    store = KeyringSecretStore(backend)
+    pid = REF.profile_id
+    both = {SecretKind.CLIENT_SECRET: Secret(SECRET), SecretKind.PASSWORD: Secret(PASSWORD)}
+    sync_profile_secrets(store, pid, True, both)
+    assert len(backend.entries) == 2
+    sync_profile_secrets(store, pid, True, {SecretKind.PASSWORD: None})
+    assert list(backend.entries) == [(SERVICE, f"{pid}:client_secret")]
+    sync_profile_secrets(store, pid, False, {})
+    assert backend.entries == {}
