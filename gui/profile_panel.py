@@ -1,0 +1,414 @@
+"""The profile list beside the form: switch, add, copy, rename, delete, import, export, history."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.config import FileProblem
+from core.history import HistoryStore, entry_from_result
+from core.models import TokenResult
+from core.profiles import Profile, ProfileError, ProfileStore
+from core.secret_store import SecretKind, SecretRef, SecretStore, SecretStoreError
+from gui.history_view import HistoryView
+from gui.profile_io import export_profiles, import_profiles
+
+_ID_ROLE = Qt.ItemDataRole.UserRole
+_Button = QMessageBox.StandardButton
+
+
+class ProfilePanel(QWidget):
+    """The saved profiles, the selected one's recent results, and the keychain in use.
+
+    The panel owns every change to the profile list (through `ProfileStore`), the history
+    view and clearing (through `HistoryStore`), and removes a deleted profile's secrets. It
+    never reads the form: the window answers `saveRequested` by saving the form with
+    `save_profile`, and loads the form when `profileSelected` arrives.
+
+    Signals:
+        profileSelected(str): the user moved to another profile (its id; '' for none), after
+            any unsaved changes were saved or discarded.
+        saveRequested(str): save the form into this profile id now (the user chose Save in
+            the unsaved-changes prompt); the window calls `save_profile`.
+        profilesChanged(): profiles were added, renamed, deleted or imported.
+        message(str): a plain status message (imports, exports, problems).
+    """
+
+    profileSelected = Signal(str)
+    saveRequested = Signal(str)
+    profilesChanged = Signal()
+    message = Signal(str)
+
+    def __init__(
+        self,
+        profiles: ProfileStore,
+        history: HistoryStore,
+        secrets: SecretStore,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._profiles = profiles
+        self._history = history
+        self._secrets = secrets
+        self._current_id = ""
+        self._unsaved = False
+        self._filling = False
+        self._build_ui()
+        self._connect_signals()
+        problems = [profiles.load().problem, history.load()]
+        self._show_problems([p for p in problems if p] + list(profiles.report.warnings))
+        self._fill_list()
+        self._update_buttons()
+
+    # -- building ---------------------------------------------------------------------------
+
+    def _button(self, text: str, name: str, tip: str) -> QPushButton:
+        button = QPushButton(text, objectName=name)
+        button.setToolTip(tip)
+        return button
+
+    def _build_ui(self) -> None:
+        title = QLabel("Profiles")
+        title.setProperty("role", "sectionTitle")
+        self.problem_label = QLabel(objectName="profileProblemLabel", wordWrap=True)
+        self.problem_label.setProperty("role", "finding")
+        self.problem_label.hide()
+        self.list = QListWidget(objectName="profileList")
+        self.list.setAccessibleName("Saved profiles")
+        self.list.setEditTriggers(QListWidget.EditTrigger.EditKeyPressed)
+        self.unsaved_label = QLabel("● Unsaved changes", objectName="unsavedLabel")
+        self.unsaved_label.hide()
+        self.new_button = self._button("&New", "newProfileButton", "A new, empty profile")
+        self.duplicate_button = self._button(
+            "D&uplicate", "duplicateProfileButton", "A copy of the selected profile"
+        )
+        self.rename_button = self._button("Rena&me", "renameProfileButton", "Rename (F2)")
+        self.delete_button = self._button(
+            "&Delete", "deleteProfileButton", "Delete the profile, its secret and its history"
+        )
+        self.import_button = self._button(
+            "&Import…", "importProfilesButton", "Add profiles from a JSON file"
+        )
+        self.export_button = self._button(
+            "E&xport…", "exportProfilesButton", "Save all profiles as JSON (never secrets)"
+        )
+        rows = [
+            (self.new_button, self.duplicate_button),
+            (self.rename_button, self.delete_button),
+            (self.import_button, self.export_button),
+        ]
+        self.history_view = HistoryView()
+        self.history_list = self.history_view.list
+        self.clear_history_button = self.history_view.clear_button
+        self.keychain_label = QLabel(objectName="keychainLabel", wordWrap=True)
+        self._show_keychain()
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        for widget in (title, self.problem_label, self.list, self.unsaved_label):
+            layout.addWidget(widget, stretch=2 if widget is self.list else 0)
+        for pair in rows:
+            row = QHBoxLayout()
+            for button in pair:
+                row.addWidget(button)
+            layout.addLayout(row)
+        layout.addWidget(self.history_view, stretch=1)
+        layout.addWidget(self.keychain_label)
+
+    def _connect_signals(self) -> None:
+        self.list.currentItemChanged.connect(self._on_list_current_changed)
+        self.list.itemChanged.connect(self._on_list_item_changed)
+        self.new_button.clicked.connect(self._on_new_clicked)
+        self.duplicate_button.clicked.connect(self._on_duplicate_clicked)
+        self.rename_button.clicked.connect(self._on_rename_clicked)
+        self.delete_button.clicked.connect(self._on_delete_clicked)
+        self.import_button.clicked.connect(self._on_import_clicked)
+        self.export_button.clicked.connect(self._on_export_clicked)
+        self.history_view.clearRequested.connect(self._on_history_clear_requested)
+
+    def _show_keychain(self) -> None:
+        if self._secrets.is_secure:
+            self.keychain_label.setText(f"Secrets are kept in: {self._secrets.backend_name}")
+            self.keychain_label.setProperty("role", "hint")
+        else:
+            self.keychain_label.setText(f"⚠ {self._secrets.reason}")
+            self.keychain_label.setProperty("role", "finding")
+        self.keychain_label.setToolTip(
+            "Remembered secrets are stored only in the system keychain, never in a file."
+        )
+
+    def _show_problems(self, problems: list[str]) -> None:
+        self.problem_label.setText("\n".join(problems))
+        self.problem_label.setVisible(bool(problems))
+
+    # -- public API -------------------------------------------------------------------------
+
+    def current_profile(self) -> Profile | None:
+        """The selected profile, as saved."""
+        return self._profiles.get(self._current_id) if self._current_id else None
+
+    def current_id(self) -> str:
+        return self._current_id
+
+    def select(self, profile_id: str) -> bool:
+        """Select a profile (asking about unsaved changes first); False when the user stayed."""
+        if profile_id == self._current_id:
+            return True
+        if not self.confirm_leave():
+            return False
+        self._activate(profile_id)
+        return True
+
+    def has_unsaved_changes(self) -> bool:
+        return self._unsaved
+
+    def set_unsaved(self, unsaved: bool) -> None:
+        """Show or clear the unsaved-changes mark (the window calls this as the form changes)."""
+        self._unsaved = unsaved
+        self.unsaved_label.setVisible(unsaved)
+        item = self._item(self._current_id)
+        if item is not None:
+            font = item.font()
+            font.setItalic(unsaved)
+            self._filling = True
+            item.setFont(font)
+            self._filling = False
+
+    def confirm_leave(self) -> bool:
+        """Ask Save / Discard / Cancel when there are unsaved changes; True means go on."""
+        if not self._unsaved:
+            return True
+        profile = self.current_profile()
+        what = f"the profile “{profile.name}”" if profile else "a new profile"
+        answer = QMessageBox.question(
+            self,
+            "Unsaved changes",
+            f"The form has changes not saved to {what}. Save them?",
+            _Button.Save | _Button.Discard | _Button.Cancel,
+            _Button.Save,
+        )
+        if answer == _Button.Save:
+            self.saveRequested.emit(self._current_id)
+            return not self._unsaved
+        if answer == _Button.Discard:
+            self.set_unsaved(False)
+            return True
+        return False
+
+    def save_profile(self, profile: Profile) -> Profile | None:
+        """Save a profile (new or existing) and select it; None after a shown error."""
+        try:
+            saved = self._profiles.save(profile)
+        except ProfileError as exc:
+            QMessageBox.warning(self, "Profile not saved", exc.message)
+            return None
+        self._current_id = saved.id
+        self._fill_list()
+        self.set_unsaved(False)
+        self.profilesChanged.emit()
+        return saved
+
+    def record_result(self, result: TokenResult, roles: tuple[str, ...] = ()) -> None:
+        """Add a result to the selected profile's history (no profile: nothing recorded)."""
+        if not self._current_id:
+            return
+        try:
+            self._history.add(self._current_id, entry_from_result(result, roles))
+        except FileProblem as exc:
+            self.message.emit(f"History not saved: {exc.message}")
+        self._fill_history()
+
+    # -- list -------------------------------------------------------------------------------
+
+    def _item(self, profile_id: str) -> QListWidgetItem | None:
+        for row in range(self.list.count()):
+            item = self.list.item(row)
+            if item.data(_ID_ROLE) == profile_id:
+                return item
+        return None
+
+    def _fill_list(self) -> None:
+        self._filling = True
+        self.list.clear()
+        for profile in self._profiles.list():
+            item = QListWidgetItem(profile.name)
+            item.setData(_ID_ROLE, profile.id)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsEditable)
+            item.setToolTip(profile.notes or profile.tenant)
+            self.list.addItem(item)
+        current = self._item(self._current_id)
+        if current is None:
+            self._current_id = ""
+        self.list.setCurrentItem(current)
+        self._filling = False
+        self._fill_history()
+        self._update_buttons()
+
+    def _activate(self, profile_id: str) -> None:
+        self._current_id = profile_id if self._item(profile_id) is not None else ""
+        self._filling = True
+        self.list.setCurrentItem(self._item(self._current_id))
+        self._filling = False
+        self.set_unsaved(False)
+        self._fill_history()
+        self._update_buttons()
+        self.profileSelected.emit(self._current_id)
+
+    def _update_buttons(self) -> None:
+        chosen = bool(self._current_id)
+        for button in (self.duplicate_button, self.rename_button, self.delete_button):
+            button.setEnabled(chosen)
+        self.export_button.setEnabled(self.list.count() > 0)
+
+    def _fill_history(self) -> None:
+        self.history_view.show_entries(self._history.entries(self._current_id))
+
+    # -- slots ------------------------------------------------------------------------------
+
+    @Slot(QListWidgetItem, QListWidgetItem)
+    def _on_list_current_changed(
+        self, current: QListWidgetItem | None, previous: QListWidgetItem | None
+    ) -> None:
+        if self._filling:
+            return
+        new_id = current.data(_ID_ROLE) if current is not None else ""
+        if new_id == self._current_id:
+            return
+        if self.confirm_leave():
+            self._activate(new_id)
+        else:  # stay: put the selection back where it was
+            self._filling = True
+            self.list.setCurrentItem(self._item(self._current_id))
+            self._filling = False
+
+    @Slot(QListWidgetItem)
+    def _on_list_item_changed(self, item: QListWidgetItem) -> None:
+        if self._filling:
+            return
+        # The editor is still committing: rebuild the list once it is done.
+        QTimer.singleShot(0, partial(self._rename, item.data(_ID_ROLE), item.text()))
+
+    def _rename(self, profile_id: str, name: str) -> None:
+        profile = self._profiles.get(profile_id)
+        if profile is not None and name != profile.name:
+            try:
+                self._profiles.rename(profile_id, name)
+            except ProfileError as exc:
+                QMessageBox.warning(self, "Profile not renamed", exc.message)
+            self.profilesChanged.emit()
+        self._fill_list()
+
+    @Slot()
+    def _on_new_clicked(self) -> None:
+        if not self.confirm_leave():
+            return
+        name = self._profiles.unique_name("New profile")
+        saved = self.save_profile(Profile(name=name))
+        if saved is not None:
+            self._activate(saved.id)
+            self._on_rename_clicked()
+
+    @Slot()
+    def _on_duplicate_clicked(self) -> None:
+        source = self.current_profile()
+        if source is None or not self.confirm_leave():
+            return
+        try:
+            copy = self._profiles.duplicate(source.id)
+        except ProfileError as exc:
+            QMessageBox.warning(self, "Profile not duplicated", exc.message)
+            return
+        if source.remember_secret:
+            self._copy_secrets(source.id, copy.id)
+        self._fill_list()
+        self.profilesChanged.emit()
+        self._activate(copy.id)
+
+    def _copy_secrets(self, source_id: str, target_id: str) -> None:
+        try:
+            for kind in SecretKind:
+                value = self._secrets.get(SecretRef(source_id, kind))
+                if value is not None:
+                    self._secrets.set(SecretRef(target_id, kind), value)
+        except SecretStoreError as exc:
+            self.message.emit(f"The copy has no remembered secret: {exc.message}")
+
+    @Slot()
+    def _on_rename_clicked(self) -> None:
+        item = self._item(self._current_id)
+        if item is not None:
+            self.list.setFocus()
+            self.list.editItem(item)
+
+    @Slot()
+    def _on_delete_clicked(self) -> None:
+        profile = self.current_profile()
+        if profile is None:
+            return
+        answer = QMessageBox.question(
+            self,
+            "Delete profile",
+            f"Delete the profile “{profile.name}”? Its remembered secret is removed from the "
+            "keychain and its history is cleared. This cannot be undone.",
+            _Button.Yes | _Button.No,
+            _Button.No,
+        )
+        if answer != _Button.Yes:
+            return
+        try:
+            self._profiles.delete(profile.id)
+        except ProfileError as exc:
+            QMessageBox.warning(self, "Profile not deleted", exc.message)
+            return
+        problems = []
+        try:
+            self._secrets.delete_profile(profile.id)
+        except SecretStoreError as exc:
+            problems.append(f"Its secret may remain in the keychain: {exc.message}")
+        try:
+            self._history.clear(profile.id)
+        except FileProblem as exc:
+            problems.append(exc.message)
+        if problems:
+            QMessageBox.warning(self, "Profile deleted", "\n\n".join(problems))
+        self._unsaved = False
+        self._fill_list()
+        self.profilesChanged.emit()
+        self._activate("")
+
+    @Slot()
+    def _on_import_clicked(self) -> None:
+        text = import_profiles(self, self._profiles)
+        if text:
+            self._fill_list()
+            self.profilesChanged.emit()
+            self.message.emit(text)
+
+    @Slot()
+    def _on_export_clicked(self) -> None:
+        text = export_profiles(self, self._profiles)
+        if text:
+            self.message.emit(text)
+
+    @Slot()
+    def _on_history_clear_requested(self) -> None:
+        profile = self.current_profile()
+        if profile is None:
+            return
+        try:
+            self._history.clear(profile.id)
+        except FileProblem as exc:
+            QMessageBox.warning(self, "History not cleared", exc.message)
+        self._fill_history()
+        self.message.emit(f"History of “{profile.name}” cleared.")
