@@ -6,13 +6,14 @@ import itertools
 from collections.abc import Iterable
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QFontDatabase
+from PySide6.QtGui import QFontDatabase, QFontMetrics, QTextOption
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
     QFormLayout,
     QLabel,
     QLineEdit,
+    QPlainTextEdit,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -33,7 +34,7 @@ from gui.secret_edit import SecretLineEdit
 
 _ALL_DEFAULTS = frozenset(default_target(c, e) for c in CLOUDS for e in Endpoint)
 # Findings about these input fields are shown beside another field's row.
-_FIELD_ALIASES = {"resource": "scope", "authority": "cloud"}
+_FIELD_ALIASES = {"authority": "cloud"}
 
 
 class RequestForm(QWidget):
@@ -92,6 +93,9 @@ class RequestForm(QWidget):
         self.password_edit = SecretLineEdit("password")
         self._setup_edit(self.password_edit, "passwordEdit", "The user's password")
         self.scope_edit = self._edit("scopeEdit", "")
+        # The other endpoint's parameter: shown only when a loaded setup carries one, so a
+        # request such as "resource sent to v2" can be reproduced (and is warned about).
+        self.other_target_edit = self._edit("otherTargetEdit", "")
 
         self._add_row("&Cloud:", self.cloud_combo, "cloud")
         self._add_row("&Endpoint:", self.endpoint_combo, "endpoint")
@@ -102,7 +106,8 @@ class RequestForm(QWidget):
         self._add_row("&Secret:", self.secret_edit, "client_secret")
         self._username_row = self._add_row("&Username:", self.username_edit, "username")
         self._password_row = self._add_row("Pass&word:", self.password_edit, "password")
-        self._scope_row = self._add_row("Sc&ope:", self.scope_edit, "scope")
+        self._scope_row = self._add_row("Sc&ope:", self.scope_edit, "target")
+        self._other_row = self._add_row("Resource:", self.other_target_edit, "other_target")
 
         self.advanced_toggle = QToolButton(objectName="advancedToggle", text="Advanced")
         self.advanced_toggle.setCheckable(True)
@@ -128,8 +133,14 @@ class RequestForm(QWidget):
             self._add_row("Custom token &URL:", self.token_url_edit, "token_url"),
         ]
 
-        self.url_preview = QLineEdit(objectName="tokenUrlPreview", readOnly=True)
-        self.url_preview.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.url_preview = QPlainTextEdit(objectName="tokenUrlPreview", readOnly=True)
+        mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        self.url_preview.setFont(mono)
+        self.url_preview.setWordWrapMode(QTextOption.WrapMode.WrapAnywhere)
+        self.url_preview.setFrameShape(QPlainTextEdit.Shape.NoFrame)
+        self.url_preview.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.url_preview.setFixedHeight(QFontMetrics(mono).lineSpacing() * 2 + 10)
+        self.url_preview.setTabChangesFocus(True)
         self.url_preview.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self._add_row("Token URL:", self.url_preview, "")
         self.url_preview.setAccessibleName("Token URL preview (read only)")
@@ -142,7 +153,8 @@ class RequestForm(QWidget):
         QWidget.setTabOrder(self.cloud_combo, self.endpoint_combo)
         chain = [self.cloud_combo, self.endpoint_combo, self.tenant_edit, self.client_id_edit,
                  self.grant_combo, self.credential_combo, self.secret_edit, self.username_edit,
-                 self.password_edit, self.scope_edit, self.advanced_toggle, self.auth_combo,
+                 self.password_edit, self.scope_edit, self.other_target_edit,
+                 self.advanced_toggle, self.auth_combo,
                  self.timeout_spin, self.token_url_edit]  # fmt: skip
         for first, second in itertools.pairwise(chain):
             QWidget.setTabOrder(first, second)
@@ -186,7 +198,8 @@ class RequestForm(QWidget):
         for combo in (self.cloud_combo, self.endpoint_combo, self.grant_combo, self.auth_combo):
             combo.currentIndexChanged.connect(self._debounce.start)
         for edit in (self.tenant_edit, self.client_id_edit, self.secret_edit, self.username_edit,
-                     self.password_edit, self.scope_edit, self.token_url_edit):  # fmt: skip
+                     self.password_edit, self.scope_edit, self.other_target_edit,
+                     self.token_url_edit):  # fmt: skip
             edit.textChanged.connect(self._debounce.start)
         self.timeout_spin.valueChanged.connect(self._debounce.start)
         self.cloud_combo.currentIndexChanged.connect(self._on_endpoint_changed)
@@ -197,7 +210,7 @@ class RequestForm(QWidget):
     # -- behaviour --------------------------------------------------------------------------
 
     def _on_endpoint_changed(self) -> None:
-        endpoint = Endpoint(self.endpoint_combo.currentData())
+        endpoint = self._endpoint()
         text = "Sc&ope:" if endpoint is Endpoint.V2 else "Res&ource:"
         label = self._form.itemAt(self._scope_row, QFormLayout.ItemRole.LabelRole).widget()
         label.setText(text)
@@ -206,6 +219,11 @@ class RequestForm(QWidget):
         self.scope_edit.setPlaceholderText(default)
         if self.scope_edit.text().strip() in _ALL_DEFAULTS | {""}:
             self.scope_edit.setText(default)
+        other = "Resource (v1 only):" if endpoint is Endpoint.V2 else "Scope (v2 only):"
+        label = self._form.itemAt(self._other_row, QFormLayout.ItemRole.LabelRole).widget()
+        label.setText(other)
+        self.other_target_edit.setAccessibleName(other.rstrip(":"))
+        self._form.setRowVisible(self._other_row, bool(self.other_target_edit.text().strip()))
 
     def _on_grant_changed(self) -> None:
         password = self.grant_combo.currentData() == GrantType.PASSWORD.value
@@ -229,14 +247,18 @@ class RequestForm(QWidget):
         self._debounce.start()
 
     def show_token_url(self, url: str) -> None:
-        self.url_preview.setText(url)
-        self.url_preview.setCursorPosition(0)
+        if url != self.url_preview.toPlainText():
+            self.url_preview.setPlainText(url)
+
+    def token_url_text(self) -> str:
+        """The token URL preview as shown."""
+        return self.url_preview.toPlainText()
 
     def show_findings(self, findings: Iterable[Finding]) -> None:
         """Show each finding beside the field it concerns (the first per field wins)."""
         by_field: dict[str, Finding] = {}
         for finding in findings:
-            key = _FIELD_ALIASES.get(finding.field, finding.field)
+            key = self._finding_key(finding.field)
             if key in self._findings:
                 by_field.setdefault(key, finding)
         for field, label in self._findings.items():
@@ -255,9 +277,18 @@ class RequestForm(QWidget):
         if by_field.get("auth_method") or by_field.get("timeout_s") or by_field.get("token_url"):
             self._set_advanced_visible(True)
 
+    def _finding_key(self, field: str) -> str:
+        if field in ("scope", "resource"):
+            primary = "scope" if self._endpoint() is Endpoint.V2 else "resource"
+            return "target" if field == primary else "other_target"
+        return _FIELD_ALIASES.get(field, field)
+
+    def _endpoint(self) -> Endpoint:
+        return Endpoint(self.endpoint_combo.currentData())
+
     def finding_text(self, field: str) -> str:
         """The message shown beside a field ('' when none), for tests and screen readers."""
-        label = self._findings.get(field)
+        label = self._findings.get(self._finding_key(field))
         return label.text() if label is not None and not label.isHidden() else ""
 
     # -- data <-> widgets -------------------------------------------------------------------
@@ -274,8 +305,10 @@ class RequestForm(QWidget):
         self.secret_edit.setText(inputs.client_secret.reveal() if inputs.client_secret else "")
         self.username_edit.setText(inputs.username)
         self.password_edit.setText(inputs.password.reveal() if inputs.password else "")
-        target = inputs.scope if inputs.endpoint is Endpoint.V2 else inputs.resource
-        self.scope_edit.setText(target or inputs.scope or inputs.resource)
+        v2 = inputs.endpoint is Endpoint.V2
+        self.scope_edit.setText(inputs.scope if v2 else inputs.resource)
+        self.other_target_edit.setText(inputs.resource if v2 else inputs.scope)
+        self._form.setRowVisible(self._other_row, bool(self.other_target_edit.text().strip()))
         self.timeout_spin.setValue(inputs.timeout_s)
         self.token_url_edit.setText(inputs.token_url)
         if inputs.authority:
@@ -289,8 +322,8 @@ class RequestForm(QWidget):
 
     def to_input(self) -> TokenRequestInput:
         """The inputs as typed; never raises (the pre-flight checks judge them)."""
-        endpoint = Endpoint(self.endpoint_combo.currentData())
-        target = self.scope_edit.text()
+        endpoint = self._endpoint()
+        target, other = self.scope_edit.text(), self.other_target_edit.text()
         secret, password = self.secret_edit.text(), self.password_edit.text()
         grant = GrantType(self.grant_combo.currentData())
         cloud = self.cloud_combo.currentData()
@@ -303,8 +336,8 @@ class RequestForm(QWidget):
             client_secret=Secret(secret) if secret else None,
             username=self.username_edit.text().strip() if grant is GrantType.PASSWORD else "",
             password=Secret(password) if password and grant is GrantType.PASSWORD else None,
-            scope=target if endpoint is Endpoint.V2 else "",
-            resource=target if endpoint is Endpoint.V1 else "",
+            scope=target if endpoint is Endpoint.V2 else other,
+            resource=target if endpoint is Endpoint.V1 else other,
             auth_method=AuthMethod(self.auth_combo.currentData()),
             timeout_s=float(self.timeout_spin.value()),
             token_url=self.token_url_edit.text().strip(),

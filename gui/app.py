@@ -1,0 +1,143 @@
+"""Start the window: QApplication, theme, crash guard; heavy imports only after first paint."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import time
+from pathlib import Path
+from types import TracebackType
+
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from core.redaction import redact_text
+from gui import theme
+from gui.main_window import MainWindow
+from gui.worker import CallWorker
+
+log = logging.getLogger(__name__)
+BENCH_FIRST_PAINT = "ETT_BENCH_FIRST_PAINT"  # print a marker at first paint, then quit
+BENCH_TOKEN = "ETT_BENCH_TOKEN"  # sandbox mode: send the demo request, print a marker, quit
+
+
+def create_app(argv: list[str] | None = None) -> QApplication:
+    """The QApplication with names for QSettings and the OS-following light/dark look."""
+    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv)
+    app.setApplicationName("Entra Token Tester")
+    app.setOrganizationName("EntraTokenTester")
+    app.setApplicationDisplayName("Entra Token Tester")
+    theme.apply_theme(app)
+    return app
+
+
+def install_excepthook(app: QApplication) -> None:
+    """Log an unexpected exception and show a plain message instead of crashing."""
+
+    def hook(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+        if issubclass(exc_type, KeyboardInterrupt):
+            sys.__excepthook__(exc_type, exc, tb)
+            return
+        log.error("unexpected error", exc_info=(exc_type, exc, tb))
+        QMessageBox.critical(
+            app.activeWindow(),
+            "Unexpected error",
+            "Something went wrong inside Entra Token Tester. Your input is still in the form.\n\n"
+            f"{exc_type.__name__}: {redact_text(str(exc))[:500]}",
+        )
+
+    sys.excepthook = hook
+
+
+class _FirstPaint(QObject):
+    """Notices the first paint of any widget, for the start-up benchmark."""
+
+    def __init__(self, started: float, quit_after: bool) -> None:
+        super().__init__()
+        self._started, self._quit, self._seen = started, quit_after, False
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if not self._seen and event.type() == QEvent.Type.Paint:
+            self._seen = True
+            QTimer.singleShot(0, self._report)
+        return False
+
+    def _report(self) -> None:
+        log.info("first paint after %.0f ms", (time.perf_counter() - self._started) * 1000)
+        if self._quit:
+            QApplication.quit()
+
+
+def _settings_path(config_dir: str | None) -> Path | None:
+    folder = config_dir or os.environ.get("ENTRA_TOKEN_TESTER_CONFIG_DIR")
+    return Path(folder) / "window.ini" if folder else None
+
+
+def _start_sandbox():  # runs on the worker thread: imports PyJWT and cryptography there
+    from core.sandbox import Sandbox
+
+    return Sandbox().start()
+
+
+def _warm_up() -> None:  # runs on the worker thread after first paint: the first Send is quick
+    import core.client
+    import core.decode  # noqa: F401  (PyJWT)
+
+
+def run_gui(args: argparse.Namespace) -> int:
+    """Open the window (and the in-process sandbox for --sandbox); returns the exit code."""
+    started = time.perf_counter()
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    app = create_app()
+    install_excepthook(app)
+    bench_paint = os.environ.get(BENCH_FIRST_PAINT) == "1"
+    bench_token = os.environ.get(BENCH_TOKEN) == "1"
+    first_paint = _FirstPaint(started, quit_after=bench_paint)
+    app.installEventFilter(first_paint)
+    window = MainWindow(settings_path=_settings_path(getattr(args, "config_dir", None)))
+    QGuiApplication.styleHints().colorSchemeChanged.connect(
+        lambda _scheme: (theme.apply_theme(app), window.refresh_icons())
+    )
+    window.show()
+
+    holder: dict[str, object] = {}
+    starter = CallWorker("sandbox-start")
+    warmer = CallWorker("warm-up")
+
+    def on_sandbox(sandbox) -> None:
+        holder["sandbox"] = sandbox
+        window.attach_sandbox(sandbox)
+        if bench_token:
+            window.worker.finished.connect(lambda: _bench_done(window))
+            window.send()
+
+    def on_sandbox_failed(exc: object) -> None:
+        window.response.show_failure(
+            "The sandbox could not start",
+            "The local sandbox could not start",
+            f"{type(exc).__name__}: {redact_text(str(exc))}",
+        )
+
+    starter.succeeded.connect(on_sandbox)
+    starter.failed.connect(on_sandbox_failed)
+
+    def after_first_paint() -> None:
+        if getattr(args, "sandbox", False):
+            starter.start(_start_sandbox)
+        else:
+            warmer.start(_warm_up)
+
+    QTimer.singleShot(0, after_first_paint)
+    try:
+        return app.exec()
+    finally:
+        sandbox = holder.get("sandbox")
+        if sandbox is not None:
+            sandbox.stop()
+
+
+def _bench_done(window: MainWindow) -> None:
+    QApplication.quit()

@@ -1,0 +1,189 @@
+"""The answer: a verdict banner, copy buttons, and Summary/Claims/Raw/Request/Diagnosis tabs."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
+
+from core.models import Outcome
+from core.redaction import redact_text
+from gui import theme
+from gui.analysis import Report
+from gui.claims_view import ClaimsView
+from gui.detail_views import DiagnosisView, RawView, RequestView, raw_text
+from gui.summary_view import SummaryView
+
+IDLE_TEXT = "Fill in the form and press Send (Ctrl+Enter), or paste a token here (Ctrl+V)."
+OUTCOME_TEXT = {
+    Outcome.TOKEN: "Token issued",
+    Outcome.REFUSED: "Refused by the token endpoint",
+    Outcome.NO_ANSWER: "No answer from the token endpoint",
+    Outcome.BLOCKED: "Not sent: the form has errors",
+}
+
+
+class ResponseView(QWidget):
+    """Shows one Report; the window decides what to do with the buttons.
+
+    Signals:
+        copy_token(): Copy token was clicked.
+        copy_header(): Copy Authorization header was clicked.
+        paste_token(str): Ctrl+V on the result area, with the clipboard text.
+    """
+
+    copy_token = Signal()
+    copy_header = Signal()
+    paste_token = Signal(str)
+
+    def __init__(self, clock: Callable[[], float] = time.time, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.report: Report | None = None
+        self.verdict_label = QLabel(IDLE_TEXT, objectName="verdictLabel", wordWrap=True)
+        self.verdict_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.verdict_label.setAccessibleName("Verdict")
+        self.verdict_label.setMinimumHeight(44)
+        self.copy_token_button = QPushButton("Copy &token", objectName="copyTokenButton")
+        self.copy_token_button.setToolTip("Copy the access token (Ctrl+Shift+C)")
+        self.copy_header_button = QPushButton("Copy &header", objectName="copyHeaderButton")
+        self.copy_header_button.setToolTip("Copy 'Authorization: Bearer …' (Ctrl+Shift+H)")
+        self.copy_token_button.clicked.connect(self.copy_token)
+        self.copy_header_button.clicked.connect(self.copy_header)
+
+        self.summary = SummaryView(clock)
+        self.claims = ClaimsView()
+        self.raw = RawView()
+        self.request = RequestView()
+        self.diagnosis = DiagnosisView()
+        self.tabs = QTabWidget(objectName="responseTabs")
+        self.tabs.setDocumentMode(False)
+        for widget, title in (
+            (self.summary, "&Summary"),
+            (self.claims, "C&laims"),
+            (self.raw, "&Raw"),
+            (self.request, "Re&quest"),
+            (self.diagnosis, "&Diagnosis"),
+        ):
+            self.tabs.addTab(widget, title)
+
+        top = QHBoxLayout()
+        top.setSpacing(8)
+        top.addWidget(self.verdict_label, 1)
+        buttons = QVBoxLayout()
+        buttons.setSpacing(4)
+        buttons.addWidget(self.copy_token_button)
+        buttons.addWidget(self.copy_header_button)
+        top.addLayout(buttons)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(top)
+        layout.addWidget(self.tabs, 1)
+
+        paste = QShortcut(QKeySequence.StandardKey.Paste, self)
+        paste.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        paste.activated.connect(self._on_paste_activated)
+        self.refresh_icons()
+        self.show_idle()
+
+    def refresh_icons(self) -> None:
+        self.copy_token_button.setIcon(theme.icon("key"))
+        self.copy_header_button.setIcon(theme.icon("copy"))
+        self.request.refresh_icons()
+        self.diagnosis.copy_button.setIcon(theme.icon("copy"))
+        for index, name in enumerate(("info", "decode", "header", "send", "warning")):
+            self.tabs.setTabIcon(index, theme.icon(name))
+
+    # -- states -----------------------------------------------------------------------------
+
+    def _set_banner(self, state: str, text: str) -> None:
+        self.verdict_label.setText(text)
+        self.verdict_label.setProperty("state", state)
+        self.verdict_label.style().unpolish(self.verdict_label)
+        self.verdict_label.style().polish(self.verdict_label)
+
+    @property
+    def banner_state(self) -> str:
+        return str(self.verdict_label.property("state"))
+
+    def show_idle(self, text: str = IDLE_TEXT) -> None:
+        self.report = None
+        self._set_banner("idle", text)
+        self._set_token_buttons(False)
+        for view in (self.summary, self.claims, self.diagnosis):
+            view.clear()
+        self.raw.show_text("")
+        self.request.show_text("")
+
+    def show_failure(self, headline: str, title: str, html: str) -> None:
+        """A failure that produced no report: red banner and an explanation on Diagnosis."""
+        self.show_idle()
+        self._set_banner("error", headline)
+        self.diagnosis.show_message(title, html)
+        self.tabs.setCurrentWidget(self.diagnosis)
+
+    def show_busy(self, text: str) -> None:
+        self._set_banner("busy", text)
+
+    def _set_token_buttons(self, enabled: bool) -> None:
+        self.copy_token_button.setEnabled(enabled)
+        self.copy_header_button.setEnabled(enabled)
+
+    def show_report(self, report: Report) -> None:
+        """Show a report: banner, tabs, and the tab that answers first (Summary or Diagnosis)."""
+        self.report = report
+        result, verdict = report.result, report.verdict
+        self._set_token_buttons(report.token is not None)
+        headline = getattr(verdict, "headline", "") or (
+            OUTCOME_TEXT[result.outcome] if result is not None else "Token decoded"
+        )
+        if result is None:
+            headline = f"Pasted token (not sent): {headline}"
+        if report.token is not None:
+            state = "warning" if getattr(verdict, "warnings", ()) else "ok"
+        else:
+            state = "error"
+        if result is None and report.decoded is None:
+            headline = f"Not a readable token: {report.decode_error}"
+        self._set_banner(state, headline)
+
+        outcome = OUTCOME_TEXT[result.outcome] if result is not None else "Decoded from a paste"
+        if result is not None and result.outcome is not Outcome.BLOCKED:
+            outcome += f" in {result.elapsed_ms:.0f} ms"
+            if result.status is not None:
+                outcome += f" (HTTP {result.status})"
+        self.summary.show_verdict(verdict, report.signature, outcome)
+        self.claims.show_claims(report.claims)
+        self.raw.show_text(self._raw_text(report))
+        request = result.request if result is not None else None
+        self.request.show_text(request.redacted_text() if request is not None else "")
+        if report.diagnosis is not None:
+            self.diagnosis.show_diagnosis(report.diagnosis, report.support)
+        elif report.decoded is None and report.decode_error:
+            self.diagnosis.show_message("This text is not a readable token", report.decode_error)
+        else:
+            self.diagnosis.clear()
+        failed = report.diagnosis is not None or (report.decoded is None and not report.token)
+        self.tabs.setCurrentWidget(self.diagnosis if failed else self.summary)
+
+    def _raw_text(self, report: Report) -> str:
+        if report.result is not None:
+            return raw_text(report.result)
+        if report.decoded is None:
+            return ""
+        header = _pretty(report.decoded.header)
+        payload = _pretty(report.decoded.payload)
+        return redact_text(f"Header:\n{header}\n\nPayload:\n{payload}")
+
+    def _on_paste_activated(self) -> None:
+        text = QGuiApplication.clipboard().text()
+        if text.strip():
+            self.paste_token.emit(text)
+
+
+def _pretty(data: Mapping[str, Any]) -> str:
+    return json.dumps(dict(data), indent=2, ensure_ascii=False, default=str)

@@ -1,0 +1,74 @@
+"""Sandbox mode: the running emulator(s) and the form each demo scenario fills (no Qt)."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import TYPE_CHECKING
+
+from core.models import TokenRequestInput
+from gui.form_data import input_from_strings
+
+if TYPE_CHECKING:
+    from core.sandbox import Sandbox, Scenario
+
+log = logging.getLogger(__name__)
+
+BANNER = "Sandbox: tokens come from a local emulator, not from Microsoft"
+DEMO_KEY = "cc-v2-graph"
+
+
+class SandboxSession:
+    """The in-process sandbox and, once a TLS scenario asks for it, a second one over HTTPS.
+
+    The plain sandbox is given (started by the app or a test fixture, which also stops it);
+    the TLS sandbox is started here, lazily, and stopped by `close()`.
+    """
+
+    def __init__(self, sandbox: Sandbox) -> None:
+        self.sandbox = sandbox
+        self._tls: Sandbox | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def base_url(self) -> str:
+        return self.sandbox.base_url
+
+    def scenarios(self) -> tuple[Scenario, ...]:
+        from core.sandbox import scenarios
+
+        return scenarios()
+
+    def scenario(self, key: str) -> Scenario:
+        return next(s for s in self.scenarios() if s.key == key)
+
+    def demo(self) -> Scenario:
+        """The working setup the form starts with."""
+        return self.scenario(DEMO_KEY)
+
+    def tls_base_url(self) -> str:
+        """The HTTPS sandbox's address, starting it first (slow: run it on the worker)."""
+        with self._lock:
+            if self._tls is None:
+                from core.sandbox import Sandbox
+
+                self._tls = Sandbox(tls=True).start()
+            return self._tls.base_url
+
+    def authorities(self) -> tuple[str, ...]:
+        """Every sandbox address, for signature checks of the tokens they issue."""
+        with self._lock:
+            tls = (self._tls.base_url,) if self._tls is not None else ()
+        return (self.base_url, *tls)
+
+    def input_for(self, scenario: Scenario) -> TokenRequestInput:
+        """The scenario's form as inputs (for a TLS scenario, call `tls_base_url` first)."""
+        authority = self.tls_base_url() if scenario.needs_tls else self.base_url
+        return input_from_strings(scenario.form, authority=authority)
+
+    def close(self) -> None:
+        """Stop the TLS sandbox if this session started one."""
+        with self._lock:
+            tls, self._tls = self._tls, None
+        if tls is not None:
+            tls.stop()

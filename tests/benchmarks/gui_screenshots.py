@@ -1,0 +1,97 @@
+"""Render the window's main states in the light and dark palettes to docs/*.png.
+
+Run: uv run python tests/benchmarks/gui_screenshots.py [--out docs]
+The app draws itself (QWidget.grab) offscreen against the in-process sandbox, so the pictures
+show real answers; secrets are masked in the window, and the sandbox's secrets are demo values.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
+
+from core.sandbox import Sandbox, scenarios  # noqa: E402
+from gui import theme  # noqa: E402
+from gui.app import create_app  # noqa: E402
+from gui.main_window import MainWindow  # noqa: E402
+
+SIZE = (1180, 760)
+# (file suffix, scenario key or None for the empty form, tab to show after sending)
+STATES = (
+    ("token", "cc-v2-graph", "summary"),
+    ("claims", "cc-v2-api", "claims"),
+    ("warning", "no-admin-consent", "summary"),
+    ("error", "secret-id", "diagnosis"),
+    ("password", "password-mfa", "diagnosis"),
+    ("blocked", None, "diagnosis"),
+)
+
+
+def _wait(ms: int) -> None:
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
+
+
+def _send(window: MainWindow) -> None:
+    loop = QEventLoop()
+    window.worker.finished.connect(loop.quit)
+    window.send()
+    loop.exec()
+    window.worker.finished.disconnect(loop.quit)
+
+
+def render(out: Path) -> list[Path]:
+    app = create_app([])
+    saved = []
+    by_key = {s.key: s for s in scenarios()}
+    with Sandbox() as sandbox, tempfile.TemporaryDirectory() as tmp:
+        for dark in (False, True):
+            theme.apply_theme(app, dark)
+            palette = "dark" if dark else "light"
+            for name, key, tab in STATES:
+                window = MainWindow(settings_path=Path(tmp) / f"{palette}-{name}.ini",
+                                    sandbox=sandbox)  # fmt: skip
+                window.resize(*SIZE)
+                window.show()
+                if key is None:
+                    window.form.tenant_edit.setText("contoso")
+                    window.form.client_id_edit.setText("Contoso Daemon")
+                    window.form.secret_edit.clear()
+                else:
+                    window.load_scenario(by_key[key])
+                _wait(250)  # the form's pre-flight messages are debounced
+                _send(window)
+                if tab == "claims":
+                    window.response.claims.filter_edit.setText("")
+                view = window.response
+                view.tabs.setCurrentWidget(getattr(view, tab))
+                _wait(100)
+                path = out / f"window-{palette}-{name}.png"
+                window.grab().save(str(path))
+                saved.append(path)
+                window.close()
+    return saved
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--out", type=Path, default=ROOT / "docs")
+    out = parser.parse_args().out
+    out.mkdir(parents=True, exist_ok=True)
+    for path in render(out):
+        print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
