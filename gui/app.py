@@ -7,6 +7,8 @@ import logging
 import os
 import sys
 import time
+import traceback
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 
@@ -21,6 +23,7 @@ from gui.worker import CallWorker
 
 log = logging.getLogger(__name__)
 BENCH_FIRST_PAINT = "ETT_BENCH_FIRST_PAINT"  # print a marker at first paint, then quit
+BENCH_READY = "ETT_BENCH_READY"  # print a marker once the full window is built and shown
 BENCH_TOKEN = "ETT_BENCH_TOKEN"  # sandbox mode: send the demo request, print a marker, quit
 
 
@@ -41,7 +44,10 @@ def install_excepthook(app: QApplication) -> None:
         if issubclass(exc_type, KeyboardInterrupt):
             sys.__excepthook__(exc_type, exc, tb)
             return
-        log.error("unexpected error", exc_info=(exc_type, exc, tb))
+        # The traceback's frames, but the message only redacted: it may quote a token.
+        frames = "".join(traceback.format_tb(tb))
+        log.error("unexpected error: %s: %s\n%s", exc_type.__name__,
+                  redact_text(str(exc)), frames)  # fmt: skip
         QMessageBox.critical(
             app.activeWindow(),
             "Unexpected error",
@@ -52,23 +58,23 @@ def install_excepthook(app: QApplication) -> None:
     sys.excepthook = hook
 
 
-class _FirstPaint(QObject):
-    """Notices the first paint of any widget, for the start-up benchmark."""
+class _OnNextPaint(QObject):
+    """Calls back once, right after the next paint of any widget has been handled."""
 
-    def __init__(self, started: float, quit_after: bool) -> None:
+    def __init__(self, app: QApplication, callback: Callable[[], None]) -> None:
         super().__init__()
-        self._started, self._quit, self._seen = started, quit_after, False
+        self._app, self._callback, self._seen = app, callback, False
+        app.installEventFilter(self)
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
         if not self._seen and event.type() == QEvent.Type.Paint:
             self._seen = True
-            QTimer.singleShot(0, self._report)
+            QTimer.singleShot(0, self._fire)
         return False
 
-    def _report(self) -> None:
-        log.info("first paint after %.0f ms", (time.perf_counter() - self._started) * 1000)
-        if self._quit:
-            QApplication.quit()
+    def _fire(self) -> None:
+        self._app.removeEventFilter(self)
+        self._callback()
 
 
 def _settings_path(config_dir: str | None) -> Path | None:
@@ -95,9 +101,12 @@ def run_gui(args: argparse.Namespace) -> int:
     install_excepthook(app)
     bench_paint = os.environ.get(BENCH_FIRST_PAINT) == "1"
     bench_token = os.environ.get(BENCH_TOKEN) == "1"
-    first_paint = _FirstPaint(started, quit_after=bench_paint)
-    app.installEventFilter(first_paint)
-    window = MainWindow(settings_path=_settings_path(getattr(args, "config_dir", None)))
+    bench_ready = os.environ.get(BENCH_READY) == "1"
+    # The first frame is the empty window at its remembered size; the panels are built right
+    # after it is painted, then the heavy libraries load on worker threads.
+    window = MainWindow(
+        settings_path=_settings_path(getattr(args, "config_dir", None)), deferred=True
+    )
     QGuiApplication.styleHints().colorSchemeChanged.connect(
         lambda _scheme: (theme.apply_theme(app), window.refresh_icons())
     )
@@ -124,13 +133,24 @@ def run_gui(args: argparse.Namespace) -> int:
     starter.succeeded.connect(on_sandbox)
     starter.failed.connect(on_sandbox_failed)
 
-    def after_first_paint() -> None:
-        if getattr(args, "sandbox", False):
+    def after_ready_paint() -> None:
+        log.info("window ready after %.0f ms", (time.perf_counter() - started) * 1000)
+        if bench_ready:
+            _quit_with_marker("ETT_READY")
+        elif getattr(args, "sandbox", False):
             starter.start(_start_sandbox)
         else:
             warmer.start(_warm_up)
 
-    QTimer.singleShot(0, after_first_paint)
+    def after_first_paint() -> None:
+        log.info("first paint after %.0f ms", (time.perf_counter() - started) * 1000)
+        if bench_paint:
+            _quit_with_marker("ETT_FIRST_PAINT")
+            return
+        window.finish_setup()
+        watchers.append(_OnNextPaint(app, after_ready_paint))
+
+    watchers = [_OnNextPaint(app, after_first_paint)]
     try:
         return app.exec()
     finally:
@@ -139,5 +159,14 @@ def run_gui(args: argparse.Namespace) -> int:
             sandbox.stop()
 
 
-def _bench_done(window: MainWindow) -> None:
+def _quit_with_marker(text: str) -> None:
+    """Write a line for the benchmark that drives this process (never any data), then quit."""
+    sys.stdout.write(text + "\n")
+    sys.stdout.flush()
     QApplication.quit()
+
+
+def _bench_done(window: MainWindow) -> None:
+    report = window.response.report
+    outcome = report.result.outcome.value if report and report.result else "none"
+    _quit_with_marker(f"ETT_TOKEN_DONE {outcome}")

@@ -23,21 +23,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.preflight import check
-from core.request import RequestBuildError, request_url
 from gui import theme
-from gui.analysis import Report, inspect_token, send_and_inspect
 from gui.clipboard import DEFAULT_CLEAR_DELAY_S, ClipboardGuard
-from gui.dialogs import DecodeDialog, PreferencesDialog, shortcuts_html
-from gui.form_data import input_from_strings, remembered_strings
-from gui.request_form import RequestForm
-from gui.response_view import ResponseView
-from gui.sandbox_mode import BANNER, SandboxSession
 from gui.ui_state import REMEMBERED_FIELDS, UiState
 from gui.worker import CallWorker
 
 if TYPE_CHECKING:
+    from core.models import TokenRequestInput
     from core.sandbox import Sandbox, Scenario
+    from gui.analysis import Report
+    from gui.sandbox_mode import SandboxSession
+
+# The panels, core checks and dialogs are imported where first used (`finish_setup` and the
+# slots), so that a deferred window paints its first frame before they load (see gui/app.py).
 
 log = logging.getLogger(__name__)
 APP_TITLE = "Entra Token Tester"
@@ -51,6 +49,7 @@ class MainWindow(QMainWindow):
         sandbox: a running sandbox to use (sandbox mode); `attach_sandbox` can add it later.
         clear_delay_s: clipboard clearing delay (None: the remembered preference, or 60 s).
         clock: time source for the expiry countdown (tests move it).
+        deferred: show an empty frame first; `finish_setup()` builds the panels (start-up).
     """
 
     def __init__(
@@ -60,33 +59,51 @@ class MainWindow(QMainWindow):
         sandbox: Sandbox | None = None,
         clear_delay_s: float | None = None,
         clock: Callable[[], float] = time.time,
+        deferred: bool = False,
     ) -> None:
         super().__init__()
         self.state = UiState(settings_path)
-        delay = (
-            clear_delay_s
-            if clear_delay_s is not None
-            else self.state.clear_delay_s(DEFAULT_CLEAR_DELAY_S)
-        )
+        self.setWindowTitle(APP_TITLE)
+        self.setMinimumSize(QSize(760, 520))
+        if (geometry := self.state.geometry()) is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1180, 760)
+        self._clear_delay_s = clear_delay_s
+        self._clock = clock
+        self._pending_sandbox = sandbox
+        self.session: SandboxSession | None = None
+        self.ready = False
+        if not deferred:
+            self.finish_setup()
+
+    def finish_setup(self) -> None:
+        """Build the panels, menus and workers; enter sandbox mode if a sandbox was given."""
+        if self.ready:
+            return
+        delay = self._clear_delay_s
+        if delay is None:
+            delay = self.state.clear_delay_s(DEFAULT_CLEAR_DELAY_S)
         self.clipboard = ClipboardGuard(delay, parent=self)
         self.worker = CallWorker("send", self)
         self.decoder = CallWorker("decode", self)
         self.aux = CallWorker("sandbox", self)
-        self.session: SandboxSession | None = None
-        self._clock = clock
         self._build_ui()
         self._build_menus()
         self._connect_signals()
         self._restore()
         self.refresh_icons()
-        if sandbox is not None:
-            self.attach_sandbox(sandbox)
+        self.ready = True
+        if self._pending_sandbox is not None:
+            self.attach_sandbox(self._pending_sandbox)
 
     # -- composition ------------------------------------------------------------------------
 
     def _build_ui(self) -> None:
-        self.setWindowTitle(APP_TITLE)
-        self.setMinimumSize(QSize(760, 520))
+        from gui.request_form import RequestForm
+        from gui.response_view import ResponseView
+        from gui.sandbox_mode import BANNER
+
         self.banner = QLabel(BANNER, objectName="sandboxBanner")
         self.banner.setAccessibleName("Sandbox mode")
         self.banner.hide()
@@ -217,10 +234,8 @@ class MainWindow(QMainWindow):
     # -- state ------------------------------------------------------------------------------
 
     def _restore(self) -> None:
-        if (geometry := self.state.geometry()) is not None:
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1180, 760)
+        from gui.form_data import input_from_strings
+
         if (splitter := self.state.splitter()) is not None:
             self.splitter.restoreState(splitter)
         values = self.state.form_values()
@@ -229,7 +244,12 @@ class MainWindow(QMainWindow):
         self._on_form_changed()
 
     def _save(self) -> None:
+        from gui.form_data import remembered_strings
+
         self.state.set_geometry(self.saveGeometry())
+        if not self.ready:
+            self.state.sync()
+            return
         self.state.set_splitter(self.splitter.saveState())
         self.state.set_clear_delay_s(self.clipboard.clear_delay_s)
         if self.session is None:  # demo values from sandbox mode are not worth remembering
@@ -239,6 +259,9 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._save()
+        if not self.ready:
+            super().closeEvent(event)
+            return
         self.worker.cancel()
         self.clipboard.clear_now()
         if self.session is not None:
@@ -249,6 +272,11 @@ class MainWindow(QMainWindow):
 
     def attach_sandbox(self, sandbox: Sandbox) -> None:
         """Enter sandbox mode: banner, Sandbox menu, and the working demo in the form."""
+        from gui.sandbox_mode import SandboxSession
+
+        if not self.ready:
+            self._pending_sandbox = sandbox
+            return
         self.session = SandboxSession(sandbox)
         self.setWindowTitle(f"{APP_TITLE} — Sandbox")
         self.banner.show()
@@ -275,7 +303,7 @@ class MainWindow(QMainWindow):
             return
         self._load_scenario_input(self.session.input_for(scenario), scenario.title)
 
-    def _load_scenario_input(self, inputs, title: str) -> None:
+    def _load_scenario_input(self, inputs: TokenRequestInput, title: str) -> None:
         self.form.load_input(inputs)
         self._on_form_changed()
         self.response.show_idle(f"Sandbox scenario loaded: {title}. Press Send (Ctrl+Enter).")
@@ -299,6 +327,9 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _on_form_changed(self) -> None:
+        from core.preflight import check
+        from core.request import RequestBuildError, request_url
+
         inputs = self.form.to_input()
         self.form.show_findings(check(inputs))
         try:
@@ -315,6 +346,9 @@ class MainWindow(QMainWindow):
 
     def send(self) -> None:
         """Send the form's request on the worker (ignored while one runs)."""
+        from core.request import RequestBuildError, request_url
+        from gui.analysis import send_and_inspect
+
         if self.worker.busy:
             return
         inputs = self.form.to_input()
@@ -376,6 +410,8 @@ class MainWindow(QMainWindow):
 
     def decode_text(self, text: str) -> None:
         """Decode and explain a pasted token without sending anything."""
+        from gui.analysis import inspect_token
+
         authorities = self.session.authorities() if self.session is not None else ()
         self.decoder.start(inspect_token, text, tenant=self.form.to_input().tenant,
                            extra_authorities=authorities)  # fmt: skip
@@ -383,6 +419,8 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _on_decode_triggered(self) -> None:
+        from gui.dialogs import DecodeDialog
+
         dialog = DecodeDialog(self)
         if dialog.exec() and dialog.text.strip():
             self.decode_text(dialog.text)
@@ -441,6 +479,8 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _on_prefs_triggered(self) -> None:
+        from gui.dialogs import PreferencesDialog
+
         dialog = PreferencesDialog(self.clipboard.clear_delay_s, self)
         if dialog.exec():
             self.clipboard.set_clear_delay(dialog.clear_delay_s)
@@ -448,6 +488,8 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _on_shortcuts_triggered(self) -> None:
+        from gui.dialogs import shortcuts_html
+
         QMessageBox.information(self, "Keyboard shortcuts", shortcuts_html())
 
     @Slot()

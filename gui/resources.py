@@ -5,17 +5,18 @@ from __future__ import annotations
 import sys
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QRectF, Qt
-from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
-from PySide6.QtSvg import QSvgRenderer
+from PySide6.QtCore import QByteArray, QPoint, QRect, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QIcon, QIconEngine, QPainter, QPixmap
+
+if TYPE_CHECKING:
+    from PySide6.QtSvg import QSvgRenderer
 
 if getattr(sys, "frozen", False) and hasattr(sys, "_MEIPASS"):  # a PyInstaller bundle
     RESOURCES_DIR = Path(sys._MEIPASS) / "resources"
 else:
     RESOURCES_DIR = Path(__file__).resolve().parent.parent / "resources"
-
-ICON_SIZES = (16, 20, 24, 32)
 
 
 class ResourceError(FileNotFoundError):
@@ -49,25 +50,49 @@ def load_stylesheet(dark: bool) -> str:
     )
 
 
+class _SvgIconEngine(QIconEngine):
+    """Renders an SVG at exactly the size and pixel ratio asked for, when first asked."""
+
+    def __init__(self, renderer: QSvgRenderer) -> None:
+        super().__init__()
+        self._renderer = renderer
+
+    def paint(self, painter: QPainter, rect: QRect, mode: QIcon.Mode, state: QIcon.State) -> None:
+        if mode == QIcon.Mode.Disabled:
+            painter.setOpacity(0.4)
+        self._renderer.render(painter, QRectF(rect))
+
+    def pixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State) -> QPixmap:
+        pixmap = QPixmap(size)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.paint(painter, QRect(QPoint(0, 0), size), mode, state)
+        painter.end()
+        return pixmap
+
+    def scaledPixmap(
+        self, size: QSize, mode: QIcon.Mode, state: QIcon.State, scale: float
+    ) -> QPixmap:
+        pixmap = self.pixmap(size * scale, mode, state)
+        pixmap.setDevicePixelRatio(scale)
+        return pixmap
+
+    def clone(self) -> QIconEngine:
+        return _SvgIconEngine(self._renderer)
+
+
 @lru_cache(maxsize=256)
 def load_icon(name: str, color: str = "#3b4252") -> QIcon:
     """An icon from `icons/<name>.svg`, its `currentColor` painted in `color`.
 
-    Every size is rendered at 1x and 2x, so the icon stays sharp on high-DPI screens.
+    The SVG is rendered on demand at the exact device-pixel size asked for, so the icon is
+    sharp at any scale factor (high DPI) and costs nothing until it is drawn.
     """
+    from PySide6.QtSvg import QSvgRenderer  # loaded with the first icon, after first paint
+
     svg = read_text(f"icons/{name}.svg").replace("currentColor", QColor(color).name())
     renderer = QSvgRenderer(QByteArray(svg.encode("utf-8")))
     if not renderer.isValid():
         raise ResourceError(f"icons/{name}.svg is not a valid SVG")
-    icon = QIcon()
-    for size in ICON_SIZES:
-        for ratio in (1, 2):
-            pixmap = QPixmap(size * ratio, size * ratio)
-            pixmap.fill(Qt.GlobalColor.transparent)
-            painter = QPainter(pixmap)
-            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-            renderer.render(painter, QRectF(0, 0, size * ratio, size * ratio))
-            painter.end()
-            pixmap.setDevicePixelRatio(ratio)
-            icon.addPixmap(pixmap)
-    return icon
+    return QIcon(_SvgIconEngine(renderer))

@@ -1,0 +1,78 @@
+"""Start-up: the real entry point opens the window, paints before heavy imports, never crashes."""
+
+from __future__ import annotations
+
+import logging
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QMessageBox
+
+from gui.app import install_excepthook
+
+ROOT = Path(__file__).resolve().parents[2]
+HEAVY = ("requests", "jwt", "cryptography", "keyring")
+
+
+def _run(args: list[str], tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    full_env = dict(os.environ, QT_QPA_PLATFORM="offscreen",
+                    ENTRA_TOKEN_TESTER_CONFIG_DIR=str(tmp_path), **env)  # fmt: skip
+    return subprocess.run(
+        [sys.executable, *args], cwd=ROOT, env=full_env, capture_output=True, text=True,
+        timeout=60,
+    )  # fmt: skip
+
+
+def test_window_paints_before_heavy_libraries_load(tmp_path: Path) -> None:
+    """Up to the complete window, requests, PyJWT, cryptography and keyring are not imported."""
+    code = (
+        "import sys, argparse\n"
+        "from gui.app import create_app\n"
+        "from gui.main_window import MainWindow\n"
+        "app = create_app([])\n"
+        f"w = MainWindow(settings_path={str(tmp_path / 'w.ini')!r}, deferred=True)\n"
+        "w.show(); app.processEvents(); w.finish_setup(); app.processEvents()\n"
+        f"print(sorted(m for m in {HEAVY!r} if m in sys.modules))\n"
+    )
+    proc = _run(["-c", code], tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "[]"
+
+
+def test_main_opens_the_window(tmp_path: Path) -> None:
+    """`main.py` paints its first frame, then the complete window, and exits cleanly."""
+    first = _run(["main.py"], tmp_path, ETT_BENCH_FIRST_PAINT="1")
+    ready = _run(["main.py"], tmp_path, ETT_BENCH_READY="1")
+    assert (first.returncode, first.stdout) == (0, "ETT_FIRST_PAINT\n"), first.stderr
+    assert (ready.returncode, ready.stdout) == (0, "ETT_READY\n"), ready.stderr
+    assert (tmp_path / "window.ini").is_file()  # --config-dir / env decides where state goes
+
+
+def test_sandbox_mode_issues_a_token(tmp_path: Path) -> None:
+    """`main.py --sandbox` starts the in-process sandbox and the demo form gets a token."""
+    proc = _run(["main.py", "--sandbox"], tmp_path, ETT_BENCH_TOKEN="1")
+    assert (proc.returncode, proc.stdout) == (0, "ETT_TOKEN_DONE token\n"), proc.stderr
+
+
+def test_excepthook_logs_and_shows_a_plain_message(
+    qapp, monkeypatch: pytest.MonkeyPatch, caplog
+) -> None:
+    """An unexpected exception is logged and shown as a short dialog, secrets masked."""
+    shown: list[str] = []
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    monkeypatch.setattr(QMessageBox, "critical", lambda _p, _t, text: shown.append(text))
+    install_excepthook(qapp)
+    token = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhYmMifQ.c2lnbmF0dXJl"
+    try:
+        raise RuntimeError(f"boom with {token}")
+    except RuntimeError as exc:
+        with caplog.at_level(logging.ERROR):
+            sys.excepthook(type(exc), exc, exc.__traceback__)
+    assert len(shown) == 1
+    assert "RuntimeError: boom with ********" in shown[0]
+    assert token not in shown[0]
+    assert "unexpected error: RuntimeError" in caplog.text
+    assert token not in caplog.text
