@@ -142,7 +142,7 @@ class ResponseView(QWidget):
             OUTCOME_TEXT[result.outcome] if result is not None else "Token decoded"
         )
         if result is None:
-            headline = f"Pasted token (not sent): {headline}"
+            headline = f"Pasted token, not sent. {headline}"
         if report.token is not None:
             state = "warning" if getattr(verdict, "warnings", ()) else "ok"
         else:
