@@ -28,7 +28,9 @@ _SECRET_NAMES = frozenset(
 )
 _SECRET_NAME_RE = re.compile(r"secret|password|token|assertion|key", re.IGNORECASE)
 # Names that contain one of the words above but carry no secret.
-_PUBLIC_NAMES = frozenset({"token_type", "grant_type", "client_assertion_type", "kid"})
+_PUBLIC_NAMES = frozenset(
+    {"token_type", "grant_type", "client_assertion_type", "kid", "token_url", "remember_secret"}
+)
 
 
 class Secret:

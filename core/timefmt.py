@@ -59,7 +59,9 @@ def clock(epoch: float) -> str:
 
 def describe(epoch: float, now: float | None = None) -> str:
     """`local · UTC · relative`, the full rendering of a timestamp claim."""
-    return f"{local_text(epoch)} · {utc_text(epoch)} · {relative_to_now(epoch, now)}"
+    local, utc = local_text(epoch), utc_text(epoch)
+    shown = utc if local == utc else f"{local} · {utc}"
+    return f"{shown} · {relative_to_now(epoch, now)}"
 
 
 def as_epoch(value: object) -> float | None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -66,12 +65,9 @@ def _rows_json(rows: tuple[Any, ...]) -> list[dict[str, Any]]:
 def document(decoded: Any, verdict: Any, signature: Any, now: float | None = None) -> dict:
     """The JSON schema of `decode --json` (documented in README.md)."""
     from core.claims import explain_claims, explain_header
+    from core.cli.output import verdict_json
     from core.redaction import fingerprint
-    from core.timefmt import iso_utc
 
-    v = asdict(verdict)
-    for name in ("issued_at", "not_before", "expires_at"):
-        v[f"{name}_iso"] = iso_utc(v[name])
     return {
         "schema": SCHEMA,
         "ok": True,
@@ -84,7 +80,7 @@ def document(decoded: Any, verdict: Any, signature: Any, now: float | None = Non
             "x5t": decoded.x5t or None,
             "fingerprint": fingerprint(decoded.raw),
         },
-        "verdict": json.loads(json.dumps(v)),
+        "verdict": verdict_json(verdict),
         "signature": None
         if signature is None
         else {
@@ -99,35 +95,9 @@ def document(decoded: Any, verdict: Any, signature: Any, now: float | None = Non
 
 
 def _write_human(doc: dict[str, Any], out: TextIO) -> None:
-    v = doc["verdict"]
-    out.write(v["headline"] + "\n")
-    from core.timefmt import describe
+    from core.cli.output import write_verdict
 
-    fields = [
-        ("Kind", f"{v['token_kind']} ({v['kind_reason']})" if v["kind_reason"] else ""),
-        ("Credential", v["credential"]),
-        ("Version", v["version"]),
-        ("Issuer", v["issuer"]),
-        ("Audience", f"{v['audience_name']} ({v['audience']})" if v["audience_name"]
-         else v["audience"]),
-        ("Tenant", v["tenant_id"]),
-        ("Client app", v["client_id"]),
-        ("Issued at", describe(v["issued_at"]) if v["issued_at"] is not None else ""),
-        ("Not before", describe(v["not_before"]) if v["not_before"] is not None else ""),
-        ("Expires", describe(v["expires_at"]) if v["expires_at"] is not None else ""),
-        ("Roles", ", ".join(v["roles"])),
-        ("Scopes", ", ".join(v["scopes"])),
-    ]  # fmt: skip
-    for label, value in fields:
-        if value:
-            out.write(f"  {label:<11} {value}\n")
-    for title, items, mark in (
-        ("Allows", v["allows"], "-"),
-        ("Warnings", v["warnings"], "!"),
-        ("Notes", v["notes"], "-"),
-    ):
-        if items:
-            out.write(f"{title}:\n" + "".join(f"  {mark} {item}\n" for item in items))
+    write_verdict(doc["verdict"], out)
     sig = doc["signature"]
     out.write(f"Signature: {sig['message'] if sig else 'not checked (--no-verify)'}\n")
     t = doc["token"]

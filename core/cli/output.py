@@ -1,16 +1,23 @@
-"""Render a token result for people (a short summary) or machines (the documented JSON)."""
+"""Render results for people (a short summary) or machines (the documented JSON).
+
+Shared by `token` and `decode`: the verdict and the diagnosis read the same everywhere.
+"""
 
 from __future__ import annotations
 
 import json
 import sys
-import time
-from datetime import datetime, timezone
-from typing import Any, TextIO
+from dataclasses import asdict
+from typing import TYPE_CHECKING, Any, TextIO
 
 from core.cli import EXIT_NO_ANSWER, EXIT_OK, EXIT_REFUSED, EXIT_USAGE
 from core.models import Finding, Outcome, PreparedRequest, TokenRequestInput, TokenResult
 from core.redaction import fingerprint, redact_mapping, redact_text, reveal
+from core.timefmt import describe, iso_utc
+
+if TYPE_CHECKING:
+    from core.diagnosis import Diagnosis
+    from core.verdict import Verdict
 
 SCHEMA = "entra-token-tester/token/1"
 EXIT_CODES = {
@@ -22,11 +29,80 @@ EXIT_CODES = {
 MAX_TEXT_BODY = 4096
 
 
-def dry_run(inputs: TokenRequestInput, *, as_json: bool, out: TextIO = sys.stdout) -> int:
+def verdict_json(verdict: Verdict) -> dict[str, Any]:
+    """A verdict as JSON: its fields, plus `*_iso` renderings of its times."""
+    doc = asdict(verdict)
+    for name in ("issued_at", "not_before", "expires_at"):
+        doc[f"{name}_iso"] = iso_utc(doc[name])
+    return dict(json.loads(json.dumps(doc, default=str)))
+
+
+def diagnosis_json(d: Diagnosis | None) -> dict[str, Any] | None:
+    """A diagnosis as JSON, with its copyable support text."""
+    if d is None:
+        return None
+    from core.diagnosis import support_text
+
+    doc = asdict(d)
+    doc["support"] = dict(d.support)
+    doc["parts"] = [diagnosis_json(part) for part in d.parts]
+    doc["support_text"] = support_text(d)
+    return doc
+
+
+def write_verdict(v: dict[str, Any], out: TextIO) -> None:
+    """The verdict block: headline, the facts an admin reads first, then warnings and notes."""
+    out.write(v["headline"] + "\n")
+    audience = v["audience"]
+    if v["audience_name"] and v["audience_name"] != audience:
+        audience = f"{v['audience_name']} ({audience})"
+    fields = [
+        ("Kind", f"{v['token_kind']} ({v['kind_reason']})" if v["kind_reason"] else ""),
+        ("Credential", v["credential"]),
+        ("Version", v["version"]),
+        ("Issuer", v["issuer"]),
+        ("Audience", audience),
+        ("Tenant", v["tenant_id"]),
+        ("Client app", v["client_id"]),
+        ("Issued at", describe(v["issued_at"]) if v["issued_at"] is not None else ""),
+        ("Not before", describe(v["not_before"]) if v["not_before"] is not None else ""),
+        ("Expires", describe(v["expires_at"]) if v["expires_at"] is not None else ""),
+        ("Roles", ", ".join(v["roles"])),
+        ("Scopes", ", ".join(v["scopes"])),
+    ]
+    for label, value in fields:
+        if value:
+            out.write(f"  {label:<11} {value}\n")
+    for title, items, mark in (
+        ("Allows", v["allows"], "-"),
+        ("Warnings", v["warnings"], "!"),
+        ("Notes", v["notes"], "-"),
+    ):
+        if items:
+            out.write(f"{title}:\n" + "".join(f"  {mark} {item}\n" for item in items))
+
+
+def write_diagnosis(d: dict[str, Any], out: TextIO) -> None:
+    """The diagnosis block: what went wrong, why, the fix steps, then the support details."""
+    parts = d["parts"] or [d]
+    for part in parts:
+        code = "" if part["code"] in part["title"] else f" ({part['code']})"
+        out.write(f"Diagnosis: {part['title']}{code}\n  {part['cause']}\n")
+        for number, step in enumerate(part["fix"], 1):
+            out.write(f"  {number}. {step}\n")
+        if part["link"]:
+            out.write(f"  More: {part['link']}\n")
+    if d["support"]:
+        out.write("Support details:\n")
+        out.write("".join(f"  {k}: {v}\n" for k, v in d["support"].items()))
+
+
+def dry_run(inputs: TokenRequestInput, *, as_json: bool, out: TextIO | None = None) -> int:
     """Print the redacted request and the pre-flight findings without sending anything."""
     from core.preflight import check, has_errors
     from core.request import RequestBuildError, build_request
 
+    out = out or sys.stdout
     findings = check(inputs)
     try:
         prepared: PreparedRequest | None = build_request(inputs)
@@ -54,20 +130,21 @@ def report(
     *,
     as_json: bool,
     show_token: bool = False,
-    out: TextIO = sys.stdout,
+    out: TextIO | None = None,
 ) -> int:
-    """Print the result; returns the documented exit code for its outcome."""
+    """Print the result with its verdict (and diagnosis); returns the documented exit code."""
+    from core.diagnosis import diagnose
+    from core.verdict import verdict_for_result
+
+    out = out or sys.stdout
+    doc = result_json(result, show_token=show_token)
+    doc["verdict"] = verdict_json(verdict_for_result(result, tenant=inputs.tenant))
+    doc["diagnosis"] = diagnosis_json(diagnose(result))
     if as_json:
-        out.write(json.dumps(result_json(result, show_token=show_token), indent=2) + "\n")
+        out.write(json.dumps(doc, indent=2) + "\n")
     else:
-        _write_human(result, out, show_token=show_token)
+        _write_human(result, doc, out, show_token=show_token)
     return EXIT_CODES[result.outcome]
-
-
-def _iso(epoch: float | None) -> str | None:
-    if epoch is None:
-        return None
-    return datetime.fromtimestamp(epoch, tz=timezone.utc).isoformat(timespec="seconds")
 
 
 def _finding_json(f: Finding) -> dict[str, str]:
@@ -106,6 +183,8 @@ def result_json(result: TokenResult, *, show_token: bool = False) -> dict[str, A
         "token": None,
         "error": None,
         "failure": None,
+        "verdict": None,
+        "diagnosis": None,
     }
     if result.status is not None:
         body: Any = redact_mapping(result.body_json) if result.body_json is not None else None
@@ -113,7 +192,7 @@ def result_json(result: TokenResult, *, show_token: bool = False) -> dict[str, A
             "status": result.status,
             "reason": result.reason,
             "elapsed_ms": round(result.elapsed_ms, 1),
-            "received_at": _iso(result.received_at),
+            "received_at": iso_utc(result.received_at),
             "headers": dict(result.headers),
             "json": body,
             "text": None
@@ -128,7 +207,7 @@ def result_json(result: TokenResult, *, show_token: bool = False) -> dict[str, A
             "expires_in": tok.expires_in,
             "ext_expires_in": tok.ext_expires_in,
             "expires_on": tok.expires_on,
-            "expires_at": _iso(result.expires_at()),
+            "expires_at": iso_utc(result.expires_at()),
             "scope": tok.scope or None,
             "resource": tok.resource or None,
             "fingerprint": fingerprint(tok.access_token) if tok.access_token else None,
@@ -158,14 +237,6 @@ def result_json(result: TokenResult, *, show_token: bool = False) -> dict[str, A
     return doc
 
 
-def _relative(seconds: float) -> str:
-    minutes = int(abs(seconds) // 60)
-    span = f"{minutes} min" if minutes < 120 else f"{minutes // 60} h {minutes % 60} min"
-    if abs(seconds) < 60:
-        span = f"{int(abs(seconds))} s"
-    return f"in {span}" if seconds >= 0 else f"{span} ago"
-
-
 def _write_findings(findings: tuple[Finding, ...], out: TextIO) -> None:
     for f in findings:
         label = "error" if f.severity.value == "error" else "warning"
@@ -174,51 +245,29 @@ def _write_findings(findings: tuple[Finding, ...], out: TextIO) -> None:
         out.write(f" Fix: {f.fix}\n" if f.fix else "\n")
 
 
-def _write_human(result: TokenResult, out: TextIO, *, show_token: bool) -> None:
-    secrets = result.request.secrets() if result.request else ()
+def _write_human(
+    result: TokenResult, doc: dict[str, Any], out: TextIO, *, show_token: bool
+) -> None:
     _write_findings(result.findings, out)
-    if result.outcome is Outcome.BLOCKED:
-        out.write("Not sent: fix the errors above.\n")
-        return
-    url = result.request.url if result.request else ""
-    timing = f"{result.elapsed_ms:.0f} ms"
-    if result.outcome is Outcome.NO_ANSWER and result.failure:
-        out.write(f"FAILED: no answer from the server ({timing})\n")
-        out.write(f"  {result.failure.message}\n  POST {url}\n")
-        return
-    status = f"HTTP {result.status} {result.reason}".strip()
-    if result.outcome is Outcome.TOKEN and result.token:
-        tok = result.token
-        out.write(f"OK: token issued ({status}, {timing})\n  POST {url}\n")
-        out.write(f"  Token type   {tok.token_type or '?'}\n")
-        expires = result.expires_at()
-        if expires is not None:
-            local = datetime.fromtimestamp(expires).strftime("%Y-%m-%d %H:%M:%S")
-            out.write(f"  Expires      {local} ({_relative(expires - time.time())})\n")
-        if tok.scope:
-            out.write(f"  Scope        {tok.scope}\n")
-        if tok.resource:
-            out.write(f"  Resource     {tok.resource}\n")
-        if show_token and tok.access_token:
-            out.write(f"  Access token {reveal(tok.access_token)}\n")
-        elif tok.access_token:
-            out.write(f"  Access token {fingerprint(tok.access_token)} (--show-token prints it)\n")
-        return
-    out.write(f"FAILED: the server refused ({status}, {timing})\n  POST {url}\n")
-    if result.error:
-        err = result.error
-        first_line = err.error_description.splitlines()[0] if err.error_description else ""
-        out.write(f"  error        {err.error}\n")
-        if first_line:
-            out.write(f"  description  {redact_text(first_line, secrets)}\n")
-        for label, value in (
-            ("error codes", ", ".join(str(c) for c in err.error_codes)),
-            ("trace ID", err.trace_id),
-            ("correlation", err.correlation_id),
-            ("timestamp", err.timestamp),
-        ):
-            if value:
-                out.write(f"  {label:<12} {value}\n")
-    elif result.body_text:
-        snippet = " ".join(result.body_text[:200].split())
-        out.write(f"  body         {redact_text(snippet, secrets)}\n")
+    write_verdict(doc["verdict"], out)
+    if result.request is not None:
+        status = f"HTTP {result.status} {result.reason}".strip() if result.status else "no answer"
+        out.write(f"Request: POST {result.request.url} ({status}, {result.elapsed_ms:.0f} ms)\n")
+    if result.failure is not None:
+        out.write(f"  {result.failure.message}\n")
+    if result.error is not None:
+        err = doc["error"]
+        out.write(f"  error: {err['error']}\n")
+        first = err["error_description"].splitlines()[0] if err["error_description"] else ""
+        if first:
+            out.write(f"  {first}\n")
+    elif doc["response"] and doc["response"]["text"] and not result.ok:
+        out.write(f"  body: {' '.join(doc['response']['text'][:200].split())}\n")
+    if doc["diagnosis"] is not None:
+        write_diagnosis(doc["diagnosis"], out)
+    tok = result.token
+    if tok is not None and tok.access_token:
+        if show_token:
+            out.write(f"Access token: {reveal(tok.access_token)}\n")
+        else:
+            out.write(f"Access token: {fingerprint(tok.access_token)} (--show-token prints it)\n")

@@ -8,17 +8,8 @@ from pathlib import Path
 
 import keyring.core
 import pytest
-from keyring.backends import fail
 
 from tests.core.keychain import REQUIRE_ENV, SecretService, missing_programs, private_secret_service
-
-
-@pytest.fixture(autouse=True)
-def _no_real_keychain(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Keyring sees no keychain unless a test asks for one: the user's keychain is never used."""
-    monkeypatch.setattr(keyring.core, "_keyring_backend", fail.Keyring())
-    monkeypatch.delenv("DBUS_SESSION_BUS_ADDRESS", raising=False)
-    monkeypatch.delenv("PYTHON_KEYRING_BACKEND", raising=False)
 
 
 @pytest.fixture
