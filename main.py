@@ -9,7 +9,7 @@ from core.cli import add_commands
 from core.cli import run as run_command
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(*, with_commands: bool = True) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="main.py",
         description="Test Microsoft Entra ID app credentials: request a token and explain it. "
@@ -26,12 +26,22 @@ def build_parser() -> argparse.ArgumentParser:
         help="folder for profiles and history (default: the platform's config folder, "
         "or $ENTRA_TOKEN_TESTER_CONFIG_DIR)",
     )
-    add_commands(parser)
+    if with_commands:
+        add_commands(parser)
+    else:
+        parser.set_defaults(command=None)
     return parser
 
 
+def _may_name_a_command(argv: list[str]) -> bool:
+    """False for a plain window start (`main.py`, `main.py --sandbox`): then the command
+    parsers, and the core modules they import, are not loaded before the first paint."""
+    return any(not arg.startswith("-") or arg in ("-h", "--help") for arg in argv)
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    args = build_parser(with_commands=_may_name_a_command(argv)).parse_args(argv)
     if args.command:
         return run_command(args)
     from gui.app import run_gui  # Qt is imported only for the window

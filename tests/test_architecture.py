@@ -78,3 +78,14 @@ def test_token_help_does_not_load_qt() -> None:
     loaded = _modules_after(code)
     assert "PySide6" not in loaded
     assert "requests" not in loaded
+
+
+def test_window_start_skips_command_parsers() -> None:
+    """`main.py` and `main.py --sandbox` build no command parser; any word or --help does."""
+    import main
+
+    assert not main._may_name_a_command([])
+    assert not main._may_name_a_command(["--sandbox", "--config-dir=/tmp/x"])
+    assert main._may_name_a_command(["token"]) and main._may_name_a_command(["--help"])
+    assert main.build_parser(with_commands=False).parse_args(["--sandbox"]).command is None
+    assert main.build_parser().parse_args(["token"]).command == "token"
