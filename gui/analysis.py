@@ -103,9 +103,8 @@ def _decode(text: str) -> tuple[Any, str]:
 def _explain(decoded: Any, extra_authorities: tuple[str, ...]) -> tuple[tuple[Any, ...], Any]:
     if decoded is None:
         return (), None
-    from core.signature import verify_signature
-
     from core.claims import explain_claims
+    from core.signature import verify_signature
 
     claims = explain_claims(decoded.payload)
     signature = verify_signature(decoded, extra_authorities=extra_authorities)
