@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from dataclasses import replace
 
@@ -115,3 +116,22 @@ def test_untrusted_tls_certificate(monkeypatch: pytest.MonkeyPatch) -> None:
         assert result.failure is not None and result.failure.kind is FailureKind.TLS
         monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(tls.ca_file))
         assert request_token(inputs).outcome is Outcome.TOKEN
+
+
+def test_debug_logs_hold_no_secret_or_token(
+    sandbox: Sandbox, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Even at DEBUG (ours, requests' and urllib3's), logs hold neither secret nor token."""
+    inputs = _inputs(sandbox, "cc-basic-auth")
+    with caplog.at_level(logging.DEBUG):
+        ok = request_token(inputs)
+        refused = request_token(_inputs(sandbox, "secret-wrong"))
+    assert ok.token is not None and ok.token.access_token is not None
+    assert refused.outcome is Outcome.REFUSED
+    assert caplog.records, "expected the request to be logged"
+    for value in (
+        SCENARIOS["cc-basic-auth"].form["client_secret"],
+        SCENARIOS["secret-wrong"].form["client_secret"],
+        ok.token.access_token.reveal(),
+    ):
+        assert value not in caplog.text
