@@ -299,7 +299,9 @@ def verdict_for_result(
             Outcome.BLOCKED: "Not sent",
             Outcome.NO_ANSWER: "No answer",
         }.get(result.outcome, "Failed")
-        return Verdict(issued=False, headline=f"{prefix}: {title}" + (f" ({code})" if code else ""))
+        # A diagnosis title may already say it ("Not sent: the request has errors").
+        head = title if title.casefold().startswith(prefix.casefold()) else f"{prefix}: {title}"
+        return Verdict(issued=False, headline=head + (f" ({code})" if code else ""))
     tok = result.token
     try:
         decoded = decode_token(tok.access_token.reveal() if tok.access_token else "")

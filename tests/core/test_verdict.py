@@ -151,6 +151,7 @@ def test_blocked_and_no_answer_headlines() -> None:
     blocked = request_token(TokenRequestInput(tenant="common", client_id="not-a-guid"))
     assert blocked.outcome is Outcome.BLOCKED
     assert verdict_for_result(blocked).headline.startswith("Not sent: ")
+    assert verdict_for_result(blocked).headline.count("Not sent") == 1
     with LocalServer() as srv:
         url = f"{srv.base_url}/token"
     gone = send(build_request(TokenRequestInput(client_id="c", client_secret=Secret("s"),
