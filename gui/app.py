@@ -104,8 +104,11 @@ def run_gui(args: argparse.Namespace) -> int:
     bench_ready = os.environ.get(BENCH_READY) == "1"
     # The first frame is the empty window at its remembered size; the panels are built right
     # after it is painted, then the heavy libraries load on worker threads.
+    from core.config import config_dir
+
+    explicit = getattr(args, "config_dir", None)
     window = MainWindow(
-        settings_path=_settings_path(getattr(args, "config_dir", None)), deferred=True
+        settings_path=_settings_path(explicit), config_dir=config_dir(explicit), deferred=True
     )
     QGuiApplication.styleHints().colorSchemeChanged.connect(
         lambda _scheme: (theme.apply_theme(app), window.refresh_icons())
@@ -137,7 +140,9 @@ def run_gui(args: argparse.Namespace) -> int:
         log.info("window ready after %.0f ms", (time.perf_counter() - started) * 1000)
         if bench_ready:
             _quit_with_marker("ETT_READY")
-        elif getattr(args, "sandbox", False):
+            return
+        window.open_keychain()  # keyring loads on a worker; the panel then names the keychain
+        if getattr(args, "sandbox", False):
             starter.start(_start_sandbox)
         else:
             warmer.start(_warm_up)

@@ -85,6 +85,7 @@ class RequestView(QWidget):
         self.curl_button.clicked.connect(self.copy_curl)
         self.ps_button.clicked.connect(self.copy_powershell)
         note = QLabel("Exports read the secret from $CLIENT_SECRET; they never contain it.")
+        note.setWordWrap(True)  # a long line here would set the whole answer's minimum width
         note.setProperty("role", "hint")
         row = QHBoxLayout()
         row.addWidget(note, 1)

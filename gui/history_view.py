@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
@@ -32,6 +32,8 @@ class HistoryView(QWidget):
         title.setProperty("role", "sectionTitle")
         self.list = QListWidget(objectName="historyList")
         self.list.setAccessibleName("Recent results of the selected profile")
+        self.list.setWordWrap(True)  # a narrow column: lines wrap, the tooltip has the details
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.clear_button = QPushButton("Clear history", objectName="clearHistoryButton")
         self.clear_button.setToolTip("Forget the recent results of this profile")
         self.clear_button.setEnabled(False)

@@ -31,6 +31,7 @@ from gui.worker import CallWorker
 if TYPE_CHECKING:
     from core.models import TokenRequestInput
     from core.sandbox import Sandbox, Scenario
+    from core.secret_store import SecretStore
     from gui.analysis import Report
     from gui.sandbox_mode import SandboxSession
 
@@ -42,10 +43,14 @@ APP_TITLE = "Entra Token Tester"
 
 
 class MainWindow(QMainWindow):
-    """Request form on the left, the answer on the right; every dependency is injectable.
+    """Profiles, then the request form, then the answer; every dependency is injectable.
 
     Args:
         settings_path: INI file for window state (None: the platform's user settings).
+        config_dir: the folder for profiles and history (None: `core.config.config_dir()`,
+            i.e. ENTRA_TOKEN_TESTER_CONFIG_DIR or the platform's config folder).
+        secrets: where remembered secrets go (None: the system keychain through keyring,
+            opened on a worker; memory for this run when there is no secure keychain).
         sandbox: a running sandbox to use (sandbox mode); `attach_sandbox` can add it later.
         clear_delay_s: clipboard clearing delay (None: the remembered preference, or 60 s).
         clock: time source for the expiry countdown (tests move it).
@@ -56,6 +61,8 @@ class MainWindow(QMainWindow):
         self,
         *,
         settings_path: str | Path | None = None,
+        config_dir: str | Path | None = None,
+        secrets: SecretStore | None = None,
         sandbox: Sandbox | None = None,
         clear_delay_s: float | None = None,
         clock: Callable[[], float] = time.time,
@@ -72,6 +79,10 @@ class MainWindow(QMainWindow):
         self._clear_delay_s = clear_delay_s
         self._clock = clock
         self._pending_sandbox = sandbox
+        self._config_dir = config_dir
+        self._secrets = secrets
+        self._deferred = deferred
+        self._send_profile_id = ""
         self.session: SandboxSession | None = None
         self.ready = False
         if not deferred:
@@ -93,11 +104,48 @@ class MainWindow(QMainWindow):
         self._connect_signals()
         self._restore()
         self.refresh_icons()
+        # Start in the form: a focused profile list would select (and load) its first entry.
+        self.form.tenant_edit.setFocus()
         self.ready = True
         if self._pending_sandbox is not None:
             self.attach_sandbox(self._pending_sandbox)
+        if not self._deferred:  # the app opens it after the first paint (see gui/app.py)
+            self.open_keychain()
+
+    def workers(self) -> tuple[CallWorker, ...]:
+        """Every worker of the window (tests join their threads); none before `finish_setup`."""
+        if not self.ready:
+            return ()
+        return (self.worker, self.decoder, self.aux, *self.profile_ctl.workers())
+
+    def open_keychain(self) -> None:
+        """Open the keychain on a worker (keyring loads there), then name it in the panel."""
+        if self.ready:
+            self.profile_ctl.open_keychain()
 
     # -- composition ------------------------------------------------------------------------
+
+    def _build_profiles(self) -> QWidget:
+        from core.config import config_dir
+        from core.history import HistoryStore
+        from core.profiles import ProfileStore
+        from gui.keychain import LazySecretStore
+        from gui.profile_controller import ProfileController
+        from gui.profile_panel import ProfilePanel
+
+        folder = Path(self._config_dir) if self._config_dir else config_dir()
+        self.profiles = ProfileStore(folder)
+        self.history = HistoryStore(folder)
+        self.secrets = LazySecretStore(store=self._secrets)
+        self.panel = ProfilePanel(self.profiles, self.history, self.secrets)
+        self.profile_ctl = ProfileController(
+            self.form, self.panel, self.profiles, self.secrets, self
+        )
+        pane = QWidget(objectName="profilesPanel")
+        layout = QVBoxLayout(pane)
+        layout.setContentsMargins(12, 12, 4, 12)
+        layout.addWidget(self.panel)
+        return pane
 
     def _build_ui(self) -> None:
         from gui.request_form import RequestForm
@@ -141,12 +189,19 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(1, 3)
         self.splitter.setChildrenCollapsible(False)
         self.splitter.setSizes([420, 640])
+        self.side_splitter = QSplitter(Qt.Orientation.Horizontal, objectName="sideSplitter")
+        self.side_splitter.addWidget(self._build_profiles())
+        self.side_splitter.addWidget(self.splitter)
+        self.side_splitter.setStretchFactor(0, 0)
+        self.side_splitter.setStretchFactor(1, 1)
+        self.side_splitter.setCollapsible(1, False)
+        self.side_splitter.setSizes([230, 950])
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.banner)
-        layout.addWidget(self.splitter, 1)
+        layout.addWidget(self.side_splitter, 1)
         self.setCentralWidget(central)
         self.clipboard_label = QLabel(objectName="clipboardStatus")
         self.statusBar().addPermanentWidget(self.clipboard_label)
@@ -166,6 +221,26 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file = bar.addMenu("&File")
+        self.save_profile_action = self._action(
+            file, "&Save profile", self.save_profile, "Ctrl+S",
+            "Save the form into the selected profile (a new one when none is selected)",
+        )  # fmt: skip
+        self._action(file, "&New profile", self.panel.new_button.click, "Ctrl+N",
+                     "Add an empty profile")  # fmt: skip
+        file.addSeparator()
+        self.import_action = self._action(
+            file, "&Import profiles…", self.panel.import_profiles, None,
+            "Add profiles from a JSON file",
+        )  # fmt: skip
+        self.export_action = self._action(
+            file, "E&xport profiles…", self.panel.export_profiles, None,
+            "Save every profile as JSON (never a secret)",
+        )  # fmt: skip
+        self.clear_history_action = self._action(
+            file, "C&lear history", self.panel.clear_history_button.click, None,
+            "Forget the recent results of the selected profile",
+        )  # fmt: skip
+        file.addSeparator()
         self.decode_action = self._action(
             file,
             "&Decode a token…",
@@ -197,8 +272,11 @@ class MainWindow(QMainWindow):
 
     def _connect_signals(self) -> None:
         self.form.changed.connect(self._on_form_changed)
+        self.panel.message.connect(self._show_status)
+        self.profile_ctl.message.connect(self._show_status)
         self.send_button.clicked.connect(self._on_send_button_clicked)
         self.worker.succeeded.connect(self._on_worker_succeeded)
+        self.worker.succeeded.connect(self._on_send_succeeded)
         self.worker.failed.connect(self._on_worker_failed)
         self.worker.finished.connect(self._on_worker_finished)
         self.decoder.succeeded.connect(self._on_worker_succeeded)
@@ -238,9 +316,16 @@ class MainWindow(QMainWindow):
 
         if (splitter := self.state.splitter()) is not None:
             self.splitter.restoreState(splitter)
-        values = self.state.form_values()
-        if values:
+        if (side := self.state.splitter("sideSplitter")) is not None:
+            self.side_splitter.restoreState(side)
+        last = self.state.last_profile_id()
+        if last and self.profiles.get(last) is not None:
+            self.panel.select(last)
+        elif values := self.state.form_values():
             self.form.load_input(input_from_strings(values))
+        problem = self.profiles.report.problem or self.history.problem
+        if problem:
+            self._show_status(problem)
         self._on_form_changed()
 
     def _save(self) -> None:
@@ -251,6 +336,8 @@ class MainWindow(QMainWindow):
             self.state.sync()
             return
         self.state.set_splitter(self.splitter.saveState())
+        self.state.set_splitter(self.side_splitter.saveState(), "sideSplitter")
+        self.state.set_last_profile_id(self.panel.current_id())
         self.state.set_clear_delay_s(self.clipboard.clear_delay_s)
         if self.session is None:  # demo values from sandbox mode are not worth remembering
             inputs = self.form.to_input()
@@ -258,10 +345,14 @@ class MainWindow(QMainWindow):
         self.state.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.ready and not self.profile_ctl.confirm_close():
+            event.ignore()  # the user chose Cancel: the window and its edits stay
+            return
         self._save()
         if not self.ready:
             super().closeEvent(event)
             return
+        self.profile_ctl.saver.wait(10)  # a secret being saved reaches the keychain first
         self.worker.cancel()
         self.clipboard.clear_now()
         if self.session is not None:
@@ -291,11 +382,19 @@ class MainWindow(QMainWindow):
             self.sandbox_menu.addAction(action)
         self.sandbox_menu.setToolTipsVisible(True)
         self.sandbox_menu.menuAction().setVisible(True)
+        profile = self.panel.current_profile()
+        if profile is not None and profile.cloud == "sandbox":
+            self._on_form_changed()  # a Sandbox profile stays, now on this sandbox's address
+            return
         self.load_scenario(self.session.demo())
 
     def load_scenario(self, scenario: Scenario) -> None:
-        """Fill the form for one scenario (a TLS scenario first starts the HTTPS sandbox)."""
-        if self.session is None:
+        """Fill the form for one scenario (a TLS scenario first starts the HTTPS sandbox).
+
+        A scenario is not a profile: the selected profile is left first (asking about its
+        unsaved changes); Save profile then keeps the scenario as a new profile.
+        """
+        if self.session is None or not self.panel.select(""):
             return
         if scenario.needs_tls:
             self._show_status("Starting the HTTPS sandbox…")
@@ -355,6 +454,7 @@ class MainWindow(QMainWindow):
         authorities = self.session.authorities() if self.session is not None else ()
         if inputs.authority and inputs.authority not in authorities:
             authorities = (*authorities, inputs.authority)
+        self._send_profile_id = self.panel.current_id()
         self.worker.start(send_and_inspect, inputs, authorities)
         self._set_busy(True)
         try:
@@ -393,6 +493,14 @@ class MainWindow(QMainWindow):
             self._show_status(f"HTTP {result.status} in {result.elapsed_ms:.0f} ms")
         elif result is not None:
             self._show_status(result.outcome.value.replace("_", " ").capitalize())
+
+    @Slot(object)
+    def _on_send_succeeded(self, report: Report) -> None:
+        self.profile_ctl.record(report, self._send_profile_id)
+
+    def save_profile(self) -> bool:
+        """Save the form into the selected profile, or into a new one (File > Save profile)."""
+        return self.profile_ctl.save()
 
     @Slot(object)
     def _on_worker_failed(self, exc: object) -> None:

@@ -16,9 +16,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.authority import default_target, get_cloud
 from core.config import FileProblem
 from core.history import HistoryStore, entry_from_result
-from core.models import TokenResult
+from core.models import Endpoint, TokenResult
 from core.profiles import Profile, ProfileError, ProfileStore
 from core.secret_store import SecretKind, SecretRef, SecretStore, SecretStoreError
 from gui.history_view import HistoryView
@@ -137,8 +138,11 @@ class ProfilePanel(QWidget):
         self.export_button.clicked.connect(self._on_export_clicked)
         self.history_view.clearRequested.connect(self._on_history_clear_requested)
 
-    def _show_keychain(self) -> None:
-        if self._secrets.is_secure:
+    def _show_keychain(self, problem: str = "") -> None:
+        if problem:
+            self.keychain_label.setText(f"⚠ {problem}")
+            self.keychain_label.setProperty("role", "finding")
+        elif self._secrets.is_secure:
             self.keychain_label.setText(f"Secrets are kept in: {self._secrets.backend_name}")
             self.keychain_label.setProperty("role", "hint")
         else:
@@ -147,6 +151,8 @@ class ProfilePanel(QWidget):
         self.keychain_label.setToolTip(
             "Remembered secrets are stored only in the system keychain, never in a file."
         )
+        self.keychain_label.style().unpolish(self.keychain_label)
+        self.keychain_label.style().polish(self.keychain_label)
 
     def _show_problems(self, problems: list[str]) -> None:
         self.problem_label.setText("\n".join(problems))
@@ -160,6 +166,22 @@ class ProfilePanel(QWidget):
 
     def current_id(self) -> str:
         return self._current_id
+
+    def show_keychain(self, problem: str = "") -> None:
+        """Say which keychain is in use (after it opened), or show a keychain problem."""
+        self._show_keychain(problem)
+
+    def start_rename(self) -> None:
+        """Open the name editor on the selected profile."""
+        self._on_rename_clicked()
+
+    def import_profiles(self) -> None:
+        """Ask for a JSON file and add its profiles."""
+        self._on_import_clicked()
+
+    def export_profiles(self) -> None:
+        """Ask for a file and write every profile to it as JSON (never a secret)."""
+        self._on_export_clicked()
 
     def select(self, profile_id: str) -> bool:
         """Select a profile (asking about unsaved changes first); False when the user stayed."""
@@ -219,12 +241,15 @@ class ProfilePanel(QWidget):
         self.profilesChanged.emit()
         return saved
 
-    def record_result(self, result: TokenResult, roles: tuple[str, ...] = ()) -> None:
-        """Add a result to the selected profile's history (no profile: nothing recorded)."""
-        if not self._current_id:
+    def record_result(
+        self, result: TokenResult, roles: tuple[str, ...] = (), profile_id: str | None = None
+    ) -> None:
+        """Add a result to a profile's history (default: the selected one; none: not recorded)."""
+        profile_id = self._current_id if profile_id is None else profile_id
+        if not profile_id or self._profiles.get(profile_id) is None:
             return
         try:
-            self._history.add(self._current_id, entry_from_result(result, roles))
+            self._history.add(profile_id, entry_from_result(result, roles))
         except FileProblem as exc:
             self.message.emit(f"History not saved: {exc.message}")
         self._fill_history()
@@ -314,7 +339,8 @@ class ProfilePanel(QWidget):
         if not self.confirm_leave():
             return
         name = self._profiles.unique_name("New profile")
-        saved = self.save_profile(Profile(name=name))
+        scope = default_target(get_cloud("global"), Endpoint.V2)
+        saved = self.save_profile(Profile(name=name, scope=scope))
         if saved is not None:
             self._activate(saved.id)
             self._on_rename_clicked()

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from collections.abc import Iterable
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFontDatabase, QFontMetrics, QTextOption
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDoubleSpinBox,
     QFormLayout,
@@ -29,6 +31,7 @@ from core.models import (
     Severity,
     TokenRequestInput,
 )
+from core.profiles import Profile, from_input, to_input
 from core.redaction import Secret
 from gui.secret_edit import SecretLineEdit
 
@@ -45,9 +48,11 @@ class RequestForm(QWidget):
 
     Signals:
         changed(): a value changed (debounced by 150 ms while typing).
+        edited(): a value changed (at once, for every keystroke).
     """
 
     changed = Signal()
+    edited = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -106,6 +111,14 @@ class RequestForm(QWidget):
         self._add_row("&Secret:", self.secret_edit, "client_secret")
         self._username_row = self._add_row("&Username:", self.username_edit, "username")
         self._password_row = self._add_row("Pass&word:", self.password_edit, "password")
+        self.remember_check = QCheckBox("Remember secret in the &keychain",
+                                        objectName="rememberSecretCheck")  # fmt: skip
+        self.remember_check.setAccessibleName("Remember secret in the keychain")
+        self.remember_check.setToolTip(
+            "When the profile is saved, keep its client secret (and password) in the system "
+            "keychain, never in a file. Unticked: the secret is removed from the keychain."
+        )
+        self._form.addRow("", self.remember_check)
         self._scope_row = self._add_row("Sc&ope:", self.scope_edit, "target")
         self._other_row = self._add_row("Resource:", self.other_target_edit, "other_target")
 
@@ -153,7 +166,7 @@ class RequestForm(QWidget):
         QWidget.setTabOrder(self.cloud_combo, self.endpoint_combo)
         chain = [self.cloud_combo, self.endpoint_combo, self.tenant_edit, self.client_id_edit,
                  self.grant_combo, self.credential_combo, self.secret_edit, self.username_edit,
-                 self.password_edit, self.scope_edit, self.other_target_edit,
+                 self.password_edit, self.remember_check, self.scope_edit, self.other_target_edit,
                  self.advanced_toggle, self.auth_combo,
                  self.timeout_spin, self.token_url_edit]  # fmt: skip
         for first, second in itertools.pairwise(chain):
@@ -202,6 +215,15 @@ class RequestForm(QWidget):
                      self.token_url_edit):  # fmt: skip
             edit.textChanged.connect(self._debounce.start)
         self.timeout_spin.valueChanged.connect(self._debounce.start)
+        self.remember_check.toggled.connect(self._debounce.start)
+        for combo in (self.cloud_combo, self.endpoint_combo, self.grant_combo, self.auth_combo):
+            combo.currentIndexChanged.connect(self.edited)
+        for edit in (self.tenant_edit, self.client_id_edit, self.secret_edit, self.username_edit,
+                     self.password_edit, self.scope_edit, self.other_target_edit,
+                     self.token_url_edit):  # fmt: skip
+            edit.textChanged.connect(self.edited)
+        self.timeout_spin.valueChanged.connect(self.edited)
+        self.remember_check.toggled.connect(self.edited)
         self.cloud_combo.currentIndexChanged.connect(self._on_endpoint_changed)
         self.endpoint_combo.currentIndexChanged.connect(self._on_endpoint_changed)
         self.grant_combo.currentIndexChanged.connect(self._on_grant_changed)
@@ -343,6 +365,36 @@ class RequestForm(QWidget):
             token_url=self.token_url_edit.text().strip(),
             authority=self._authority if cloud == "sandbox" else "",
         )
+
+    # -- profiles ---------------------------------------------------------------------------
+
+    def load_profile(
+        self, profile: Profile, client_secret: Secret | None = None, password: Secret | None = None
+    ) -> None:
+        """Show a saved profile (and the secrets given, if any) in the form.
+
+        A Sandbox profile uses the running sandbox's address, not the one it was saved with.
+        """
+        inputs = to_input(profile, client_secret, password)
+        if profile.cloud == "sandbox" and self._authority:
+            inputs = dataclasses.replace(inputs, authority=self._authority)
+        self.load_input(inputs)
+        self.remember_check.setChecked(profile.remember_secret)
+
+    def to_profile(self, base: Profile) -> Profile:
+        """The form as a profile: `base`'s id, name and notes, never a secret.
+
+        The sandbox's address changes with every run, so a Sandbox profile keeps `base`'s.
+        """
+        inputs = self.to_input()
+        profile = from_input(inputs, base.name, base=base)
+        authority = base.authority if inputs.cloud == "sandbox" else ""
+        return dataclasses.replace(
+            profile, authority=authority, remember_secret=self.remember_check.isChecked()
+        )
+
+    def remember_secret(self) -> bool:
+        return self.remember_check.isChecked()
 
 
 def _select(combo: QComboBox, data: object) -> None:

@@ -44,12 +44,12 @@ class UiState:
     def set_geometry(self, value: QByteArray) -> None:
         self._settings.setValue("window/geometry", value)
 
-    def splitter(self) -> QByteArray | None:
-        value = self._settings.value("window/splitter")
+    def splitter(self, key: str = "splitter") -> QByteArray | None:
+        value = self._settings.value(f"window/{key}")
         return value if isinstance(value, QByteArray) and not value.isEmpty() else None
 
-    def set_splitter(self, value: QByteArray) -> None:
-        self._settings.setValue("window/splitter", value)
+    def set_splitter(self, value: QByteArray, key: str = "splitter") -> None:
+        self._settings.setValue(f"window/{key}", value)
 
     def clear_delay_s(self, default: float) -> float:
         try:
@@ -75,6 +75,14 @@ class UiState:
             if name not in REMEMBERED_FIELDS or any(w in name for w in _FORBIDDEN):
                 raise ValueError(f"refusing to store form field {name!r} in the settings")
             self._settings.setValue(f"form/{name}", str(value))
+
+    def last_profile_id(self) -> str:
+        """The id of the profile selected when the window last closed ('' for none)."""
+        value = self._settings.value("profiles/last_id", "")
+        return value if isinstance(value, str) else ""
+
+    def set_last_profile_id(self, profile_id: str) -> None:
+        self._settings.setValue("profiles/last_id", str(profile_id))
 
     def sync(self) -> None:
         self._settings.sync()
