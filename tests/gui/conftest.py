@@ -10,6 +10,8 @@ from pytestqt.qtbot import QtBot
 
 from core.sandbox import Sandbox
 from gui.main_window import MainWindow
+from tests.core.conftest import secret_service  # noqa: F401  (the real Secret Service fixture)
+from tests.gui.scripted import Dialogs
 
 GUI_DIR = Path(__file__).parent
 # The offscreen platform reports this for every top-level window; it is not a fault of ours.
@@ -37,12 +39,19 @@ def settings_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def make_window(qtbot: QtBot, settings_path: Path) -> Iterator:
+def config_folder(tmp_path: Path) -> Path:
+    """The window's profiles and history folder (never the user's)."""
+    return tmp_path / "config"
+
+
+@pytest.fixture
+def make_window(qtbot: QtBot, settings_path: Path, config_folder: Path) -> Iterator:
     """Build windows with injected dependencies; each is closed and its threads joined."""
     windows: list[MainWindow] = []
 
     def make(**kwargs) -> MainWindow:
         kwargs.setdefault("settings_path", settings_path)
+        kwargs.setdefault("config_dir", config_folder)
         window = MainWindow(**kwargs)
         qtbot.addWidget(window)
         window.show()
@@ -52,8 +61,10 @@ def make_window(qtbot: QtBot, settings_path: Path) -> Iterator:
 
     yield make
     for window in windows:
+        if window.ready:  # no unsaved-changes prompt at teardown (dialogs are unpatched by now)
+            window.panel.set_unsaved(False)
         window.close()
-        for worker in (window.worker, window.decoder, window.aux):
+        for worker in window.workers():
             assert worker.wait(10), "a worker thread outlived its test"
 
 
@@ -61,3 +72,9 @@ def make_window(qtbot: QtBot, settings_path: Path) -> Iterator:
 def window(make_window, sandbox: Sandbox) -> MainWindow:
     """A sandbox-mode window with the demo setup in the form and a 1 s clipboard delay."""
     return make_window(sandbox=sandbox, clear_delay_s=1)
+
+
+@pytest.fixture
+def dialogs(monkeypatch: pytest.MonkeyPatch) -> Dialogs:
+    """Message boxes and file dialogs answer from a script instead of blocking."""
+    return Dialogs(monkeypatch)

@@ -11,7 +11,7 @@ from typing import Any
 import keyring.core
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit, QMessageBox
+from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from core.client import request_token
@@ -31,43 +31,10 @@ from gui.form_data import input_from_strings
 from gui.profile_panel import ProfilePanel
 from tests.core.keychain import REQUIRE_ENV, missing_programs, private_secret_service
 from tests.fakes.memory_keyring import MemoryKeyring
+from tests.gui.scripted import Dialogs
 
 SECRET = "Pp4Q~panel-test-secret-0123456789abcdefgh"
 Button = QMessageBox.StandardButton
-
-
-class Dialogs:
-    """Scripted answers for QMessageBox/QFileDialog static calls, and a record of them."""
-
-    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.answers: list[Any] = []
-        self.calls: list[tuple[str, str]] = []
-        for name in ("question", "warning", "information"):
-            monkeypatch.setattr(QMessageBox, name, self._box(name))
-        monkeypatch.setattr(QFileDialog, "getOpenFileName", self._file("open"))
-        monkeypatch.setattr(QFileDialog, "getSaveFileName", self._file("save"))
-
-    def _box(self, kind: str) -> Callable[..., Any]:
-        def answer(parent: object, title: str, text: str, *args: object) -> Any:
-            self.calls.append((kind, text))
-            return self.answers.pop(0) if kind == "question" else Button.Ok
-
-        return answer
-
-    def _file(self, kind: str) -> Callable[..., Any]:
-        def answer(*args: object) -> tuple[str, str]:
-            self.calls.append((kind, ""))
-            return str(self.answers.pop(0)), ""
-
-        return answer
-
-    def texts(self, kind: str) -> list[str]:
-        return [text for k, text in self.calls if k == kind]
-
-
-@pytest.fixture
-def dialogs(monkeypatch: pytest.MonkeyPatch) -> Dialogs:
-    return Dialogs(monkeypatch)
 
 
 @pytest.fixture
