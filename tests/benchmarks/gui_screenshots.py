@@ -19,7 +19,9 @@ sys.path.insert(0, str(ROOT))
 
 from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
 
+from core.profiles import Profile, ProfileStore  # noqa: E402
 from core.sandbox import Sandbox, scenarios  # noqa: E402
+from core.secret_store import MemorySecretStore  # noqa: E402
 from gui import theme  # noqa: E402
 from gui.app import create_app  # noqa: E402
 from gui.main_window import MainWindow  # noqa: E402
@@ -33,6 +35,13 @@ STATES = (
     ("error", "secret-id", "diagnosis"),
     ("password", "password-mfa", "diagnosis"),
     ("blocked", None, "diagnosis"),
+)
+
+# Example profiles for the list (no secrets; the screenshots leave none selected).
+PROFILES = (
+    Profile(name="Contoso daemon (prod)", tenant="contoso.onmicrosoft.com"),
+    Profile(name="Fabrikam orders API", tenant="fabrikam.example", scope="api://orders/.default"),
+    Profile(name="Sandbox demo", cloud="sandbox", tenant="492a87ce-f03d-415a-bf2c-7b67c4e52753"),
 )
 
 
@@ -55,12 +64,16 @@ def render(out: Path) -> list[Path]:
     saved = []
     by_key = {s.key: s for s in scenarios()}
     with Sandbox() as sandbox, tempfile.TemporaryDirectory() as tmp:
+        profiles = ProfileStore(Path(tmp) / "config")
+        for profile in PROFILES:
+            profiles.save(profile)
         for dark in (False, True):
             theme.apply_theme(app, dark)
             palette = "dark" if dark else "light"
             for name, key, tab in STATES:
                 window = MainWindow(settings_path=Path(tmp) / f"{palette}-{name}.ini",
-                                    sandbox=sandbox)  # fmt: skip
+                                    config_dir=profiles.directory,
+                                    secrets=MemorySecretStore(), sandbox=sandbox)  # fmt: skip
                 window.resize(*SIZE)
                 window.show()
                 if key is None:
