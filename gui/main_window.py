@@ -40,6 +40,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 APP_TITLE = "Entra Token Tester"
+DEFAULT_SIZE = QSize(1320, 780)  # fits a 1366 x 768 laptop once clamped to its work area
+PROFILES_WIDTH = 184
+ANSWER_MIN_WIDTH = 380
 
 
 class MainWindow(QMainWindow):
@@ -75,7 +78,7 @@ class MainWindow(QMainWindow):
         if (geometry := self.state.geometry()) is not None:
             self.restoreGeometry(geometry)
         else:
-            self.resize(1180, 760)
+            self.resize(default_size(self.screen().availableGeometry().size()))
         self._clear_delay_s = clear_delay_s
         self._clock = clock
         self._pending_sandbox = sandbox
@@ -143,8 +146,9 @@ class MainWindow(QMainWindow):
         )
         pane = QWidget(objectName="profilesPanel")
         layout = QVBoxLayout(pane)
-        layout.setContentsMargins(12, 12, 4, 12)
+        layout.setContentsMargins(10, 12, 4, 12)
         layout.addWidget(self.panel)
+        pane.setMinimumWidth(150)
         return pane
 
     def _build_ui(self) -> None:
@@ -182,20 +186,27 @@ class MainWindow(QMainWindow):
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(8, 12, 12, 12)
         right_layout.addWidget(self.response)
+        # The form column is never narrower than a whole GUID needs (plus a scroll bar); the
+        # answer takes the spare width.
+        margins = left_layout.contentsMargins()
+        form_width = (self.form.minimumSizeHint().width() + margins.left() + margins.right()
+                      + scroll.verticalScrollBar().sizeHint().width())  # fmt: skip
+        left.setMinimumWidth(form_width)
+        right.setMinimumWidth(ANSWER_MIN_WIDTH)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, objectName="mainSplitter")
         self.splitter.addWidget(left)
         self.splitter.addWidget(right)
-        self.splitter.setStretchFactor(0, 2)
-        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
         self.splitter.setChildrenCollapsible(False)
-        self.splitter.setSizes([420, 640])
+        self.splitter.setSizes([form_width + 20, 10_000])
         self.side_splitter = QSplitter(Qt.Orientation.Horizontal, objectName="sideSplitter")
         self.side_splitter.addWidget(self._build_profiles())
         self.side_splitter.addWidget(self.splitter)
         self.side_splitter.setStretchFactor(0, 0)
         self.side_splitter.setStretchFactor(1, 1)
         self.side_splitter.setCollapsible(1, False)
-        self.side_splitter.setSizes([230, 950])
+        self.side_splitter.setSizes([PROFILES_WIDTH, 10_000])
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -206,6 +217,9 @@ class MainWindow(QMainWindow):
         self.clipboard_label = QLabel(objectName="clipboardStatus")
         self.statusBar().addPermanentWidget(self.clipboard_label)
         QWidget.setTabOrder(self.form.token_url_edit, self.send_button)
+        handles = 2 * self.side_splitter.handleWidth()
+        minimum = self.side_splitter.widget(0).minimumWidth() + form_width + ANSWER_MIN_WIDTH
+        self.setMinimumWidth(max(self.minimumWidth(), minimum + handles))
 
     def _action(self, menu, text: str, slot, shortcut=None, tip: str = "") -> QAction:
         action = QAction(text, self)
@@ -307,6 +321,7 @@ class MainWindow(QMainWindow):
         self.copy_header_action.setIcon(theme.icon("copy"))
         self.form.secret_edit.refresh_icons()
         self.form.password_edit.refresh_icons()
+        self.panel.refresh_icons()
         self.response.refresh_icons()
 
     # -- state ------------------------------------------------------------------------------
@@ -608,3 +623,8 @@ class MainWindow(QMainWindow):
             f"<b>{APP_TITLE}</b><p>Request a token from Microsoft Entra ID with an app's "
             "credential and read what it allows, for how long, or why it failed.</p>",
         )
+
+
+def default_size(available: QSize) -> QSize:
+    """DEFAULT_SIZE, made smaller where the screen's work area (less a title bar) is smaller."""
+    return DEFAULT_SIZE.boundedTo(QSize(available.width() - 16, available.height() - 48))

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMessageBox,
-    QPushButton,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -22,6 +22,7 @@ from core.history import HistoryStore, entry_from_result
 from core.models import Endpoint, TokenResult
 from core.profiles import Profile, ProfileError, ProfileStore
 from core.secret_store import SecretKind, SecretRef, SecretStore, SecretStoreError
+from gui import theme
 from gui.history_view import HistoryView
 from gui.profile_io import export_profiles, import_profiles
 
@@ -74,8 +75,11 @@ class ProfilePanel(QWidget):
 
     # -- building ---------------------------------------------------------------------------
 
-    def _button(self, text: str, name: str, tip: str) -> QPushButton:
-        button = QPushButton(text, objectName=name)
+    def _button(self, text: str, name: str, tip: str) -> QToolButton:
+        """A compact icon button; its text is the accessible name and menu-style label."""
+        button = QToolButton(objectName=name, text=text, autoRaise=True)
+        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
+        button.setAccessibleName(text.rstrip("…"))
         button.setToolTip(tip)
         return button
 
@@ -90,25 +94,28 @@ class ProfilePanel(QWidget):
         self.list.setEditTriggers(QListWidget.EditTrigger.EditKeyPressed)
         self.unsaved_label = QLabel("● Unsaved changes", objectName="unsavedLabel")
         self.unsaved_label.hide()
-        self.new_button = self._button("&New", "newProfileButton", "A new, empty profile")
+        self.new_button = self._button("New", "newProfileButton", "New profile (Ctrl+N)")
         self.duplicate_button = self._button(
-            "D&uplicate", "duplicateProfileButton", "A copy of the selected profile"
+            "Duplicate", "duplicateProfileButton", "Duplicate: a copy of the selected profile"
         )
-        self.rename_button = self._button("Rena&me", "renameProfileButton", "Rename (F2)")
+        self.rename_button = self._button("Rename", "renameProfileButton", "Rename (F2)")
         self.delete_button = self._button(
-            "&Delete", "deleteProfileButton", "Delete the profile, its secret and its history"
+            "Delete", "deleteProfileButton", "Delete the profile, its secret and its history"
         )
         self.import_button = self._button(
-            "&Import…", "importProfilesButton", "Add profiles from a JSON file"
+            "Import…", "importProfilesButton", "Import: add profiles from a JSON file"
         )
         self.export_button = self._button(
-            "E&xport…", "exportProfilesButton", "Save all profiles as JSON (never secrets)"
+            "Export…", "exportProfilesButton", "Export: save all profiles as JSON (never secrets)"
         )
-        rows = [
-            (self.new_button, self.duplicate_button),
-            (self.rename_button, self.delete_button),
-            (self.import_button, self.export_button),
-        ]
+        self._icons = {
+            self.new_button: "add",
+            self.duplicate_button: "duplicate",
+            self.rename_button: "rename",
+            self.delete_button: "delete",
+            self.import_button: "import",
+            self.export_button: "export",
+        }
         self.history_view = HistoryView()
         self.history_list = self.history_view.list
         self.clear_history_button = self.history_view.clear_button
@@ -119,11 +126,13 @@ class ProfilePanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         for widget in (title, self.problem_label, self.list, self.unsaved_label):
             layout.addWidget(widget, stretch=2 if widget is self.list else 0)
-        for pair in rows:
-            row = QHBoxLayout()
-            for button in pair:
-                row.addWidget(button)
-            layout.addLayout(row)
+        toolbar = QHBoxLayout()
+        toolbar.setSpacing(0)
+        for button in self._icons:
+            if button is self.import_button:
+                toolbar.addStretch(1)
+            toolbar.addWidget(button)
+        layout.addLayout(toolbar)
         layout.addWidget(self.history_view, stretch=1)
         layout.addWidget(self.keychain_label)
 
@@ -137,6 +146,11 @@ class ProfilePanel(QWidget):
         self.import_button.clicked.connect(self._on_import_clicked)
         self.export_button.clicked.connect(self._on_export_clicked)
         self.history_view.clearRequested.connect(self._on_history_clear_requested)
+
+    def refresh_icons(self) -> None:
+        """Redraw the toolbar icons in the current theme's colours."""
+        for button, name in self._icons.items():
+            button.setIcon(theme.icon(name))
 
     def _show_keychain(self, problem: str = "") -> None:
         if problem:

@@ -7,7 +7,6 @@ import itertools
 from collections.abc import Iterable
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QFontDatabase, QFontMetrics, QTextOption
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -15,7 +14,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
-    QPlainTextEdit,
+    QStyle,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -34,7 +33,9 @@ from core.models import (
 from core.profiles import Profile, from_input, to_input
 from core.redaction import Secret
 from gui.secret_edit import SecretLineEdit
+from gui.url_preview import UrlPreview
 
+GUID_SAMPLE = "00000000-0000-0000-0000-000000000000"  # the widest 36-character ID
 _ALL_DEFAULTS = frozenset(default_target(c, e) for c in CLOUDS for e in Endpoint)
 # Findings about these input fields are shown beside another field's row.
 _FIELD_ALIASES = {"authority": "cloud"}
@@ -146,17 +147,11 @@ class RequestForm(QWidget):
             self._add_row("Custom token &URL:", self.token_url_edit, "token_url"),
         ]
 
-        self.url_preview = QPlainTextEdit(objectName="tokenUrlPreview", readOnly=True)
-        mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
-        self.url_preview.setFont(mono)
-        self.url_preview.setWordWrapMode(QTextOption.WrapMode.WrapAnywhere)
-        self.url_preview.setFrameShape(QPlainTextEdit.Shape.NoFrame)
-        self.url_preview.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.url_preview.setFixedHeight(QFontMetrics(mono).lineSpacing() * 2 + 10)
-        self.url_preview.setTabChangesFocus(True)
-        self.url_preview.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.url_preview = UrlPreview()
         self._add_row("Token URL:", self.url_preview, "")
         self.url_preview.setAccessibleName("Token URL preview (read only)")
+        for edit in (self.tenant_edit, self.client_id_edit):
+            edit.setMinimumWidth(guid_edit_width(edit))
 
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -269,8 +264,7 @@ class RequestForm(QWidget):
         self._debounce.start()
 
     def show_token_url(self, url: str) -> None:
-        if url != self.url_preview.toPlainText():
-            self.url_preview.setPlainText(url)
+        self.url_preview.show_text(url)
 
     def token_url_text(self) -> str:
         """The token URL preview as shown."""
@@ -401,3 +395,12 @@ def _select(combo: QComboBox, data: object) -> None:
     index = combo.findData(data)
     if index >= 0:
         combo.setCurrentIndex(index)
+
+
+def guid_edit_width(edit: QLineEdit) -> int:
+    """The width at which `edit` shows a whole GUID, its clear button and its padding."""
+    text = edit.fontMetrics().horizontalAdvance(GUID_SAMPLE)
+    button = edit.style().pixelMetric(QStyle.PixelMetric.PM_SmallIconSize) + 8  # clear button
+    margins = edit.textMargins().left() + edit.textMargins().right()
+    # 2 x 6 px stylesheet padding, 2 x 2 px frame and Qt's 2 x 2 px inner margin.
+    return text + button + margins + 12 + 4 + 4

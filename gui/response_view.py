@@ -118,10 +118,13 @@ class ResponseView(QWidget):
             view.clear()
         self.raw.show_text("")
         self.request.show_text("")
+        self.summary.show_placeholder()
+        self.tabs.setCurrentWidget(self.summary)
 
     def show_failure(self, headline: str, title: str, html: str) -> None:
         """A failure that produced no report: red banner and an explanation on Diagnosis."""
         self.show_idle()
+        self.summary.clear()
         self._set_banner("error", headline)
         self.diagnosis.show_message(title, html)
         self.tabs.setCurrentWidget(self.diagnosis)

@@ -11,6 +11,14 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QFormLayout, QLabel, QScrollArea, QWidget
 
 SOON_S = 5 * 60
+PLACEHOLDER_HTML = (
+    "<p><b>No answer yet.</b></p>"
+    "<p><b>Send</b> (Ctrl+Enter) asks the token endpoint shown under the form for a token "
+    "with these values. The answer is explained here: what the token allows and until when, "
+    "or why the request failed and how to fix it.</p>"
+    "<p>Already have a token? Paste it here with <b>Ctrl+V</b> (or File &gt; Decode a token, "
+    "Ctrl+D) to decode it without sending anything.</p>"
+)
 
 
 def remaining_text(seconds: float) -> str:
@@ -57,6 +65,12 @@ class SummaryView(QScrollArea):
         self._form.setVerticalSpacing(8)
         self._form.setHorizontalSpacing(16)
         self._rows: dict[str, QLabel] = {}
+        self.placeholder = QLabel(PLACEHOLDER_HTML, objectName="answerPlaceholder", wordWrap=True)
+        self.placeholder.setTextFormat(Qt.TextFormat.RichText)
+        self.placeholder.setProperty("role", "hint")
+        self.placeholder.setAccessibleName("How to get an answer")
+        self.placeholder.hide()
+        self._form.addRow(self.placeholder)
         for key, title in (
             ("outcome", "Result"),
             ("kind", "Token for"),
@@ -92,7 +106,13 @@ class SummaryView(QScrollArea):
         """The text shown in one row (for tests and accessibility checks)."""
         return self._rows[key].text()
 
+    def show_placeholder(self) -> None:
+        """Empty rows and a short guide: what Send does, and that a token can be pasted."""
+        self.clear()
+        self._form.setRowVisible(self.placeholder, True)
+
     def clear(self) -> None:
+        self._form.setRowVisible(self.placeholder, False)
         self._timer.stop()
         self._expires_at = None
         for key in self._rows:

@@ -24,11 +24,13 @@ from core.sandbox import Sandbox, scenarios  # noqa: E402
 from core.secret_store import MemorySecretStore  # noqa: E402
 from gui import theme  # noqa: E402
 from gui.app import create_app  # noqa: E402
-from gui.main_window import MainWindow  # noqa: E402
+from gui.main_window import DEFAULT_SIZE, MainWindow  # noqa: E402
 
-SIZE = (1180, 760)
-# (file suffix, scenario key or None for the empty form, tab to show after sending)
+SIZE = (DEFAULT_SIZE.width(), DEFAULT_SIZE.height())  # what a 1366 x 768 laptop shows
+# (file suffix, scenario key or None for the empty form, tab to show after sending; None:
+# do not send, show the window as it opens)
 STATES = (
+    ("start", "cc-v2-graph", None),
     ("token", "cc-v2-graph", "summary"),
     ("claims", "cc-v2-api", "claims"),
     ("warning", "no-admin-consent", "summary"),
@@ -83,11 +85,12 @@ def render(out: Path) -> list[Path]:
                 else:
                     window.load_scenario(by_key[key])
                 _wait(250)  # the form's pre-flight messages are debounced
-                _send(window)
-                if tab == "claims":
-                    window.response.claims.filter_edit.setText("")
-                view = window.response
-                view.tabs.setCurrentWidget(getattr(view, tab))
+                if tab is not None:
+                    _send(window)
+                    if tab == "claims":
+                        window.response.claims.filter_edit.setText("")
+                    view = window.response
+                    view.tabs.setCurrentWidget(getattr(view, tab))
                 _wait(100)
                 path = out / f"window-{palette}-{name}.png"
                 window.grab().save(str(path))

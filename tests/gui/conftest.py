@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -66,6 +67,11 @@ def make_window(qtbot: QtBot, settings_path: Path, config_folder: Path) -> Itera
         window.close()
         for worker in window.workers():
             assert worker.wait(10), "a worker thread outlived its test"
+    # Free the closed windows' reference cycles here, on the main thread. Left to a later
+    # garbage collection that happens to run on a worker thread, shiboken defers deleting the
+    # widgets to the main thread's next Python call, which may be in the middle of a paint.
+    windows.clear()
+    gc.collect()
 
 
 @pytest.fixture

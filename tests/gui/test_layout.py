@@ -1,0 +1,81 @@
+"""The window's layout: whole GUIDs, an unclipped token URL, a laptop-sized default, a guide."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtWidgets import QLineEdit
+from pytestqt.qtbot import QtBot
+
+from gui.main_window import DEFAULT_SIZE, MainWindow, default_size
+
+GUID = "00000000-0000-0000-0000-000000000000"  # zeros: the widest digits in most fonts
+LONG_URL = "https://login.example.test/" + "/".join(["0123456789abcdef"] * 8) + "/token"
+
+
+def _shows_all(edit: QLineEdit) -> bool:
+    """True when the text is not scrolled: with the cursor at its end, its start still shows."""
+    text = edit.text()
+    edit.setCursorPosition(0)
+    start = edit.cursorRect().center().x()
+    edit.setCursorPosition(len(text))
+    end = edit.cursorRect().center().x()
+    return end - start == edit.fontMetrics().horizontalAdvance(text)
+
+
+@pytest.mark.parametrize("size", ["default", "minimum"])
+def test_guids_and_token_url_fit(qtbot: QtBot, window: MainWindow, size: str) -> None:
+    """At the default and the minimum size both GUIDs show whole and no URL line is cut off."""
+    window.resize(DEFAULT_SIZE if size == "default" else window.minimumSize())
+    qtbot.waitUntil(lambda: window.width() == window.minimumWidth() or size == "default")
+    window.form.advanced_toggle.setChecked(True)
+    for edit in (window.form.tenant_edit, window.form.client_id_edit):
+        edit.setText(GUID)
+        assert _shows_all(edit), edit.objectName()
+    for url in (window.form.token_url_text(), LONG_URL):
+        window.form.token_url_edit.setText(url if url == LONG_URL else "")
+        qtbot.waitUntil(lambda u=url: window.form.token_url_text() == u, timeout=2000)
+        preview = window.form.url_preview
+        # The preview grows once the layout has run: then no wrapped line is hidden.
+        qtbot.waitUntil(lambda p=preview: p.verticalScrollBar().maximum() == 0, timeout=1000)
+        lines = preview.document().documentLayout().documentSize().height()
+        assert lines >= 2 and preview.height() >= lines * preview.fontMetrics().lineSpacing()
+
+
+def test_default_size_fits_a_laptop_screen() -> None:
+    """The default size fits a 1366 x 768 laptop's work area and shrinks on smaller screens."""
+    laptop = default_size(QSize(1366, 728))  # 768 less a 40 px taskbar
+    assert laptop.width() <= 1366 - 16 and laptop.height() <= 728 - 48
+    assert laptop.width() >= 1300
+    assert default_size(QSize(3840, 2100)) == DEFAULT_SIZE
+
+
+def test_minimum_size_fits_the_default(window: MainWindow) -> None:
+    """The minimum width (profiles + a GUID-wide form + the answer) is below the default."""
+    assert window.minimumWidth() < DEFAULT_SIZE.width() - 200
+    assert window.minimumHeight() <= 560
+
+
+def test_profiles_column_is_compact(qtbot: QtBot, window: MainWindow) -> None:
+    """The profile list's column stays narrow and the answer pane gets the spare width."""
+    window.resize(DEFAULT_SIZE)
+    qtbot.waitUntil(lambda: window.width() == DEFAULT_SIZE.width())
+    profiles, _ = window.side_splitter.sizes()
+    form, answer = window.splitter.sizes()
+    assert 150 <= profiles <= 200
+    assert answer > form
+    for button in (window.panel.new_button, window.panel.export_button):
+        assert button.isVisible() and button.geometry().right() <= window.panel.width()
+        assert button.accessibleName() and button.toolTip()
+
+
+def test_a_guide_shows_before_the_first_send(qtbot: QtBot, window: MainWindow) -> None:
+    """Before any answer the Summary tab explains Send, Ctrl+Enter and pasting a token."""
+    guide = window.response.summary.placeholder
+    assert guide.isVisible()
+    text = guide.text()
+    assert "Send" in text and "Ctrl+Enter" in text and "Ctrl+V" in text
+    with qtbot.waitSignal(window.worker.finished, timeout=10_000):
+        qtbot.mouseClick(window.send_button, Qt.MouseButton.LeftButton)
+    assert not guide.isVisible()
+    assert window.response.summary.value("outcome").startswith("Token issued")
