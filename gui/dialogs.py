@@ -1,4 +1,4 @@
-"""Small dialogs: Preferences (clipboard clearing), Decode a token, keyboard shortcuts."""
+"""Small dialogs: Preferences (clipboard clearing), Decode a token, shortcuts, About."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QLabel,
+    QMessageBox,
     QPlainTextEdit,
     QSpinBox,
     QVBoxLayout,
@@ -103,3 +104,28 @@ SHORTCUTS = (
 def shortcuts_html() -> str:
     rows = "".join(f"<tr><td><b>{k}</b>&nbsp;&nbsp;</td><td>{v}</td></tr>" for k, v in SHORTCUTS)
     return f"<table cellpadding='3'>{rows}</table>"
+
+
+def ask_clear_delay(parent: QWidget, current_s: float) -> int | None:
+    """Ask how soon a copied token is cleared; None when the user cancels."""
+    dialog = PreferencesDialog(current_s, parent)
+    return dialog.clear_delay_s if dialog.exec() else None
+
+
+def ask_token(parent: QWidget) -> str:
+    """Ask for a token to decode; '' when the user cancels or pastes nothing."""
+    dialog = DecodeDialog(parent)
+    return dialog.text if dialog.exec() and dialog.text.strip() else ""
+
+
+def show_shortcuts(parent: QWidget) -> None:
+    QMessageBox.information(parent, "Keyboard shortcuts", shortcuts_html())
+
+
+def show_about(parent: QWidget, title: str) -> None:
+    QMessageBox.about(
+        parent,
+        f"About {title}",
+        f"<b>{title}</b><p>Request a token from Microsoft Entra ID with an app's "
+        "credential and read what it allows, for how long, or why it failed.</p>",
+    )

@@ -5,19 +5,15 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
-    QHBoxLayout,
     QLabel,
     QMainWindow,
-    QMessageBox,
-    QProgressBar,
-    QPushButton,
-    QScrollArea,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -25,14 +21,13 @@ from PySide6.QtWidgets import (
 
 from gui import theme
 from gui.clipboard import DEFAULT_CLEAR_DELAY_S, ClipboardGuard
+from gui.dialogs import ask_clear_delay, ask_token, show_about, show_shortcuts
 from gui.ui_state import REMEMBERED_FIELDS, UiState
 from gui.worker import CallWorker
 
 if TYPE_CHECKING:
-    from core.models import TokenRequestInput
     from core.sandbox import Sandbox, Scenario
     from core.secret_store import SecretStore
-    from gui.analysis import Report
     from gui.sandbox_mode import SandboxSession
 
 # The panels, core checks and dialogs are imported where first used (`finish_setup` and the
@@ -85,8 +80,6 @@ class MainWindow(QMainWindow):
         self._config_dir = config_dir
         self._secrets = secrets
         self._deferred = deferred
-        self._send_profile_id = ""
-        self.session: SandboxSession | None = None
         self.ready = False
         if not deferred:
             self.finish_setup()
@@ -99,11 +92,8 @@ class MainWindow(QMainWindow):
         if delay is None:
             delay = self.state.clear_delay_s(DEFAULT_CLEAR_DELAY_S)
         self.clipboard = ClipboardGuard(delay, parent=self)
-        self.worker = CallWorker("send", self)
-        self.decoder = CallWorker("decode", self)
-        self.aux = CallWorker("sandbox", self)
         self._build_ui()
-        self._build_menus()
+        self._build_controllers()
         self._connect_signals()
         self._restore()
         self.refresh_icons()
@@ -152,61 +142,35 @@ class MainWindow(QMainWindow):
         return pane
 
     def _build_ui(self) -> None:
-        from gui.request_form import RequestForm
+        from gui.request_panel import RequestPanel
         from gui.response_view import ResponseView
         from gui.sandbox_mode import BANNER
 
         self.banner = QLabel(BANNER, objectName="sandboxBanner")
         self.banner.setAccessibleName("Sandbox mode")
         self.banner.hide()
-        self.form = RequestForm()
-        scroll = QScrollArea(objectName="formScroll")
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        scroll.setWidget(self.form)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.send_button = QPushButton("&Send", objectName="sendButton")
-        self.send_button.setToolTip("Send the token request (Ctrl+Enter)")
-        self.send_button.setAccessibleName("Send")
-        self.busy = QProgressBar(objectName="busyIndicator", textVisible=False)
-        self.busy.setRange(0, 0)
-        self.busy.setMaximumHeight(6)
-        self.busy.setAccessibleName("Request running")
-        self.busy.hide()
-        send_row = QHBoxLayout()
-        send_row.addWidget(self.busy, 1)
-        send_row.addWidget(self.send_button)
-        left = QWidget(objectName="requestPanel")
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(12, 12, 8, 12)
-        left_layout.addWidget(scroll, 1)
-        left_layout.addLayout(send_row)
+        request = RequestPanel()
+        self.form, self.send_button, self.busy = request.form, request.send_button, request.busy
         self.response = ResponseView(self._clock)
-        right = QWidget(objectName="answerPanel")
-        right_layout = QVBoxLayout(right)
-        right_layout.setContentsMargins(8, 12, 12, 12)
-        right_layout.addWidget(self.response)
-        # The form column is never narrower than a whole GUID needs (plus a scroll bar); the
-        # answer takes the spare width.
-        margins = left_layout.contentsMargins()
-        form_width = (self.form.minimumSizeHint().width() + margins.left() + margins.right()
-                      + scroll.verticalScrollBar().sizeHint().width())  # fmt: skip
-        left.setMinimumWidth(form_width)
-        right.setMinimumWidth(ANSWER_MIN_WIDTH)
+        answer = QWidget(objectName="answerPanel")
+        answer.setMinimumWidth(ANSWER_MIN_WIDTH)
+        answer_layout = QVBoxLayout(answer)
+        answer_layout.setContentsMargins(8, 12, 12, 12)
+        answer_layout.addWidget(self.response)
+        # The form column keeps its width (a whole GUID); the answer takes the spare width.
         self.splitter = QSplitter(Qt.Orientation.Horizontal, objectName="mainSplitter")
-        self.splitter.addWidget(left)
-        self.splitter.addWidget(right)
-        self.splitter.setStretchFactor(0, 0)
-        self.splitter.setStretchFactor(1, 1)
-        self.splitter.setChildrenCollapsible(False)
-        self.splitter.setSizes([form_width + 20, 10_000])
         self.side_splitter = QSplitter(Qt.Orientation.Horizontal, objectName="sideSplitter")
+        self.splitter.addWidget(request)
+        self.splitter.addWidget(answer)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.setSizes([request.minimumWidth() + 20, 10_000])
         self.side_splitter.addWidget(self._build_profiles())
         self.side_splitter.addWidget(self.splitter)
-        self.side_splitter.setStretchFactor(0, 0)
-        self.side_splitter.setStretchFactor(1, 1)
         self.side_splitter.setCollapsible(1, False)
         self.side_splitter.setSizes([PROFILES_WIDTH, 10_000])
+        for splitter in (self.splitter, self.side_splitter):
+            splitter.setStretchFactor(0, 0)
+            splitter.setStretchFactor(1, 1)
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -216,95 +180,65 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self.clipboard_label = QLabel(objectName="clipboardStatus")
         self.statusBar().addPermanentWidget(self.clipboard_label)
-        QWidget.setTabOrder(self.form.token_url_edit, self.send_button)
-        handles = 2 * self.side_splitter.handleWidth()
-        minimum = self.side_splitter.widget(0).minimumWidth() + form_width + ANSWER_MIN_WIDTH
-        self.setMinimumWidth(max(self.minimumWidth(), minimum + handles))
+        widths = (w.minimumWidth() for w in (self.side_splitter.widget(0), request, answer))
+        minimum = sum(widths) + 2 * self.side_splitter.handleWidth()
+        self.setMinimumWidth(max(self.minimumWidth(), minimum))
 
-    def _action(self, menu, text: str, slot, shortcut=None, tip: str = "") -> QAction:
-        action = QAction(text, self)
-        if shortcut is not None:
-            keys = shortcut if isinstance(shortcut, list) else [shortcut]
-            action.setShortcuts([QKeySequence(k) for k in keys])
-        action.setStatusTip(tip)
-        action.triggered.connect(slot)
-        menu.addAction(action)
-        self.addAction(action)  # shortcuts work wherever the focus is
-        return action
+    def _build_controllers(self) -> None:
+        from gui.copying import CopyController
+        from gui.menus import MenuSlots, build_menus
+        from gui.sandbox_controller import SandboxController
+        from gui.send_flow import SendController
 
-    def _build_menus(self) -> None:
-        bar = self.menuBar()
-        file = bar.addMenu("&File")
-        self.save_profile_action = self._action(
-            file, "&Save profile", self.save_profile, "Ctrl+S",
-            "Save the form into the selected profile (a new one when none is selected)",
+        self.sending = SendController(self.form, self.response, self.send_button, self.busy,
+                                      self)  # fmt: skip
+        self.worker, self.decoder = self.sending.worker, self.sending.decoder
+        self.copier = CopyController(self.response, self.clipboard, self.clipboard_label, self)
+        slots = MenuSlots(
+            save_profile=self.save_profile, new_profile=self.panel.new_button.click,
+            import_profiles=self.panel.import_profiles,
+            export_profiles=self.panel.export_profiles,
+            clear_history=self.panel.clear_history_button.click,
+            decode=self._on_decode_action_triggered, preferences=self._on_prefs_action_triggered,
+            quit=self.close, send=self.send, cancel=self.cancel,
+            copy_token=self.copier.copy_token, copy_header=self.copier.copy_header,
+            copy_curl=self.copier.copy_curl, copy_powershell=self.copier.copy_powershell,
+            shortcuts=partial(show_shortcuts, self), about=partial(show_about, self, APP_TITLE),
         )  # fmt: skip
-        self._action(file, "&New profile", self.panel.new_button.click, "Ctrl+N",
-                     "Add an empty profile")  # fmt: skip
-        file.addSeparator()
-        self.import_action = self._action(
-            file, "&Import profiles…", self.panel.import_profiles, None,
-            "Add profiles from a JSON file",
-        )  # fmt: skip
-        self.export_action = self._action(
-            file, "E&xport profiles…", self.panel.export_profiles, None,
-            "Save every profile as JSON (never a secret)",
-        )  # fmt: skip
-        self.clear_history_action = self._action(
-            file, "C&lear history", self.panel.clear_history_button.click, None,
-            "Forget the recent results of the selected profile",
-        )  # fmt: skip
-        file.addSeparator()
-        self.decode_action = self._action(
-            file,
-            "&Decode a token…",
-            self._on_decode_triggered,
-            "Ctrl+D",
-            "Decode and explain a token without sending",
+        self.menus = menus = build_menus(self, slots)
+        self.save_profile_action, self.clear_history_action = (
+            menus.save_profile,
+            menus.clear_history,
         )
-        self.prefs_action = self._action(file, "&Preferences…", self._on_prefs_triggered,
-                                         "Ctrl+,")  # fmt: skip
-        file.addSeparator()
-        self._action(file, "&Quit", self.close, "Ctrl+Q")
-        request = bar.addMenu("&Request")
-        self.send_action = self._action(request, "&Send", self.send, ["Ctrl+Return", "Ctrl+Enter"])
-        self.cancel_action = self._action(request, "&Cancel", self.cancel, "Esc")
-        self.cancel_action.setEnabled(False)
-        request.addSeparator()
-        self.copy_token_action = self._action(request, "Copy &token", self.copy_token,
-                                              "Ctrl+Shift+C")  # fmt: skip
-        self.copy_header_action = self._action(request, "Copy Authorization &header",
-                                               self.copy_header, "Ctrl+Shift+H")  # fmt: skip
-        self._action(request, "Copy as c&url", self._on_request_copy_curl)
-        self._action(request, "Copy as &PowerShell", self._on_request_copy_powershell)
-        self.sandbox_menu = bar.addMenu("Sand&box")
-        self.sandbox_menu.menuAction().setVisible(False)
-        help_menu = bar.addMenu("&Help")
-        self._action(help_menu, "&Keyboard shortcuts", self._on_shortcuts_triggered, "F1")
-        self._action(help_menu, "&About", self._on_about_triggered)
-        self._update_copy_actions()
+        self.import_action, self.export_action = menus.import_profiles, menus.export_profiles
+        self.send_action, self.cancel_action = menus.send, menus.cancel
+        self.copy_token_action, self.copy_header_action = menus.copy_token, menus.copy_header
+        self.sandbox_menu = menus.sandbox
+        self.sandboxing = SandboxController(self.form, self.panel, self.response, self.banner,
+                                            self.sandbox_menu, self)  # fmt: skip
+        self.aux = self.sandboxing.aux
 
     def _connect_signals(self) -> None:
-        self.form.changed.connect(self._on_form_changed)
-        self.panel.message.connect(self._show_status)
-        self.profile_ctl.message.connect(self._show_status)
+        self.form.changed.connect(self.sending.check_form)
         self.send_button.clicked.connect(self._on_send_button_clicked)
-        self.worker.succeeded.connect(self._on_worker_succeeded)
-        self.worker.succeeded.connect(self._on_send_succeeded)
-        self.worker.failed.connect(self._on_worker_failed)
-        self.worker.finished.connect(self._on_worker_finished)
-        self.decoder.succeeded.connect(self._on_worker_succeeded)
-        self.decoder.failed.connect(self._on_worker_failed)
-        self.aux.succeeded.connect(self._on_aux_succeeded)
-        self.aux.failed.connect(self._on_aux_failed)
-        self.response.copy_token.connect(self.copy_token)
-        self.response.copy_header.connect(self.copy_header)
+        for source in (self.panel, self.profile_ctl, self.sending, self.sandboxing, self.clipboard):
+            source.message.connect(self._show_status)
+        self.sending.busyChanged.connect(self._on_sending_busy_changed)
+        self.sending.answered.connect(self.profile_ctl.record)
+        for signal in (self.worker.succeeded, self.worker.failed, self.decoder.succeeded,
+                       self.decoder.failed):  # fmt: skip
+            signal.connect(self.copier.update_actions)
+        self.sandboxing.loaded.connect(self.sending.check_form)
+        self.sandboxing.loaded.connect(self.copier.update_actions)
+        self.response.copy_token.connect(self.copier.copy_token)
+        self.response.copy_header.connect(self.copier.copy_header)
         self.response.paste_token.connect(self.decode_text)
-        self.response.request.copy_curl.connect(self._on_request_copy_curl)
-        self.response.request.copy_powershell.connect(self._on_request_copy_powershell)
-        self.response.diagnosis.copy_support.connect(self._on_diagnosis_copy_support)
-        self.clipboard.countdown.connect(self._on_clipboard_countdown)
-        self.clipboard.message.connect(self._show_status)
+        self.response.request.copy_curl.connect(self.copier.copy_curl)
+        self.response.request.copy_powershell.connect(self.copier.copy_powershell)
+        self.response.diagnosis.copy_support.connect(self.copier.copy_support)
+        self.copier.tokenAvailable.connect(self.copy_token_action.setEnabled)
+        self.copier.tokenAvailable.connect(self.copy_header_action.setEnabled)
+        self.copier.update_actions()
 
     def refresh_icons(self) -> None:
         """Redraw every icon in the current theme's colours."""
@@ -315,8 +249,8 @@ class MainWindow(QMainWindow):
                 "#ffffff" if not self.worker.busy else theme.current().error,
             )
         )
-        self.decode_action.setIcon(theme.icon("decode"))
-        self.prefs_action.setIcon(theme.icon("settings"))
+        self.menus.decode.setIcon(theme.icon("decode"))
+        self.menus.preferences.setIcon(theme.icon("settings"))
         self.copy_token_action.setIcon(theme.icon("key"))
         self.copy_header_action.setIcon(theme.icon("copy"))
         self.form.secret_edit.refresh_icons()
@@ -341,7 +275,7 @@ class MainWindow(QMainWindow):
         problem = self.profiles.report.problem or self.history.problem
         if problem:
             self._show_status(problem)
-        self._on_form_changed()
+        self.sending.check_form()
 
     def _save(self) -> None:
         from gui.form_data import remembered_strings
@@ -370,86 +304,51 @@ class MainWindow(QMainWindow):
         self.profile_ctl.saver.wait(10)  # a secret being saved reaches the keychain first
         self.worker.cancel()
         self.clipboard.clear_now()
-        if self.session is not None:
-            self.session.close()
+        self.sandboxing.close()
         super().closeEvent(event)
 
     # -- sandbox ----------------------------------------------------------------------------
 
+    @property
+    def session(self) -> SandboxSession | None:
+        """The sandbox session in sandbox mode, else None."""
+        return self.sandboxing.session if self.ready else None
+
     def attach_sandbox(self, sandbox: Sandbox) -> None:
         """Enter sandbox mode: banner, Sandbox menu, and the working demo in the form."""
-        from gui.sandbox_mode import SandboxSession
-
         if not self.ready:
             self._pending_sandbox = sandbox
             return
-        self.session = SandboxSession(sandbox)
         self.setWindowTitle(f"{APP_TITLE} — Sandbox")
-        self.banner.show()
-        self.form.set_sandbox_authority(sandbox.base_url)
-        self.sandbox_menu.clear()
-        for scenario in self.session.scenarios():
-            action = QAction(scenario.title, self)
-            action.setStatusTip(scenario.description)
-            action.setToolTip(scenario.description)
-            action.setData(scenario.key)
-            action.triggered.connect(self._on_sandbox_scenario_triggered)
-            self.sandbox_menu.addAction(action)
-        self.sandbox_menu.setToolTipsVisible(True)
-        self.sandbox_menu.menuAction().setVisible(True)
-        profile = self.panel.current_profile()
-        if profile is not None and profile.cloud == "sandbox":
-            self._on_form_changed()  # a Sandbox profile stays, now on this sandbox's address
-            return
-        self.load_scenario(self.session.demo())
+        self.sandboxing.attach(sandbox)
 
     def load_scenario(self, scenario: Scenario) -> None:
-        """Fill the form for one scenario (a TLS scenario first starts the HTTPS sandbox).
+        """Fill the form for one sandbox scenario (see `SandboxController.load_scenario`)."""
+        self.sandboxing.load_scenario(scenario)
 
-        A scenario is not a profile: the selected profile is left first (asking about its
-        unsaved changes); Save profile then keeps the scenario as a new profile.
-        """
-        if self.session is None or not self.panel.select(""):
-            return
-        if scenario.needs_tls:
-            self._show_status("Starting the HTTPS sandbox…")
-            self.aux.start(self.session.input_for, scenario)
-            return
-        self._load_scenario_input(self.session.input_for(scenario), scenario.title)
+    # -- requests, copying, dialogs ---------------------------------------------------------
 
-    def _load_scenario_input(self, inputs: TokenRequestInput, title: str) -> None:
-        self.form.load_input(inputs)
-        self._on_form_changed()
-        self.response.show_idle(f"Sandbox scenario loaded: {title}. Press Send (Ctrl+Enter).")
-        self._update_copy_actions()
+    def send(self) -> None:
+        """Send the form's request on the worker (ignored while one runs)."""
+        self.sending.send(self.panel.current_id(), self.sandboxing.authorities())
 
-    @Slot()
-    def _on_sandbox_scenario_triggered(self) -> None:
-        assert self.session is not None
-        key = self.sender().data()
-        self.load_scenario(self.session.scenario(key))
+    def cancel(self) -> None:
+        """Stop waiting for the running request; a late answer is dropped."""
+        self.sending.cancel()
 
-    @Slot(object)
-    def _on_aux_succeeded(self, inputs) -> None:
-        self._load_scenario_input(inputs, "TLS failure (untrusted certificate)")
+    def decode_text(self, text: str) -> None:
+        """Decode and explain a pasted token without sending anything."""
+        self.sending.decode(text, self.sandboxing.authorities())
 
-    @Slot(object)
-    def _on_aux_failed(self, exc: object) -> None:
-        self._show_status(f"The HTTPS sandbox could not start ({type(exc).__name__})")
+    def copy_token(self) -> None:
+        self.copier.copy_token()
 
-    # -- sending ----------------------------------------------------------------------------
+    def copy_header(self) -> None:
+        self.copier.copy_header()
 
-    @Slot()
-    def _on_form_changed(self) -> None:
-        from core.preflight import check
-        from core.request import RequestBuildError, request_url
-
-        inputs = self.form.to_input()
-        self.form.show_findings(check(inputs))
-        try:
-            self.form.show_token_url(request_url(inputs))
-        except RequestBuildError as exc:
-            self.form.show_token_url(f"({exc})")
+    def save_profile(self) -> bool:
+        """Save the form into the selected profile, or into a new one (File > Save profile)."""
+        return self.profile_ctl.save()
 
     @Slot()
     def _on_send_button_clicked(self) -> None:
@@ -458,171 +357,26 @@ class MainWindow(QMainWindow):
         else:
             self.send()
 
-    def send(self) -> None:
-        """Send the form's request on the worker (ignored while one runs)."""
-        from core.request import RequestBuildError, request_url
-        from gui.analysis import send_and_inspect
-
-        if self.worker.busy:
-            return
-        inputs = self.form.to_input()
-        authorities = self.session.authorities() if self.session is not None else ()
-        if inputs.authority and inputs.authority not in authorities:
-            authorities = (*authorities, inputs.authority)
-        self._send_profile_id = self.panel.current_id()
-        self.worker.start(send_and_inspect, inputs, authorities)
-        self._set_busy(True)
-        try:
-            target = request_url(inputs)
-        except RequestBuildError:
-            target = "the token endpoint"
-        self.response.show_busy(f"Sending to {target} …  (Esc cancels)")
-        self._show_status("Sending…")
-
-    def cancel(self) -> None:
-        """Stop waiting for the running request; a late answer is dropped."""
-        if not self.worker.busy:
-            return
-        self.worker.cancel()
-        self.response.show_idle("Cancelled. A late answer, if any, will be ignored.")
-        self._show_status("Request cancelled")
-
-    def _set_busy(self, busy: bool) -> None:
-        self.send_button.setText("&Cancel" if busy else "&Send")
-        self.send_button.setToolTip("Cancel the request (Esc)" if busy else "Send (Ctrl+Enter)")
-        self.send_button.setAccessibleName("Cancel" if busy else "Send")
-        self.send_button.setProperty("busy", busy)
-        self.send_button.style().unpolish(self.send_button)
-        self.send_button.style().polish(self.send_button)
-        self.busy.setVisible(busy)
+    @Slot(bool)
+    def _on_sending_busy_changed(self, busy: bool) -> None:
         self.send_action.setEnabled(not busy)
         self.cancel_action.setEnabled(busy)
         self.refresh_icons()
 
-    @Slot(object)
-    def _on_worker_succeeded(self, report: Report) -> None:
-        self.response.show_report(report)
-        self._update_copy_actions()
-        result = report.result
-        if result is not None and result.status is not None:
-            self._show_status(f"HTTP {result.status} in {result.elapsed_ms:.0f} ms")
-        elif result is not None:
-            self._show_status(result.outcome.value.replace("_", " ").capitalize())
-
-    @Slot(object)
-    def _on_send_succeeded(self, report: Report) -> None:
-        self.profile_ctl.record(report, self._send_profile_id)
-
-    def save_profile(self) -> bool:
-        """Save the form into the selected profile, or into a new one (File > Save profile)."""
-        return self.profile_ctl.save()
-
-    @Slot(object)
-    def _on_worker_failed(self, exc: object) -> None:
-        self.response.show_failure(
-            f"Internal error ({type(exc).__name__}): see Diagnosis",
-            "The tester itself failed",
-            f"Something unexpected went wrong inside the tester ({type(exc).__name__}). "
-            "Nothing was lost: check the form and try again. Details are in the log.",
-        )
-        self._update_copy_actions()
+    @Slot()
+    def _on_decode_action_triggered(self) -> None:
+        if text := ask_token(self):
+            self.decode_text(text)
 
     @Slot()
-    def _on_worker_finished(self) -> None:
-        self._set_busy(False)
-
-    def decode_text(self, text: str) -> None:
-        """Decode and explain a pasted token without sending anything."""
-        from gui.analysis import inspect_token
-
-        authorities = self.session.authorities() if self.session is not None else ()
-        self.decoder.start(inspect_token, text, tenant=self.form.to_input().tenant,
-                           extra_authorities=authorities)  # fmt: skip
-        self.response.show_busy("Decoding the pasted token…")
-
-    @Slot()
-    def _on_decode_triggered(self) -> None:
-        from gui.dialogs import DecodeDialog
-
-        dialog = DecodeDialog(self)
-        if dialog.exec() and dialog.text.strip():
-            self.decode_text(dialog.text)
-
-    # -- copying ----------------------------------------------------------------------------
-
-    def _token_text(self) -> str:
-        report = self.response.report
-        return report.token.reveal() if report is not None and report.token else ""
-
-    def _update_copy_actions(self) -> None:
-        has_token = bool(self._token_text())
-        self.copy_token_action.setEnabled(has_token)
-        self.copy_header_action.setEnabled(has_token)
-
-    def copy_token(self) -> None:
-        if token := self._token_text():
-            self.clipboard.copy_secret(token, "Token")
-
-    def copy_header(self) -> None:
-        if token := self._token_text():
-            self.clipboard.copy_secret(f"Authorization: Bearer {token}", "Authorization header")
-
-    def _prepared(self):
-        report = self.response.report
-        return report.result.request if report is not None and report.result else None
-
-    @Slot()
-    def _on_request_copy_curl(self) -> None:
-        from core.export import to_curl
-
-        if (prepared := self._prepared()) is not None:
-            self.clipboard.copy_text(to_curl(prepared), "curl command")
-
-    @Slot()
-    def _on_request_copy_powershell(self) -> None:
-        from core.export import to_powershell
-
-        if (prepared := self._prepared()) is not None:
-            self.clipboard.copy_text(to_powershell(prepared), "PowerShell command")
-
-    @Slot()
-    def _on_diagnosis_copy_support(self) -> None:
-        report = self.response.report
-        if report is not None and report.support:
-            self.clipboard.copy_text(report.support, "Support details")
-
-    @Slot(int)
-    def _on_clipboard_countdown(self, seconds: int) -> None:
-        self.clipboard_label.setText(f"Clipboard clears in {seconds} s" if seconds else "")
+    def _on_prefs_action_triggered(self) -> None:
+        delay = ask_clear_delay(self, self.clipboard.clear_delay_s)
+        if delay is not None:
+            self.clipboard.set_clear_delay(delay)
+            self.state.set_clear_delay_s(delay)
 
     def _show_status(self, text: str) -> None:
         self.statusBar().showMessage(text, 8000)
-
-    # -- dialogs ----------------------------------------------------------------------------
-
-    @Slot()
-    def _on_prefs_triggered(self) -> None:
-        from gui.dialogs import PreferencesDialog
-
-        dialog = PreferencesDialog(self.clipboard.clear_delay_s, self)
-        if dialog.exec():
-            self.clipboard.set_clear_delay(dialog.clear_delay_s)
-            self.state.set_clear_delay_s(dialog.clear_delay_s)
-
-    @Slot()
-    def _on_shortcuts_triggered(self) -> None:
-        from gui.dialogs import shortcuts_html
-
-        QMessageBox.information(self, "Keyboard shortcuts", shortcuts_html())
-
-    @Slot()
-    def _on_about_triggered(self) -> None:
-        QMessageBox.about(
-            self,
-            f"About {APP_TITLE}",
-            f"<b>{APP_TITLE}</b><p>Request a token from Microsoft Entra ID with an app's "
-            "credential and read what it allows, for how long, or why it failed.</p>",
-        )
 
 
 def default_size(available: QSize) -> QSize:

@@ -1,0 +1,138 @@
+"""Send, cancel and decode: runs the core off the UI thread and shows the answer."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtWidgets import QProgressBar, QPushButton, QWidget
+
+from gui.worker import CallWorker
+
+if TYPE_CHECKING:
+    from gui.analysis import Report
+    from gui.request_form import RequestForm
+    from gui.response_view import ResponseView
+
+
+class SendController(QObject):
+    """Keeps the Send button, the busy bar and the answer in step with the workers.
+
+    `worker` sends the form's request (preflight, build, send, inspect); `decoder` explains a
+    pasted token. A result from a cancelled or superseded call is dropped by the worker.
+
+    Signals:
+        busyChanged(bool): a send started (True) or ended, failed or was cancelled (False).
+        answered(object, str): a send's report and the id of the profile it was sent from.
+        message(str): a status line for the window.
+    """
+
+    busyChanged = Signal(bool)
+    answered = Signal(object, str)
+    message = Signal(str)
+
+    def __init__(
+        self,
+        form: RequestForm,
+        response: ResponseView,
+        button: QPushButton,
+        busy: QProgressBar,
+        parent: QWidget,
+    ) -> None:
+        super().__init__(parent)
+        self.form, self.response, self.button, self.busy = form, response, button, busy
+        self.worker = CallWorker("send", self)
+        self.decoder = CallWorker("decode", self)
+        self._profile_id = ""
+        self.worker.succeeded.connect(self._on_worker_succeeded)
+        self.worker.failed.connect(self._on_worker_failed)
+        self.worker.finished.connect(self._on_worker_finished)
+        self.decoder.succeeded.connect(self._on_decoder_succeeded)
+        self.decoder.failed.connect(self._on_worker_failed)
+
+    @Slot()
+    def check_form(self) -> None:
+        """Show the pre-flight findings beside their fields and the token URL preview."""
+        from core.preflight import check
+        from core.request import RequestBuildError, request_url
+
+        inputs = self.form.to_input()
+        self.form.show_findings(check(inputs))
+        try:
+            self.form.show_token_url(request_url(inputs))
+        except RequestBuildError as exc:
+            self.form.show_token_url(f"({exc})")
+
+    def send(self, profile_id: str, authorities: tuple[str, ...]) -> None:
+        """Send the form's request on the worker (ignored while one runs)."""
+        from core.request import RequestBuildError, request_url
+        from gui.analysis import send_and_inspect
+
+        if self.worker.busy:
+            return
+        inputs = self.form.to_input()
+        if inputs.authority and inputs.authority not in authorities:
+            authorities = (*authorities, inputs.authority)
+        self._profile_id = profile_id
+        self.worker.start(send_and_inspect, inputs, authorities)
+        self._set_busy(True)
+        try:
+            target = request_url(inputs)
+        except RequestBuildError:
+            target = "the token endpoint"
+        self.response.show_busy(f"Sending to {target} …  (Esc cancels)")
+        self.message.emit("Sending…")
+
+    def cancel(self) -> None:
+        """Stop waiting for the running request; a late answer is dropped."""
+        if not self.worker.busy:
+            return
+        self.worker.cancel()
+        self.response.show_idle("Cancelled. A late answer, if any, will be ignored.")
+        self.message.emit("Request cancelled")
+
+    def decode(self, text: str, authorities: tuple[str, ...]) -> None:
+        """Decode and explain a pasted token without sending anything."""
+        from gui.analysis import inspect_token
+
+        self.decoder.start(inspect_token, text, tenant=self.form.to_input().tenant,
+                           extra_authorities=authorities)  # fmt: skip
+        self.response.show_busy("Decoding the pasted token…")
+
+    def _set_busy(self, busy: bool) -> None:
+        button = self.button
+        button.setText("&Cancel" if busy else "&Send")
+        button.setToolTip("Cancel the request (Esc)" if busy else "Send (Ctrl+Enter)")
+        button.setAccessibleName("Cancel" if busy else "Send")
+        button.setProperty("busy", busy)
+        button.style().unpolish(button)
+        button.style().polish(button)
+        self.busy.setVisible(busy)
+        self.busyChanged.emit(busy)
+
+    @Slot(object)
+    def _on_worker_succeeded(self, report: Report) -> None:
+        self._on_decoder_succeeded(report)
+        self.answered.emit(report, self._profile_id)
+
+    @Slot(object)
+    def _on_decoder_succeeded(self, report: Report) -> None:
+        self.response.show_report(report)
+        result = report.result
+        if result is not None and result.status is not None:
+            self.message.emit(f"HTTP {result.status} in {result.elapsed_ms:.0f} ms")
+        elif result is not None:
+            self.message.emit(result.outcome.value.replace("_", " ").capitalize())
+
+    @Slot(object)
+    def _on_worker_failed(self, exc: object) -> None:
+        self.response.show_failure(
+            f"Internal error ({type(exc).__name__}): see Diagnosis",
+            "The tester itself failed",
+            f"Something unexpected went wrong inside the tester ({type(exc).__name__}). "
+            "Nothing was lost: check the form and try again. Details are in the log.",
+        )
+
+    @Slot()
+    def _on_worker_finished(self) -> None:
+        self._set_busy(False)
