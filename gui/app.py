@@ -7,19 +7,18 @@ import logging
 import os
 import sys
 import time
-import traceback
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
-from core.redaction import redact_text
 from gui import theme
 from gui.main_window import MainWindow
-from gui.worker import CallWorker
+
+# Only what the first frame needs is imported above; the rest where first used.
 
 log = logging.getLogger(__name__)
 BENCH_FIRST_PAINT = "ETT_BENCH_FIRST_PAINT"  # print a marker at first paint, then quit
@@ -27,13 +26,19 @@ BENCH_READY = "ETT_BENCH_READY"  # print a marker once the full window is built 
 BENCH_TOKEN = "ETT_BENCH_TOKEN"  # sandbox mode: send the demo request, print a marker, quit
 
 
-def create_app(argv: list[str] | None = None) -> QApplication:
-    """The QApplication with names for QSettings and the OS-following light/dark look."""
+def create_app(argv: list[str] | None = None, *, stylesheet: bool = True) -> QApplication:
+    """The QApplication with names for QSettings and the OS-following light/dark look.
+
+    Args:
+        argv: the command line for Qt (None: sys.argv).
+        stylesheet: False leaves the stylesheet to the window, which applies it once its
+            panels are assembled (`theme.ensure_stylesheet`; the start-up path).
+    """
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv)
     app.setApplicationName("Entra Token Tester")
     app.setOrganizationName("EntraTokenTester")
     app.setApplicationDisplayName("Entra Token Tester")
-    theme.apply_theme(app)
+    theme.apply_theme(app, stylesheet=stylesheet)
     return app
 
 
@@ -44,6 +49,12 @@ def install_excepthook(app: QApplication) -> None:
         if issubclass(exc_type, KeyboardInterrupt):
             sys.__excepthook__(exc_type, exc, tb)
             return
+        import traceback
+
+        from PySide6.QtWidgets import QMessageBox
+
+        from core.redaction import redact_text
+
         # The traceback's frames, but the message only redacted: it may quote a token.
         frames = "".join(traceback.format_tb(tb))
         log.error("unexpected error: %s: %s\n%s", exc_type.__name__,
@@ -59,12 +70,16 @@ def install_excepthook(app: QApplication) -> None:
 
 
 class _OnNextPaint(QObject):
-    """Calls back once, right after the next paint of any widget has been handled."""
+    """Calls back once, right after the window's next paint has been handled.
 
-    def __init__(self, app: QApplication, callback: Callable[[], None]) -> None:
+    It watches the window only: an application-wide filter would run Python for every event
+    of every widget while the panels are built and shown.
+    """
+
+    def __init__(self, window: QObject, callback: Callable[[], None]) -> None:
         super().__init__()
-        self._app, self._callback, self._seen = app, callback, False
-        app.installEventFilter(self)
+        self._window, self._callback, self._seen = window, callback, False
+        window.installEventFilter(self)
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
         if not self._seen and event.type() == QEvent.Type.Paint:
@@ -73,7 +88,7 @@ class _OnNextPaint(QObject):
         return False
 
     def _fire(self) -> None:
-        self._app.removeEventFilter(self)
+        self._window.removeEventFilter(self)
         self._callback()
 
 
@@ -97,7 +112,7 @@ def run_gui(args: argparse.Namespace) -> int:
     """Open the window (and the in-process sandbox for --sandbox); returns the exit code."""
     started = time.perf_counter()
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    app = create_app()
+    app = create_app(stylesheet=False)  # the window applies it once its panels exist
     install_excepthook(app)
     bench_paint = os.environ.get(BENCH_FIRST_PAINT) == "1"
     bench_token = os.environ.get(BENCH_TOKEN) == "1"
@@ -116,8 +131,6 @@ def run_gui(args: argparse.Namespace) -> int:
     window.show()
 
     holder: dict[str, object] = {}
-    starter = CallWorker("sandbox-start")
-    warmer = CallWorker("warm-up")
 
     def on_sandbox(sandbox) -> None:
         holder["sandbox"] = sandbox
@@ -127,14 +140,13 @@ def run_gui(args: argparse.Namespace) -> int:
             window.send()
 
     def on_sandbox_failed(exc: object) -> None:
+        from core.redaction import redact_text
+
         window.response.show_failure(
             "The sandbox could not start",
             "The local sandbox could not start",
             f"{type(exc).__name__}: {redact_text(str(exc))}",
         )
-
-    starter.succeeded.connect(on_sandbox)
-    starter.failed.connect(on_sandbox_failed)
 
     def after_ready_paint() -> None:
         log.info("window ready after %.0f ms", (time.perf_counter() - started) * 1000)
@@ -142,9 +154,15 @@ def run_gui(args: argparse.Namespace) -> int:
             _quit_with_marker("ETT_READY")
             return
         window.open_keychain()  # keyring loads on a worker; the panel then names the keychain
+        from gui.worker import CallWorker
+
         if getattr(args, "sandbox", False):
+            starter = holder["starter"] = CallWorker("sandbox-start")
+            starter.succeeded.connect(on_sandbox)
+            starter.failed.connect(on_sandbox_failed)
             starter.start(_start_sandbox)
         else:
+            warmer = holder["warmer"] = CallWorker("warm-up")
             warmer.start(_warm_up)
 
     def after_first_paint() -> None:
@@ -153,9 +171,9 @@ def run_gui(args: argparse.Namespace) -> int:
             _quit_with_marker("ETT_FIRST_PAINT")
             return
         window.finish_setup()
-        watchers.append(_OnNextPaint(app, after_ready_paint))
+        watchers.append(_OnNextPaint(window, after_ready_paint))
 
-    watchers = [_OnNextPaint(app, after_first_paint)]
+    watchers = [_OnNextPaint(window, after_first_paint)]
     try:
         return app.exec()
     finally:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QSize, Qt, Slot
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QLabel,
     QMainWindow,
     QSplitter,
@@ -20,18 +21,16 @@ from PySide6.QtWidgets import (
 )
 
 from gui import theme
-from gui.clipboard import DEFAULT_CLEAR_DELAY_S, ClipboardGuard
-from gui.dialogs import ask_clear_delay, ask_token, show_about, show_shortcuts
 from gui.ui_state import REMEMBERED_FIELDS, UiState
-from gui.worker import CallWorker
 
 if TYPE_CHECKING:
     from core.sandbox import Sandbox, Scenario
     from core.secret_store import SecretStore
     from gui.sandbox_mode import SandboxSession
+    from gui.worker import CallWorker
 
-# The panels, core checks and dialogs are imported where first used (`finish_setup` and the
-# slots), so that a deferred window paints its first frame before they load (see gui/app.py).
+# The panels, clipboard, core checks and dialogs are imported where first used (`finish_setup`
+# and the slots), so that a deferred window paints its first frame before they load.
 
 log = logging.getLogger(__name__)
 APP_TITLE = "Entra Token Tester"
@@ -88,6 +87,8 @@ class MainWindow(QMainWindow):
         """Build the panels, menus and workers; enter sandbox mode if a sandbox was given."""
         if self.ready:
             return
+        from gui.clipboard import DEFAULT_CLEAR_DELAY_S, ClipboardGuard
+
         delay = self._clear_delay_s
         if delay is None:
             delay = self.state.clear_delay_s(DEFAULT_CLEAR_DELAY_S)
@@ -163,11 +164,9 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(request)
         self.splitter.addWidget(answer)
         self.splitter.setChildrenCollapsible(False)
-        self.splitter.setSizes([request.minimumWidth() + 20, 10_000])
         self.side_splitter.addWidget(self._build_profiles())
         self.side_splitter.addWidget(self.splitter)
         self.side_splitter.setCollapsible(1, False)
-        self.side_splitter.setSizes([PROFILES_WIDTH, 10_000])
         for splitter in (self.splitter, self.side_splitter):
             splitter.setStretchFactor(0, 0)
             splitter.setStretchFactor(1, 1)
@@ -178,6 +177,12 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.banner)
         layout.addWidget(self.side_splitter, 1)
         self.setCentralWidget(central)
+        # The start-up path builds the panels before the stylesheet (see theme.ensure_stylesheet);
+        # size hints polish widgets, so they are asked only now (see RequestPanel).
+        theme.ensure_stylesheet(QApplication.instance())
+        request.fit_minimum_width()
+        self.splitter.setSizes([request.minimumWidth() + 20, 10_000])
+        self.side_splitter.setSizes([PROFILES_WIDTH, 10_000])
         self.clipboard_label = QLabel(objectName="clipboardStatus")
         self.statusBar().addPermanentWidget(self.clipboard_label)
         widths = (w.minimumWidth() for w in (self.side_splitter.widget(0), request, answer))
@@ -186,6 +191,7 @@ class MainWindow(QMainWindow):
 
     def _build_controllers(self) -> None:
         from gui.copying import CopyController
+        from gui.dialogs import show_about, show_shortcuts
         from gui.menus import MenuSlots, build_menus
         from gui.sandbox_controller import SandboxController
         from gui.send_flow import SendController
@@ -365,11 +371,15 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _on_decode_action_triggered(self) -> None:
+        from gui.dialogs import ask_token
+
         if text := ask_token(self):
             self.decode_text(text)
 
     @Slot()
     def _on_prefs_action_triggered(self) -> None:
+        from gui.dialogs import ask_clear_delay
+
         delay = ask_clear_delay(self, self.clipboard.clear_delay_s)
         if delay is not None:
             self.clipboard.set_clear_delay(delay)

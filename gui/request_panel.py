@@ -45,7 +45,16 @@ class RequestPanel(QWidget):
         layout.setContentsMargins(12, 12, 8, 12)
         layout.addWidget(scroll, 1)
         layout.addLayout(send_row)
-        margins = layout.contentsMargins().left() + layout.contentsMargins().right()
-        scroll_bar = scroll.verticalScrollBar().sizeHint().width()
-        self.setMinimumWidth(self.form.minimumSizeHint().width() + margins + scroll_bar)
+        self._scroll = scroll
         QWidget.setTabOrder(self.form.token_url_edit, self.send_button)
+
+    def fit_minimum_width(self) -> None:
+        """Set the minimum width from the form's size hint (call once the panel is in place).
+
+        A size hint polishes the form; under the app stylesheet, reparenting a polished
+        widget tree polishes it all again, so the window asks for this after assembling.
+        """
+        margins = self.layout().contentsMargins()
+        scroll_bar = self._scroll.verticalScrollBar().sizeHint().width()
+        width = self.form.minimumSizeHint().width() + margins.left() + margins.right()
+        self.setMinimumWidth(width + scroll_bar)

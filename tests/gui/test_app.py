@@ -32,7 +32,7 @@ def test_window_paints_before_heavy_libraries_load(tmp_path: Path) -> None:
         "import sys, argparse\n"
         "from gui.app import create_app\n"
         "from gui.main_window import MainWindow\n"
-        "app = create_app([])\n"
+        "app = create_app([], stylesheet=False)\n"  # as run_gui starts it
         f"w = MainWindow(settings_path={str(tmp_path / 'w.ini')!r}, deferred=True)\n"
         "w.show(); app.processEvents(); w.finish_setup(); app.processEvents()\n"
         f"print(sorted(m for m in {HEAVY!r} if m in sys.modules))\n"

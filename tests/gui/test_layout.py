@@ -79,3 +79,26 @@ def test_a_guide_shows_before_the_first_send(qtbot: QtBot, window: MainWindow) -
         qtbot.mouseClick(window.send_button, Qt.MouseButton.LeftButton)
     assert not guide.isVisible()
     assert window.response.summary.value("outcome").startswith("Token issued")
+
+
+def test_start_up_path_lays_out_like_a_styled_build(qapp, make_window) -> None:
+    """Panels built before the stylesheet (start-up path) get it, and the same minimum sizes."""
+    from core.secret_store import MemorySecretStore
+
+    styled = make_window(secrets=MemorySecretStore())
+    sheet = qapp.styleSheet()
+    assert sheet
+    qapp.setStyleSheet("")  # as `create_app(stylesheet=False)` leaves it for the first frame
+    try:
+        late = make_window(secrets=MemorySecretStore(), deferred=True)
+        late.finish_setup()
+        assert qapp.styleSheet() == sheet
+        assert late.minimumSize() == styled.minimumSize()
+        form_column = (w.splitter.widget(0).minimumWidth() for w in (late, styled))
+        assert len(set(form_column)) == 1
+        for name in ("tenant_edit", "cloud_combo", "url_preview"):  # padding from the sheet
+            hints = {getattr(w.form, name).sizeHint().toTuple() for w in (late, styled)}
+            assert len(hints) == 1, name
+        assert late.send_button.sizeHint() == styled.send_button.sizeHint()
+    finally:
+        qapp.setStyleSheet(sheet)
