@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
@@ -15,10 +15,20 @@ from core.models import Outcome
 from core.redaction import redact_text
 from gui import theme
 from gui.analysis import Report
-from gui.claims_view import ClaimsView
-from gui.detail_views import DiagnosisView, RawView, RequestView, raw_text
 from gui.summary_view import SummaryView
 
+if TYPE_CHECKING:
+    from gui.claims_view import ClaimsView
+    from gui.detail_views import DiagnosisView, RawView, RequestView
+
+# The tabs after Summary: (attribute, title, icon). Each is built when first needed (its tab
+# is opened, a report is shown, or code asks for it), so start-up builds only Summary.
+LAZY_TABS = (
+    ("claims", "C&laims", "decode"),
+    ("raw", "&Raw", "header"),
+    ("request", "Re&quest", "send"),
+    ("diagnosis", "&Diagnosis", "warning"),
+)
 IDLE_TEXT = "Fill in the form and press Send (Ctrl+Enter), or paste a token here (Ctrl+V)."
 OUTCOME_TEXT = {
     Outcome.TOKEN: "Token issued",
@@ -35,11 +45,16 @@ class ResponseView(QWidget):
         copy_token(): Copy token was clicked.
         copy_header(): Copy Authorization header was clicked.
         paste_token(str): Ctrl+V on the result area, with the clipboard text.
+        copy_curl(), copy_powershell(): the Request tab's export buttons.
+        copy_support(): the Diagnosis tab's Copy support details button.
     """
 
     copy_token = Signal()
     copy_header = Signal()
     paste_token = Signal(str)
+    copy_curl = Signal()
+    copy_powershell = Signal()
+    copy_support = Signal()
 
     def __init__(self, clock: Callable[[], float] = time.time, parent: QWidget | None = None):
         super().__init__(parent)
@@ -56,20 +71,13 @@ class ResponseView(QWidget):
         self.copy_header_button.clicked.connect(self.copy_header)
 
         self.summary = SummaryView(clock)
-        self.claims = ClaimsView()
-        self.raw = RawView()
-        self.request = RequestView()
-        self.diagnosis = DiagnosisView()
         self.tabs = QTabWidget(objectName="responseTabs")
         self.tabs.setDocumentMode(False)
-        for widget, title in (
-            (self.summary, "&Summary"),
-            (self.claims, "C&laims"),
-            (self.raw, "&Raw"),
-            (self.request, "Re&quest"),
-            (self.diagnosis, "&Diagnosis"),
-        ):
-            self.tabs.addTab(widget, title)
+        self.tabs.addTab(self.summary, "&Summary")
+        self._views: dict[str, QWidget] = {}
+        for _name, title, _icon in LAZY_TABS:
+            self.tabs.addTab(QWidget(), title)  # a placeholder until the view is built
+        self.tabs.currentChanged.connect(self._on_tabs_current_changed)
 
         top = QHBoxLayout()
         top.setSpacing(8)
@@ -90,12 +98,72 @@ class ResponseView(QWidget):
         self.refresh_icons()
         self.show_idle()
 
+    # -- the tabs built on first need ---------------------------------------------------------
+
+    @property
+    def claims(self) -> ClaimsView:
+        return self._view("claims")  # type: ignore[return-value]
+
+    @property
+    def raw(self) -> RawView:
+        return self._view("raw")  # type: ignore[return-value]
+
+    @property
+    def request(self) -> RequestView:
+        return self._view("request")  # type: ignore[return-value]
+
+    @property
+    def diagnosis(self) -> DiagnosisView:
+        return self._view("diagnosis")  # type: ignore[return-value]
+
+    def _view(self, name: str) -> QWidget:
+        """The view behind a tab, built (and put in place of its placeholder) on first use."""
+        view = self._views.get(name)
+        if view is not None:
+            return view
+        from gui.claims_view import ClaimsView
+        from gui.detail_views import DiagnosisView, RawView, RequestView
+
+        if name == "claims":
+            view = ClaimsView()
+        elif name == "raw":
+            view = RawView()
+            view.show_text("")
+        elif name == "request":
+            view = RequestView()
+            view.copy_curl.connect(self.copy_curl)
+            view.copy_powershell.connect(self.copy_powershell)
+        else:
+            view = DiagnosisView()
+            view.copy_support.connect(self.copy_support)
+        self._views[name] = view
+        index = 1 + [tab[0] for tab in LAZY_TABS].index(name)
+        placeholder, current = self.tabs.widget(index), self.tabs.currentIndex()
+        blocked = self.tabs.blockSignals(True)  # a swap, not a tab change
+        self.tabs.removeTab(index)
+        self.tabs.insertTab(index, view, LAZY_TABS[index - 1][1])
+        self.tabs.setCurrentIndex(current)
+        self.tabs.blockSignals(blocked)
+        placeholder.deleteLater()
+        self._refresh_view_icons()
+        return view
+
+    def _on_tabs_current_changed(self, index: int) -> None:
+        if index > 0:
+            self._view(LAZY_TABS[index - 1][0])
+
     def refresh_icons(self) -> None:
         self.copy_token_button.setIcon(theme.icon("key"))
         self.copy_header_button.setIcon(theme.icon("copy"))
-        self.request.refresh_icons()
-        self.diagnosis.copy_button.setIcon(theme.icon("copy"))
-        for index, name in enumerate(("info", "decode", "header", "send", "warning")):
+        self._refresh_view_icons()
+
+    def _refresh_view_icons(self) -> None:
+        if "request" in self._views:
+            self.request.refresh_icons()
+        if "diagnosis" in self._views:
+            self.diagnosis.copy_button.setIcon(theme.icon("copy"))
+        names = ("info", *(tab[2] for tab in LAZY_TABS))
+        for index, name in enumerate(names):
             self.tabs.setTabIcon(index, theme.icon(name))
 
     # -- states -----------------------------------------------------------------------------
@@ -114,10 +182,15 @@ class ResponseView(QWidget):
         self.report = None
         self._set_banner("idle", text)
         self._set_token_buttons(False)
-        for view in (self.summary, self.claims, self.diagnosis):
-            view.clear()
-        self.raw.show_text("")
-        self.request.show_text("")
+        self.summary.clear()
+        if "claims" in self._views:  # a view not built yet has nothing to clear
+            self.claims.clear()
+        if "diagnosis" in self._views:
+            self.diagnosis.clear()
+        if "raw" in self._views:
+            self.raw.show_text("")
+        if "request" in self._views:
+            self.request.show_text("")
         self.summary.show_placeholder()
         self.tabs.setCurrentWidget(self.summary)
 
@@ -175,6 +248,8 @@ class ResponseView(QWidget):
 
     def _raw_text(self, report: Report) -> str:
         if report.result is not None:
+            from gui.detail_views import raw_text
+
             return raw_text(report.result)
         if report.decoded is None:
             return ""

@@ -294,3 +294,30 @@ def test_sandbox_banner_and_menu(window: MainWindow) -> None:
     assert window.banner.text() == "Sandbox: tokens come from a local emulator, not from Microsoft"
     titles = [a.text() for a in window.sandbox_menu.actions()]
     assert titles == [s.title for s in scenarios()]
+
+
+def test_answer_tabs_are_built_when_first_opened(qtbot: QtBot, window: MainWindow) -> None:
+    """At start only Summary is built; opening another tab puts its real view in place."""
+    from gui.claims_view import ClaimsView
+
+    tabs = window.response.tabs
+    assert not tabs.findChildren(ClaimsView)
+    titles = [tabs.tabText(i) for i in range(tabs.count())]
+    tabs.setCurrentIndex(1)
+    assert isinstance(tabs.currentWidget(), ClaimsView) and tabs.currentIndex() == 1
+    assert tabs.currentWidget() is window.response.claims
+    assert [tabs.tabText(i) for i in range(tabs.count())] == titles
+    assert not tabs.tabIcon(1).isNull()
+
+
+def test_copy_as_curl_from_the_lazily_built_request_tab(qtbot: QtBot, window: MainWindow) -> None:
+    """The Request tab shows the request sent; Copy as curl copies it without the secret."""
+    _send(qtbot, window)
+    window.response.tabs.setCurrentIndex(3)
+    view = window.response.request
+    assert window.response.tabs.currentWidget() is view
+    assert "grant_type=client_credentials" in view.text.toPlainText()
+    view.curl_button.click()
+    copied = QGuiApplication.clipboard().text()
+    assert copied.startswith("curl ") and "${CLIENT_SECRET}" in copied
+    assert SECRET not in copied
