@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -191,7 +190,6 @@ class MainWindow(QMainWindow):
 
     def _build_controllers(self) -> None:
         from gui.copying import CopyController
-        from gui.dialogs import show_about, show_shortcuts
         from gui.menus import MenuSlots, build_menus
         from gui.sandbox_controller import SandboxController
         from gui.send_flow import SendController
@@ -209,7 +207,7 @@ class MainWindow(QMainWindow):
             quit=self.close, send=self.send, cancel=self.cancel,
             copy_token=self.copier.copy_token, copy_header=self.copier.copy_header,
             copy_curl=self.copier.copy_curl, copy_powershell=self.copier.copy_powershell,
-            shortcuts=partial(show_shortcuts, self), about=partial(show_about, self, APP_TITLE),
+            shortcuts=self._on_shortcuts_action_triggered, about=self._on_about_action_triggered,
         )  # fmt: skip
         self.menus = menus = build_menus(self, slots)
         self.save_profile_action, self.clear_history_action = (
@@ -368,6 +366,18 @@ class MainWindow(QMainWindow):
         self.send_action.setEnabled(not busy)
         self.cancel_action.setEnabled(busy)
         self.refresh_icons()
+
+    @Slot()
+    def _on_shortcuts_action_triggered(self) -> None:
+        from gui.dialogs import show_shortcuts  # dialogs load when first opened
+
+        show_shortcuts(self)
+
+    @Slot()
+    def _on_about_action_triggered(self) -> None:
+        from gui.dialogs import show_about
+
+        show_about(self, APP_TITLE)
 
     @Slot()
     def _on_decode_action_triggered(self) -> None:

@@ -321,3 +321,11 @@ def test_copy_as_curl_from_the_lazily_built_request_tab(qtbot: QtBot, window: Ma
     copied = QGuiApplication.clipboard().text()
     assert copied.startswith("curl ") and "${CLIENT_SECRET}" in copied
     assert SECRET not in copied
+
+
+def test_f1_lists_the_shortcuts(qtbot: QtBot, window: MainWindow, dialogs) -> None:
+    """Help > Keyboard shortcuts (F1) shows the list, Ctrl+Enter for Send among them."""
+    window.activateWindow()
+    qtbot.keyClick(window.form.tenant_edit, Qt.Key.Key_F1)
+    (text,) = dialogs.texts("information")
+    assert "Ctrl+Enter" in text and "Send" in text
