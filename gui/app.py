@@ -34,11 +34,15 @@ def create_app(argv: list[str] | None = None, *, stylesheet: bool = True) -> QAp
         stylesheet: False leaves the stylesheet to the window, which applies it once its
             panels are assembled (`theme.ensure_stylesheet`; the start-up path).
     """
-    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv)
+    app = QApplication.instance()
+    fusion = app is None  # a new app gets Fusion from its arguments: no QStyle wrapper needed
+    if app is None:
+        args = list(argv if argv is not None else sys.argv) or ["entra-token-tester"]
+        app = QApplication([*args, "-style", "Fusion"])  # args[0] is the program name
     app.setApplicationName("Entra Token Tester")
     app.setOrganizationName("EntraTokenTester")
     app.setApplicationDisplayName("Entra Token Tester")
-    theme.apply_theme(app, stylesheet=stylesheet)
+    theme.apply_theme(app, stylesheet=stylesheet, set_style=not fusion)
     return app
 
 
@@ -119,12 +123,8 @@ def run_gui(args: argparse.Namespace) -> int:
     bench_ready = os.environ.get(BENCH_READY) == "1"
     # The first frame is the empty window at its remembered size; the panels are built right
     # after it is painted, then the heavy libraries load on worker threads.
-    from core.config import config_dir
-
-    explicit = getattr(args, "config_dir", None)
-    window = MainWindow(
-        settings_path=_settings_path(explicit), config_dir=config_dir(explicit), deferred=True
-    )
+    explicit = getattr(args, "config_dir", None)  # None: the window asks core.config later
+    window = MainWindow(settings_path=_settings_path(explicit), config_dir=explicit, deferred=True)
     QGuiApplication.styleHints().colorSchemeChanged.connect(
         lambda _scheme: (theme.apply_theme(app), window.refresh_icons())
     )

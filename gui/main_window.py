@@ -126,7 +126,7 @@ class MainWindow(QMainWindow):
         from gui.profile_controller import ProfileController
         from gui.profile_panel import ProfilePanel
 
-        folder = Path(self._config_dir) if self._config_dir else config_dir()
+        folder = config_dir(self._config_dir)  # None: the environment or the platform's
         self.profiles = ProfileStore(folder)
         self.history = HistoryStore(folder)
         self.secrets = LazySecretStore(store=self._secrets)

@@ -8,8 +8,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPalette
 from PySide6.QtWidgets import QApplication
 
-from gui.resources import load_icon, load_stylesheet
-
 
 @dataclass(frozen=True)
 class Theme:
@@ -49,6 +47,8 @@ def current() -> Theme:
 
 def icon(name: str, color: str | None = None) -> QIcon:
     """An icon drawn in the current theme's icon colour (or `color`)."""
+    from gui.resources import load_icon  # QtSvg and the icon engine load with the first icon
+
     return load_icon(name, color or _current.icon)
 
 
@@ -92,7 +92,9 @@ def palette_for(theme: Theme) -> QPalette:
     return pal
 
 
-def apply_theme(app: QApplication, dark: bool | None = None, *, stylesheet: bool = True) -> Theme:
+def apply_theme(
+    app: QApplication, dark: bool | None = None, *, stylesheet: bool = True, set_style: bool = True
+) -> Theme:
     """Apply the light or dark look (default: what the OS prefers); returns the theme.
 
     Args:
@@ -100,14 +102,21 @@ def apply_theme(app: QApplication, dark: bool | None = None, *, stylesheet: bool
         dark: dark or light; None follows the OS.
         stylesheet: False applies the style and palette only; `ensure_stylesheet` adds the
             stylesheet later (start-up: once the window's widgets are assembled).
+        set_style: False when the app already runs Fusion (started with `-style Fusion`).
     """
     global _current
     if dark is None:
         dark = os_prefers_dark()
     _current = DARK if dark else LIGHT
-    app.setStyle("Fusion")
+    if set_style:
+        app.setStyle("Fusion")
     app.setPalette(palette_for(_current))
-    app.setStyleSheet(load_stylesheet(dark) if stylesheet else "")
+    if stylesheet:
+        from gui.resources import load_stylesheet
+
+        app.setStyleSheet(load_stylesheet(dark))
+    else:
+        app.setStyleSheet("")
     return _current
 
 
@@ -120,4 +129,6 @@ def ensure_stylesheet(app: QApplication) -> None:
     each widget is polished with it once: the complete window paints about 60 ms sooner.
     """
     if not app.styleSheet():
+        from gui.resources import load_stylesheet
+
         app.setStyleSheet(load_stylesheet(_current.dark))

@@ -76,3 +76,15 @@ def test_excepthook_logs_and_shows_a_plain_message(
     assert token not in shown[0]
     assert "unexpected error: RuntimeError" in caplog.text
     assert token not in caplog.text
+
+
+@pytest.mark.parametrize("argv", ["[]", "['main.py', '--sandbox']"])
+def test_new_app_runs_fusion_whatever_the_platform_default(tmp_path: Path, argv: str) -> None:
+    """create_app starts Qt with Fusion (as on Windows/macOS, where the default differs)."""
+    code = (
+        "from gui.app import create_app\n"
+        f"app = create_app({argv}, stylesheet=False)\n"
+        "print(app.style().metaObject().className())\n"
+    )
+    proc = _run(["-c", code], tmp_path, QT_STYLE_OVERRIDE="Windows")
+    assert (proc.returncode, proc.stdout) == (0, "QFusionStyle\n"), proc.stderr
