@@ -282,12 +282,12 @@ class MainWindow(QMainWindow):
         self.sending.check_form()
 
     def _save(self) -> None:
-        from gui.form_data import remembered_strings
-
         self.state.set_geometry(self.saveGeometry())
         if not self.ready:
             self.state.sync()
             return
+        from gui.form_data import remembered_strings
+
         self.state.set_splitter(self.splitter.saveState())
         self.state.set_splitter(self.side_splitter.saveState(), "sideSplitter")
         self.state.set_last_profile_id(self.panel.current_id())
