@@ -156,6 +156,7 @@ def run_gui(args: argparse.Namespace) -> int:
             _quit_with_marker("ETT_READY")
             return
         window.open_keychain()  # keyring loads on a worker; the panel then names the keychain
+        QTimer.singleShot(0, window.response.build_tabs)  # idle now; the first answer is quicker
         from gui.worker import CallWorker
 
         if getattr(args, "sandbox", False):

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize, Qt, Slot
+from PySide6.QtCore import QSize, Qt, QTimer, Slot
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -102,8 +102,9 @@ class MainWindow(QMainWindow):
         self.ready = True
         if self._pending_sandbox is not None:
             self.attach_sandbox(self._pending_sandbox)
-        if not self._deferred:  # the app opens it after the first paint (see gui/app.py)
+        if not self._deferred:  # the app does both once the window is painted (gui/app.py)
             self.open_keychain()
+            QTimer.singleShot(0, self.response.build_tabs)
 
     def workers(self) -> tuple[CallWorker, ...]:
         """Every worker of the window (tests join their threads); none before `finish_setup`."""

@@ -148,6 +148,12 @@ class ResponseView(QWidget):
         self._refresh_view_icons()
         return view
 
+    def build_tabs(self) -> None:
+        """Build every tab not built yet (the window calls this when idle after start-up, so
+        the first answer does not pay for it: ~20 ms on the UI thread as it arrives)."""
+        for name, _title, _icon in LAZY_TABS:
+            self._view(name)
+
     def _on_tabs_current_changed(self, index: int) -> None:
         if index > 0:
             self._view(LAZY_TABS[index - 1][0])

@@ -296,10 +296,12 @@ def test_sandbox_banner_and_menu(window: MainWindow) -> None:
     assert titles == [s.title for s in scenarios()]
 
 
-def test_answer_tabs_are_built_when_first_opened(qtbot: QtBot, window: MainWindow) -> None:
-    """At start only Summary is built; opening another tab puts its real view in place."""
+def test_answer_tabs_are_built_when_first_opened(qtbot: QtBot, make_window) -> None:
+    """On the start-up path only Summary is built; opening a tab puts its real view in place."""
     from gui.claims_view import ClaimsView
 
+    window = make_window(deferred=True)
+    window.finish_setup()
     tabs = window.response.tabs
     assert not tabs.findChildren(ClaimsView)
     titles = [tabs.tabText(i) for i in range(tabs.count())]
@@ -329,3 +331,16 @@ def test_f1_lists_the_shortcuts(qtbot: QtBot, window: MainWindow, dialogs) -> No
     qtbot.keyClick(window.form.tenant_edit, Qt.Key.Key_F1)
     (text,) = dialogs.texts("information")
     assert "Ctrl+Enter" in text and "Send" in text
+
+
+def test_answer_tabs_are_built_when_idle_before_the_first_answer(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    """Once the window is up, the other tabs are built while idle, ahead of the first answer."""
+    from gui.claims_view import ClaimsView
+    from gui.detail_views import DiagnosisView, RawView, RequestView
+
+    tabs = window.response.tabs
+    kinds = (ClaimsView, RawView, RequestView, DiagnosisView)
+    qtbot.waitUntil(lambda: all(isinstance(tabs.widget(i + 1), k) for i, k in enumerate(kinds)))
+    assert tabs.currentIndex() == 0
