@@ -107,9 +107,21 @@ def _start_sandbox():  # runs on the worker thread: imports PyJWT and cryptograp
     return Sandbox().start()
 
 
-def _warm_up() -> None:  # runs on the worker thread after first paint: the first Send is quick
-    import core.client
-    import core.decode  # noqa: F401  (PyJWT)
+def _warm_up() -> None:
+    """Load what a Send needs (libraries and catalogs), on a worker after the window is up.
+
+    Importing a module holds the interpreter lock for long stretches (compiling it, when no
+    bytecode is cached), so doing it during the first Send would stall the UI thread.
+    """
+    import importlib
+
+    for name in ("requests", "core.client", "core.signature", "core.verdict"):
+        importlib.import_module(name)
+    from core.claims import catalog as claims_catalog
+    from core.diagnosis import catalog as diagnosis_catalog
+
+    claims_catalog()
+    diagnosis_catalog()
 
 
 def run_gui(args: argparse.Namespace) -> int:
@@ -164,9 +176,8 @@ def run_gui(args: argparse.Namespace) -> int:
             starter.succeeded.connect(on_sandbox)
             starter.failed.connect(on_sandbox_failed)
             starter.start(_start_sandbox)
-        else:
-            warmer = holder["warmer"] = CallWorker("warm-up")
-            warmer.start(_warm_up)
+        warmer = holder["warmer"] = CallWorker("warm-up")
+        warmer.start(_warm_up)
 
     def after_first_paint() -> None:
         log.info("first paint after %.0f ms", (time.perf_counter() - started) * 1000)

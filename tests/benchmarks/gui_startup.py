@@ -105,7 +105,7 @@ def measure_stall(slow_s: float, settings: Path) -> tuple[float, float, int]:
     from PySide6.QtCore import QEventLoop, QTimer
 
     from core.sandbox import Sandbox, scenarios
-    from gui.app import create_app
+    from gui.app import _warm_up, create_app
     from gui.main_window import MainWindow
 
     app = create_app([])
@@ -115,6 +115,8 @@ def measure_stall(slow_s: float, settings: Path) -> tuple[float, float, int]:
         window.show()
         app.processEvents()
         window.load_scenario(slow)
+        _warm_up()  # as the app does on a worker once the window is up, before any Send
+        app.processEvents()
         gaps: list[float] = []
         last = [time.perf_counter()]
 
