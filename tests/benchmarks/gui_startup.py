@@ -102,11 +102,12 @@ def measure_startup(runs: int, env: dict[str, str]) -> dict[str, float]:
 
 def measure_stall(slow_s: float, settings: Path) -> tuple[float, float, int]:
     """(longest UI stall in s, request duration in s, timer ticks) during a slow request."""
-    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtCore import QEventLoop
 
     from core.sandbox import Sandbox, scenarios
     from gui.app import _warm_up, create_app
     from gui.main_window import MainWindow
+    from tests.gui.stall import StallMeter
 
     app = create_app([])
     slow = next(s for s in scenarios() if s.key == "fault-slow")
@@ -117,30 +118,20 @@ def measure_stall(slow_s: float, settings: Path) -> tuple[float, float, int]:
         window.load_scenario(slow)
         _warm_up()  # as the app does on a worker once the window is up, before any Send
         app.processEvents()
-        gaps: list[float] = []
-        last = [time.perf_counter()]
-
-        def tick() -> None:
-            now = time.perf_counter()
-            gaps.append(now - last[0])
-            last[0] = now
-
-        timer = QTimer()
-        timer.setInterval(2)
-        timer.timeout.connect(tick)
+        meter = StallMeter(2)
         loop = QEventLoop()
         window.worker.finished.connect(loop.quit)
-        timer.start()
-        started = last[0] = time.perf_counter()
+        meter.start()
+        started = time.perf_counter()
         window.send()
         loop.exec()
         duration = time.perf_counter() - started
-        timer.stop()
+        meter.stop()
         report = window.response.report
         if report is None or not report.issued:
             raise SystemExit("the slow sandbox request did not issue a token")
         window.close()
-    return max(gaps), duration, len(gaps)
+    return meter.longest, duration, len(meter.gaps)
 
 
 def main() -> int:

@@ -6,7 +6,7 @@ import logging
 import time
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QComboBox, QLineEdit, QPushButton, QTableView
 from pytestqt.qtbot import QtBot
@@ -14,6 +14,7 @@ from pytestqt.qtbot import QtBot
 from core.sandbox import Sandbox, scenarios
 from core.sandbox import directory as d
 from gui.main_window import MainWindow
+from tests.gui.stall import StallMeter
 
 DEMO = next(s for s in scenarios() if s.key == "cc-v2-graph")
 SLOW = next(s for s in scenarios() if s.key == "fault-slow")
@@ -166,24 +167,13 @@ def test_cancel_drops_the_late_answer(qtbot: QtBot, window: MainWindow, sandbox:
 def test_slow_request_keeps_the_ui_responsive(qtbot: QtBot, window: MainWindow) -> None:
     """During a slow sandbox request the event loop never stalls for long."""
     window.load_scenario(SLOW)
-    gaps: list[float] = []
-    last = [time.perf_counter()]
-
-    def tick() -> None:
-        now = time.perf_counter()
-        gaps.append(now - last[0])
-        last[0] = now
-
-    timer = QTimer()
-    timer.setInterval(5)
-    timer.timeout.connect(tick)
-    timer.start()
-    last[0] = time.perf_counter()
+    meter = StallMeter(5)
+    meter.start()
     _send(qtbot, window)
-    timer.stop()
+    meter.stop()
     assert window.response.report.issued
-    assert len(gaps) > 50
-    assert max(gaps) < 0.25, f"longest event-loop stall {max(gaps) * 1000:.0f} ms"
+    assert len(meter.gaps) > 50
+    assert meter.longest < 0.25, f"longest event-loop stall {meter.longest * 1000:.0f} ms"
 
 
 def test_close_during_a_request(qtbot: QtBot, make_window, sandbox: Sandbox) -> None:
