@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
 import threading
 from typing import Any, TextIO
@@ -53,13 +54,28 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
             print(f"CA certificate (trust it to connect): {sandbox.ca_file}", file=out)
         print(_directory_text(describe(), sandbox.base_url), file=out)
         print("Press Ctrl+C to stop.", file=out, flush=True)
-        threading.Event().wait()  # until Ctrl+C
+        _wait_for_stop_signal()
     except KeyboardInterrupt:
         pass
     finally:
         sandbox.stop()
     print("Sandbox stopped.", file=out, flush=True)
     return EXIT_OK
+
+
+def _wait_for_stop_signal() -> None:
+    """Block until SIGINT (Ctrl+C) or SIGTERM (a service manager, `kill`), even when the shell
+    started this process in the background with SIGINT ignored."""
+    stop = threading.Event()
+
+    def on_signal(signum: int, frame: object) -> None:
+        stop.set()
+
+    for name in ("SIGINT", "SIGTERM", "SIGBREAK"):  # SIGBREAK: Ctrl+Break on Windows
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), on_signal)
+    while not stop.wait(0.5):
+        pass
 
 
 def _directory_text(info: dict[str, Any], base: str) -> str:

@@ -68,6 +68,22 @@ def test_serves_until_ctrl_c_then_exits_cleanly() -> None:
     assert out.strip().endswith("Sandbox stopped.")
 
 
+def test_sigterm_stops_cleanly() -> None:
+    """SIGTERM (a service manager or `kill`) stops the server cleanly too, exit 0."""
+    process = _main()
+    try:
+        assert process.stdout is not None
+        _read_until(process.stdout, "Press Ctrl+C to stop.\n")
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=15)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    assert process.returncode == 0 and "Traceback" not in err
+    assert out.strip().endswith("Sandbox stopped.")
+
+
 def test_tls_prints_the_ca_file() -> None:
     """`sandbox --tls` serves https and prints where its CA file is."""
     process = _main("--tls")
