@@ -281,13 +281,9 @@ def profile_token_inputs(args: argparse.Namespace) -> TokenRequestInput:
                 kept[kind] = store.get(SecretRef(profile.id, kind))
             except SecretStoreError as exc:
                 print(f"warning: {exc.message}", file=sys.stderr)
-    asked = copy.copy(ns)
-    if kept.get(SecretKind.CLIENT_SECRET) is not None:
-        asked.no_secret = True
-    if kept.get(SecretKind.PASSWORD) is not None:
-        asked.grant = "client_credentials"  # only the secret is still read from the options
-        asked.no_secret = asked.no_secret or not (ns.secret_env or ns.secret_stdin)
-    secret, password = credentials(asked)
-    secret = secret if secret is not None else kept.get(SecretKind.CLIENT_SECRET)
-    password = password if password is not None else kept.get(SecretKind.PASSWORD)
+    secret, password = credentials(
+        ns,
+        known_secret=kept.get(SecretKind.CLIENT_SECRET),
+        known_password=kept.get(SecretKind.PASSWORD),
+    )
     return inputs_from_args(ns, secret, password)

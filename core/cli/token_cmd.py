@@ -98,8 +98,14 @@ def _prompt(label: str) -> Secret:
     return Secret(getpass.getpass(f"{label.capitalize()}: "))
 
 
-def credentials(args: argparse.Namespace) -> tuple[Secret | None, Secret | None]:
-    """The client secret and password from the environment, stdin or a hidden prompt."""
+def credentials(
+    args: argparse.Namespace,
+    *,
+    known_secret: Secret | None = None,
+    known_password: Secret | None = None,
+) -> tuple[Secret | None, Secret | None]:
+    """The client secret and password: from the environment or stdin when the options say so,
+    else the known ones (a profile's keychain entries), else a hidden prompt."""
     if args.secret is not None:
         raise UsageError(
             _PLAIN_ARGUMENT.format(
@@ -118,6 +124,8 @@ def credentials(args: argparse.Namespace) -> tuple[Secret | None, Secret | None]
         secret = _from_env(args.secret_env, "client secret")
     elif args.secret_stdin:
         secret = Secret(lines.pop(0))
+    elif known_secret is not None:
+        secret = known_secret
     elif not args.no_secret and args.grant == "client_credentials" and not args.dry_run:
         secret = _prompt("client secret")
     password: Secret | None = None
@@ -126,6 +134,8 @@ def credentials(args: argparse.Namespace) -> tuple[Secret | None, Secret | None]
             password = _from_env(args.password_env, "password")
         elif args.password_stdin:
             password = Secret(lines.pop(0))
+        elif known_password is not None:
+            password = known_password
         elif not args.dry_run:
             password = _prompt("user password")
     return secret, password
