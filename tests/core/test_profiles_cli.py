@@ -249,6 +249,26 @@ def test_token_profile_secret_from_environment_and_password_grant(
     assert (form["client_secret"], form["password"]) == ([SECRET], [PASSWORD])
 
 
+@pytest.mark.keychain
+def test_token_profile_password_from_keychain_without_prompt(
+    secret_service: SecretService,
+    config_dir: Path,
+    token_endpoint: tuple[str, list[dict[str, list[str]]]],
+) -> None:
+    """A public-client password profile sends its remembered password; nothing is prompted."""
+    url, forms = token_endpoint
+    profile = _save(
+        config_dir, token_url=url, grant=GrantType.PASSWORD, username="admin@contoso.com",
+        remember_secret=True,
+    )  # fmt: skip
+    open_secret_store().set(SecretRef(profile.id, SecretKind.PASSWORD), Secret(PASSWORD))
+    code, out, err = _token("--profile", "Contoso prod", keyring_backend=REAL_KEYCHAIN)
+    assert code == 0, err
+    assert PASSWORD not in out and PASSWORD not in err
+    (form,) = forms
+    assert form["password"] == [PASSWORD] and "client_secret" not in form
+
+
 def test_token_profile_explicit_default_value_still_overrides(config_dir: Path) -> None:
     """`--cloud global` typed explicitly overrides a profile's other cloud (dry run)."""
     _save(config_dir, cloud="usgov", tenant="contoso.onmicrosoft.us", endpoint="v1")
