@@ -9,12 +9,8 @@ from collections.abc import Iterable
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
-    QComboBox,
     QDoubleSpinBox,
     QFormLayout,
-    QLabel,
-    QLineEdit,
-    QStyle,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -27,18 +23,23 @@ from core.models import (
     Endpoint,
     Finding,
     GrantType,
-    Severity,
     TokenRequestInput,
 )
 from core.profiles import Profile, from_input, to_input
 from core.redaction import Secret
+from gui.form_findings import FindingLabels
+from gui.form_rows import (
+    add_row,
+    guid_edit_width,
+    make_combo,
+    make_edit,
+    select,
+    setup_edit,
+)
 from gui.secret_edit import SecretLineEdit
 from gui.url_preview import UrlPreview
 
-GUID_SAMPLE = "00000000-0000-0000-0000-000000000000"  # the widest 36-character ID
 _ALL_DEFAULTS = frozenset(default_target(c, e) for c in CLOUDS for e in Endpoint)
-# Findings about these input fields are shown beside another field's row.
-_FIELD_ALIASES = {"authority": "cloud"}
 
 
 class RequestForm(QWidget):
@@ -58,7 +59,7 @@ class RequestForm(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._authority = ""  # the sandbox's base URL when the Sandbox cloud is chosen
-        self._findings: dict[str, QLabel] = {}
+        self._findings = FindingLabels()
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(150)
@@ -76,32 +77,32 @@ class RequestForm(QWidget):
         self._form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self._form.setVerticalSpacing(4)
 
-        self.cloud_combo = self._combo("cloudCombo", [(c.name, c.key) for c in CLOUDS])
-        self.endpoint_combo = self._combo(
+        self.cloud_combo = make_combo("cloudCombo", [(c.name, c.key) for c in CLOUDS])
+        self.endpoint_combo = make_combo(
             "endpointCombo", [("v2.0 (scope)", "v2"), ("v1 (resource)", "v1")]
         )
-        self.tenant_edit = self._edit("tenantEdit", "Directory (tenant) ID or domain")
-        self.client_id_edit = self._edit("clientIdEdit", "Application (client) ID")
-        self.grant_combo = self._combo(
+        self.tenant_edit = make_edit("tenantEdit", "Directory (tenant) ID or domain")
+        self.client_id_edit = make_edit("clientIdEdit", "Application (client) ID")
+        self.grant_combo = make_combo(
             "grantTypeCombo",
             [
                 ("Client credentials (app-only)", GrantType.CLIENT_CREDENTIALS.value),
                 ("Password (user sign-in, ROPC)", GrantType.PASSWORD.value),
             ],
         )
-        self.credential_combo = self._combo(
+        self.credential_combo = make_combo(
             "credentialCombo", [("Client secret", "secret"), ("Certificate (not yet)", "cert")]
         )
         self.credential_combo.model().item(1).setEnabled(False)
         self.secret_edit = SecretLineEdit("secret")
-        self._setup_edit(self.secret_edit, "secretEdit", "The secret's Value (not its ID)")
-        self.username_edit = self._edit("usernameEdit", "someone@contoso.com")
+        setup_edit(self.secret_edit, "secretEdit", "The secret's Value (not its ID)")
+        self.username_edit = make_edit("usernameEdit", "someone@contoso.com")
         self.password_edit = SecretLineEdit("password")
-        self._setup_edit(self.password_edit, "passwordEdit", "The user's password")
-        self.scope_edit = self._edit("scopeEdit", "")
+        setup_edit(self.password_edit, "passwordEdit", "The user's password")
+        self.scope_edit = make_edit("scopeEdit", "")
         # The other endpoint's parameter: shown only when a loaded setup carries one, so a
         # request such as "resource sent to v2" can be reproduced (and is warned about).
-        self.other_target_edit = self._edit("otherTargetEdit", "")
+        self.other_target_edit = make_edit("otherTargetEdit", "")
 
         self._add_row("&Cloud:", self.cloud_combo, "cloud")
         self._add_row("&Endpoint:", self.endpoint_combo, "endpoint")
@@ -130,7 +131,7 @@ class RequestForm(QWidget):
         self.advanced_toggle.setAccessibleName("Show advanced options")
         self._form.addRow("", self.advanced_toggle)
 
-        self.auth_combo = self._combo(
+        self.auth_combo = make_combo(
             "authMethodCombo",
             [("Secret in the body (client_secret_post)", AuthMethod.BODY.value),
              ("HTTP Basic (client_secret_basic)", AuthMethod.BASIC.value)],
@@ -140,7 +141,7 @@ class RequestForm(QWidget):
         self.timeout_spin.setDecimals(0)
         self.timeout_spin.setSuffix(" s")
         self.timeout_spin.setValue(DEFAULT_TIMEOUT_S)
-        self.token_url_edit = self._edit("tokenUrlEdit", "Any OAuth 2.0 token URL (optional)")
+        self.token_url_edit = make_edit("tokenUrlEdit", "Any OAuth 2.0 token URL (optional)")
         self._advanced_rows = [
             self._add_row("Client a&uth:", self.auth_combo, "auth_method"),
             self._add_row("Ti&meout:", self.timeout_spin, "timeout_s"),
@@ -167,40 +168,8 @@ class RequestForm(QWidget):
         for first, second in itertools.pairwise(chain):
             QWidget.setTabOrder(first, second)
 
-    def _setup_edit(self, edit: QLineEdit, name: str, placeholder: str) -> None:
-        edit.setObjectName(name)
-        edit.setPlaceholderText(placeholder)
-        edit.setClearButtonEnabled(not isinstance(edit, SecretLineEdit))
-
-    def _edit(self, name: str, placeholder: str) -> QLineEdit:
-        edit = QLineEdit()
-        self._setup_edit(edit, name, placeholder)
-        return edit
-
-    def _combo(self, name: str, items: Iterable[tuple[str, object]]) -> QComboBox:
-        combo = QComboBox(objectName=name)
-        for text, data in items:
-            combo.addItem(text, data)
-        return combo
-
     def _add_row(self, text: str, widget: QWidget, field: str) -> int:
-        label = QLabel(text)
-        label.setBuddy(widget)
-        widget.setAccessibleName(text.replace("&", "").rstrip(":"))
-        box = QWidget()
-        column = QVBoxLayout(box)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(2)
-        column.addWidget(widget)
-        if field:
-            finding = QLabel(objectName=f"{field}Finding", wordWrap=True)
-            finding.setProperty("role", "finding")
-            finding.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            finding.hide()
-            column.addWidget(finding)
-            self._findings[field] = finding
-        self._form.addRow(label, box)
-        return self._form.rowCount() - 1
+        return add_row(self._form, text, widget, self._findings.create(field) if field else None)
 
     def _connect_signals(self) -> None:
         for combo in (self.cloud_combo, self.endpoint_combo, self.grant_combo, self.auth_combo):
@@ -272,50 +241,25 @@ class RequestForm(QWidget):
 
     def show_findings(self, findings: Iterable[Finding]) -> None:
         """Show each finding beside the field it concerns (the first per field wins)."""
-        by_field: dict[str, Finding] = {}
-        for finding in findings:
-            key = self._finding_key(finding.field)
-            if key in self._findings:
-                by_field.setdefault(key, finding)
-        for field, label in self._findings.items():
-            finding = by_field.get(field)
-            if finding is None:
-                label.hide()
-                label.clear()
-                continue
-            mark = "✖" if finding.severity is Severity.ERROR else "⚠"
-            label.setText(f"{mark} {finding.title}: {finding.detail}")
-            label.setToolTip(finding.fix)
-            label.setProperty("severity", finding.severity.value)
-            label.style().unpolish(label)
-            label.style().polish(label)
-            label.show()
-        if by_field.get("auth_method") or by_field.get("timeout_s") or by_field.get("token_url"):
+        if self._findings.show(findings, self._endpoint()):
             self._set_advanced_visible(True)
-
-    def _finding_key(self, field: str) -> str:
-        if field in ("scope", "resource"):
-            primary = "scope" if self._endpoint() is Endpoint.V2 else "resource"
-            return "target" if field == primary else "other_target"
-        return _FIELD_ALIASES.get(field, field)
 
     def _endpoint(self) -> Endpoint:
         return Endpoint(self.endpoint_combo.currentData())
 
     def finding_text(self, field: str) -> str:
         """The message shown beside a field ('' when none), for tests and screen readers."""
-        label = self._findings.get(self._finding_key(field))
-        return label.text() if label is not None and not label.isHidden() else ""
+        return self._findings.text(field, self._endpoint())
 
     # -- data <-> widgets -------------------------------------------------------------------
 
     def load_input(self, inputs: TokenRequestInput) -> None:
         """Show these inputs in the form (secrets included, masked)."""
         self._debounce.blockSignals(True)
-        _select(self.cloud_combo, inputs.cloud)
-        _select(self.endpoint_combo, inputs.endpoint.value)
-        _select(self.grant_combo, inputs.grant.value)
-        _select(self.auth_combo, inputs.auth_method.value)
+        select(self.cloud_combo, inputs.cloud)
+        select(self.endpoint_combo, inputs.endpoint.value)
+        select(self.grant_combo, inputs.grant.value)
+        select(self.auth_combo, inputs.auth_method.value)
         self.tenant_edit.setText(inputs.tenant)
         self.client_id_edit.setText(inputs.client_id)
         self.secret_edit.setText(inputs.client_secret.reveal() if inputs.client_secret else "")
@@ -389,18 +333,3 @@ class RequestForm(QWidget):
 
     def remember_secret(self) -> bool:
         return self.remember_check.isChecked()
-
-
-def _select(combo: QComboBox, data: object) -> None:
-    index = combo.findData(data)
-    if index >= 0:
-        combo.setCurrentIndex(index)
-
-
-def guid_edit_width(edit: QLineEdit) -> int:
-    """The width at which `edit` shows a whole GUID, its clear button and its padding."""
-    text = edit.fontMetrics().horizontalAdvance(GUID_SAMPLE)
-    button = edit.style().pixelMetric(QStyle.PixelMetric.PM_SmallIconSize) + 8  # clear button
-    margins = edit.textMargins().left() + edit.textMargins().right()
-    # 2 x 6 px stylesheet padding, 2 x 2 px frame and Qt's 2 x 2 px inner margin.
-    return text + button + margins + 12 + 4 + 4
