@@ -16,12 +16,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.authority import default_target, get_cloud
 from core.config import FileProblem
 from core.history import HistoryStore, entry_from_result
-from core.models import Endpoint, TokenResult
+from core.models import TokenResult
 from core.profiles import Profile, ProfileError, ProfileStore
-from core.secret_store import SecretKind, SecretRef, SecretStore, SecretStoreError
+from core.secret_store import SecretStore
+from gui import profile_actions as actions
 from gui import theme
 from gui.history_view import HistoryView
 from gui.profile_io import export_profiles, import_profiles
@@ -225,15 +225,7 @@ class ProfilePanel(QWidget):
         """Ask Save / Discard / Cancel when there are unsaved changes; True means go on."""
         if not self._unsaved:
             return True
-        profile = self.current_profile()
-        what = f"the profile “{profile.name}”" if profile else "a new profile"
-        answer = QMessageBox.question(
-            self,
-            "Unsaved changes",
-            f"The form has changes not saved to {what}. Save them?",
-            _Button.Save | _Button.Discard | _Button.Cancel,
-            _Button.Save,
-        )
+        answer = actions.ask_save_changes(self, self.current_profile())
         if answer == _Button.Save:
             self.saveRequested.emit(self._current_id)
             return not self._unsaved
@@ -339,12 +331,7 @@ class ProfilePanel(QWidget):
         QTimer.singleShot(0, partial(self._rename, item.data(_ID_ROLE), item.text()))
 
     def _rename(self, profile_id: str, name: str) -> None:
-        profile = self._profiles.get(profile_id)
-        if profile is not None and name != profile.name:
-            try:
-                self._profiles.rename(profile_id, name)
-            except ProfileError as exc:
-                QMessageBox.warning(self, "Profile not renamed", exc.message)
+        if actions.rename_profile(self, self._profiles, profile_id, name):
             self.profilesChanged.emit()
         self._fill_list()
 
@@ -352,9 +339,7 @@ class ProfilePanel(QWidget):
     def _on_new_clicked(self) -> None:
         if not self.confirm_leave():
             return
-        name = self._profiles.unique_name("New profile")
-        scope = default_target(get_cloud("global"), Endpoint.V2)
-        saved = self.save_profile(Profile(name=name, scope=scope))
+        saved = self.save_profile(actions.blank_profile(self._profiles))
         if saved is not None:
             self._activate(saved.id)
             self._on_rename_clicked()
@@ -364,25 +349,14 @@ class ProfilePanel(QWidget):
         source = self.current_profile()
         if source is None or not self.confirm_leave():
             return
-        try:
-            copy = self._profiles.duplicate(source.id)
-        except ProfileError as exc:
-            QMessageBox.warning(self, "Profile not duplicated", exc.message)
+        copy = actions.duplicate_profile(
+            self, self._profiles, self._secrets, source, self.message.emit
+        )
+        if copy is None:
             return
-        if source.remember_secret:
-            self._copy_secrets(source.id, copy.id)
         self._fill_list()
         self.profilesChanged.emit()
         self._activate(copy.id)
-
-    def _copy_secrets(self, source_id: str, target_id: str) -> None:
-        try:
-            for kind in SecretKind:
-                value = self._secrets.get(SecretRef(source_id, kind))
-                if value is not None:
-                    self._secrets.set(SecretRef(target_id, kind), value)
-        except SecretStoreError as exc:
-            self.message.emit(f"The copy has no remembered secret: {exc.message}")
 
     @Slot()
     def _on_rename_clicked(self) -> None:
@@ -396,32 +370,8 @@ class ProfilePanel(QWidget):
         profile = self.current_profile()
         if profile is None:
             return
-        answer = QMessageBox.question(
-            self,
-            "Delete profile",
-            f"Delete the profile “{profile.name}”? Its remembered secret is removed from the "
-            "keychain and its history is cleared. This cannot be undone.",
-            _Button.Yes | _Button.No,
-            _Button.No,
-        )
-        if answer != _Button.Yes:
+        if not actions.delete_profile(self, profile, self._profiles, self._secrets, self._history):
             return
-        try:
-            self._profiles.delete(profile.id)
-        except ProfileError as exc:
-            QMessageBox.warning(self, "Profile not deleted", exc.message)
-            return
-        problems = []
-        try:
-            self._secrets.delete_profile(profile.id)
-        except SecretStoreError as exc:
-            problems.append(f"Its secret may remain in the keychain: {exc.message}")
-        try:
-            self._history.clear(profile.id)
-        except FileProblem as exc:
-            problems.append(exc.message)
-        if problems:
-            QMessageBox.warning(self, "Profile deleted", "\n\n".join(problems))
         self._unsaved = False
         self._fill_list()
         self.profilesChanged.emit()
@@ -446,9 +396,6 @@ class ProfilePanel(QWidget):
         profile = self.current_profile()
         if profile is None:
             return
-        try:
-            self._history.clear(profile.id)
-        except FileProblem as exc:
-            QMessageBox.warning(self, "History not cleared", exc.message)
+        actions.clear_history(self, self._history, profile)
         self._fill_history()
         self.message.emit(f"History of “{profile.name}” cleared.")
