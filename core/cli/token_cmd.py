@@ -69,33 +69,43 @@ _PLAIN_ARGUMENT = (
 )
 
 
-def _read_stdin_lines(args: argparse.Namespace) -> list[str]:
-    wanted = int(bool(args.secret_stdin)) + int(bool(args.password_stdin))
+def _read_stdin_lines(wanted: list[str]) -> list[str]:
+    """One line of standard input per value wanted (secret first, then password)."""
     if not wanted:
         return []
     lines = sys.stdin.read().splitlines()
-    if len(lines) < wanted:
+    if len(lines) < len(wanted):
         raise UsageError(
-            "standard input ended early: expected the secret"
-            + (" and the password on two lines" if wanted == 2 else "")
+            "standard input ended early: expected " + " and ".join(wanted) + ", one per line"
         )
-    return lines[:wanted]
+    return lines[: len(wanted)]
 
 
-def _from_env(name: str, what: str) -> Secret:
-    value = os.environ.get(name)
-    if value is None:
-        raise UsageError(f"the environment variable {name} (for the {what}) is not set")
-    return Secret(value)
-
-
-def _prompt(label: str) -> Secret:
+def _resolve(
+    *,
+    what: str,
+    option: str,
+    env_name: str | None,
+    stdin_line: str | None,
+    known: Secret | None,
+    may_prompt: bool,
+) -> Secret | None:
+    """One secret: from $env_name, else stdin, else the known value, else a hidden prompt."""
+    if env_name:
+        value = os.environ.get(env_name)
+        if value is None:
+            raise UsageError(f"the environment variable {env_name} (for the {what}) is not set")
+        return Secret(value)
+    if stdin_line is not None:
+        return Secret(stdin_line)
+    if known is not None or not may_prompt:
+        return known
     if not sys.stdin.isatty():
         raise UsageError(
-            f"no {label} given: use --{label.split()[-1]}-env NAME or "
-            f"--{label.split()[-1]}-stdin (standard input is not a terminal, so no prompt)"
+            f"no {what} given: use --{option}-env NAME or --{option}-stdin "
+            "(standard input is not a terminal, so no prompt)"
         )
-    return Secret(getpass.getpass(f"{label.capitalize()}: "))
+    return Secret(getpass.getpass(f"{what.capitalize()}: "))
 
 
 def credentials(
@@ -106,38 +116,39 @@ def credentials(
 ) -> tuple[Secret | None, Secret | None]:
     """The client secret and password: from the environment or stdin when the options say so,
     else the known ones (a profile's keychain entries), else a hidden prompt."""
-    if args.secret is not None:
-        raise UsageError(
-            _PLAIN_ARGUMENT.format(
-                what="A client secret", env="--secret-env NAME", stdin="--secret-stdin"
+    for value, what, option in (
+        (args.secret, "A client secret", "secret"),
+        (args.password, "A password", "password"),
+    ):
+        if value is not None:
+            raise UsageError(
+                _PLAIN_ARGUMENT.format(
+                    what=what, env=f"--{option}-env NAME", stdin=f"--{option}-stdin"
+                )
             )
-        )
-    if args.password is not None:
-        raise UsageError(
-            _PLAIN_ARGUMENT.format(
-                what="A password", env="--password-env NAME", stdin="--password-stdin"
-            )
-        )
-    lines = _read_stdin_lines(args)
-    secret: Secret | None = None
-    if args.secret_env:
-        secret = _from_env(args.secret_env, "client secret")
-    elif args.secret_stdin:
-        secret = Secret(lines.pop(0))
-    elif known_secret is not None:
-        secret = known_secret
-    elif not args.no_secret and args.grant == "client_credentials" and not args.dry_run:
-        secret = _prompt("client secret")
-    password: Secret | None = None
-    if args.grant == "password":
-        if args.password_env:
-            password = _from_env(args.password_env, "password")
-        elif args.password_stdin:
-            password = Secret(lines.pop(0))
-        elif known_password is not None:
-            password = known_password
-        elif not args.dry_run:
-            password = _prompt("user password")
+    password_grant = args.grant == "password"
+    wanted = ["the client secret"] if args.secret_stdin else []
+    if password_grant and args.password_stdin:
+        wanted.append("the password")
+    lines = iter(_read_stdin_lines(wanted))
+    secret = _resolve(
+        what="client secret",
+        option="secret",
+        env_name=args.secret_env,
+        stdin_line=next(lines) if args.secret_stdin else None,
+        known=known_secret,
+        may_prompt=not args.no_secret and not password_grant and not args.dry_run,
+    )
+    if not password_grant:
+        return secret, None
+    password = _resolve(
+        what="password",
+        option="password",
+        env_name=args.password_env,
+        stdin_line=next(lines) if args.password_stdin else None,
+        known=known_password,
+        may_prompt=not args.dry_run,
+    )
     return secret, password
 
 

@@ -153,3 +153,14 @@ def test_password_grant_from_stdin(sandbox: Sandbox) -> None:
     assert doc["verdict"]["token_kind"] == "delegated" and doc["verdict"]["scopes"]
     assert doc["request"]["form"]["password"] == "********"
     _no_secret(proc, form["password"])
+
+
+def test_stdin_too_short_for_secret_and_password(sandbox: Sandbox) -> None:
+    """Secret and password both on stdin need two lines; one line is a clear usage error."""
+    proc = _run(
+        sandbox, "--grant", "password", "--username", "a@b.test", "--secret-stdin",
+        "--password-stdin", "--dry-run", stdin="only-one-line\n",
+    )  # fmt: skip
+    assert proc.returncode == 2
+    assert "expected the client secret and the password, one per line" in proc.stderr
+    _no_secret(proc, "only-one-line")
