@@ -6,6 +6,8 @@ import json
 import signal
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
@@ -16,11 +18,20 @@ from core.sandbox import describe
 ROOT = Path(__file__).resolve().parents[3]
 
 
-def _main(*args: str) -> subprocess.Popen[str]:
-    return subprocess.Popen(
+@contextmanager
+def _serving(*args: str) -> Iterator[subprocess.Popen[str]]:
+    """`main.py sandbox ARGS` in a child process, killed on the way out if still running."""
+    process = subprocess.Popen(
         [sys.executable, "main.py", "sandbox", *args],
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
+    try:
+        assert process.stdout is not None
+        yield process
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
 
 
 def _read_until(stream: IO[str], marker: str) -> str:
@@ -46,8 +57,7 @@ def test_describe_prints_the_directory_as_json() -> None:
 
 def test_serves_until_ctrl_c_then_exits_cleanly() -> None:
     """The server prints its URL and directory, answers, and exits 0 on SIGINT, no traceback."""
-    process = _main("--slow-delay", "0.1")
-    try:
+    with _serving("--slow-delay", "0.1") as process:
         assert process.stdout is not None
         first = process.stdout.readline()
         assert first.startswith("Sandbox identity provider running at http://127.0.0.1:")
@@ -59,10 +69,6 @@ def test_serves_until_ctrl_c_then_exits_cleanly() -> None:
         assert keys.status_code == 200
         process.send_signal(signal.SIGINT)
         out, err = process.communicate(timeout=15)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.communicate()
     assert process.returncode == 0
     assert "Traceback" not in err
     assert out.strip().endswith("Sandbox stopped.")
@@ -70,24 +76,18 @@ def test_serves_until_ctrl_c_then_exits_cleanly() -> None:
 
 def test_sigterm_stops_cleanly() -> None:
     """SIGTERM (a service manager or `kill`) stops the server cleanly too, exit 0."""
-    process = _main()
-    try:
+    with _serving() as process:
         assert process.stdout is not None
         _read_until(process.stdout, "Press Ctrl+C to stop.\n")
         process.send_signal(signal.SIGTERM)
         out, err = process.communicate(timeout=15)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.communicate()
     assert process.returncode == 0 and "Traceback" not in err
     assert out.strip().endswith("Sandbox stopped.")
 
 
 def test_tls_prints_the_ca_file() -> None:
     """`sandbox --tls` serves https and prints where its CA file is."""
-    process = _main("--tls")
-    try:
+    with _serving("--tls") as process:
         assert process.stdout is not None
         assert process.stdout.readline().startswith("Sandbox identity provider running at https://")
         ca_line = process.stdout.readline()
@@ -96,10 +96,6 @@ def test_tls_prints_the_ca_file() -> None:
         assert ca_file.read_text().startswith("-----BEGIN CERTIFICATE-----")
         process.send_signal(signal.SIGINT)
         process.communicate(timeout=15)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.communicate()
     assert process.returncode == 0
     assert not ca_file.exists()
 
