@@ -115,10 +115,10 @@ def _warm_up() -> None:
     """
     import importlib
 
-    for name in ("requests", "core.client", "core.signature", "core.verdict"):
+    for name in ("requests", "core.token.client", "core.insight.signature", "core.insight.verdict"):
         importlib.import_module(name)
-    from core.claims import catalog as claims_catalog
-    from core.diagnosis import catalog as diagnosis_catalog
+    from core.insight.claims import catalog as claims_catalog
+    from core.insight.diagnosis import catalog as diagnosis_catalog
 
     claims_catalog()
     diagnosis_catalog()
@@ -137,7 +137,7 @@ def run_gui(args: argparse.Namespace) -> int:
     # after it is painted, then the heavy libraries load on worker threads. Measured: building
     # the panels before show() would make the first frame the complete one, but ~2.3-2.5x a
     # bare QMainWindow (their imports and widgets), where the empty frame comes at ~1.3x.
-    explicit = getattr(args, "config_dir", None)  # None: the window asks core.config later
+    explicit = getattr(args, "config_dir", None)  # None: the window asks core.store.config later
     window = MainWindow(settings_path=_settings_path(explicit), config_dir=explicit, deferred=True)
     QGuiApplication.styleHints().colorSchemeChanged.connect(
         lambda _scheme: (theme.apply_theme(app), window.refresh_icons())

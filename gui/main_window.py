@@ -24,7 +24,7 @@ from gui.ui_state import REMEMBERED_FIELDS, UiState
 
 if TYPE_CHECKING:
     from core.sandbox import Sandbox, Scenario
-    from core.secret_store import SecretStore
+    from core.store.secret_store import SecretStore
     from gui.sandbox_mode import SandboxSession
     from gui.worker import CallWorker
 
@@ -43,7 +43,7 @@ class MainWindow(QMainWindow):
 
     Args:
         settings_path: INI file for window state (None: the platform's user settings).
-        config_dir: the folder for profiles and history (None: `core.config.config_dir()`,
+        config_dir: the folder for profiles and history (None: `core.store.config.config_dir()`,
             i.e. ENTRA_TOKEN_TESTER_CONFIG_DIR or the platform's config folder).
         secrets: where remembered secrets go (None: the system keychain through keyring,
             opened on a worker; memory for this run when there is no secure keychain).
@@ -86,7 +86,7 @@ class MainWindow(QMainWindow):
         """Build the panels, menus and workers; enter sandbox mode if a sandbox was given."""
         if self.ready:
             return
-        from gui.clipboard import DEFAULT_CLEAR_DELAY_S, ClipboardGuard
+        from gui.answer.clipboard import DEFAULT_CLEAR_DELAY_S, ClipboardGuard
 
         delay = self._clear_delay_s
         if delay is None:
@@ -120,12 +120,12 @@ class MainWindow(QMainWindow):
     # -- composition ------------------------------------------------------------------------
 
     def _build_profiles(self) -> QWidget:
-        from core.config import config_dir
-        from core.history import HistoryStore
-        from core.profiles import ProfileStore
-        from gui.keychain import LazySecretStore
-        from gui.profile_controller import ProfileController
-        from gui.profile_panel import ProfilePanel
+        from core.store.config import config_dir
+        from core.store.history import HistoryStore
+        from core.store.profiles import ProfileStore
+        from gui.profiles.keychain import LazySecretStore
+        from gui.profiles.profile_controller import ProfileController
+        from gui.profiles.profile_panel import ProfilePanel
 
         folder = config_dir(self._config_dir)  # None: the environment or the platform's
         self.profiles = ProfileStore(folder)
@@ -143,8 +143,8 @@ class MainWindow(QMainWindow):
         return pane
 
     def _build_ui(self) -> None:
-        from gui.request_panel import RequestPanel
-        from gui.response_view import ResponseView
+        from gui.answer.response_view import ResponseView
+        from gui.form.request_panel import RequestPanel
         from gui.sandbox_mode import BANNER
 
         self.banner = QLabel(BANNER, objectName="sandboxBanner")
@@ -190,7 +190,7 @@ class MainWindow(QMainWindow):
         self.setMinimumWidth(max(self.minimumWidth(), minimum))
 
     def _build_controllers(self) -> None:
-        from gui.copying import CopyController
+        from gui.answer.copying import CopyController
         from gui.menus import MenuSlots, build_menus
         from gui.sandbox_controller import SandboxController
         from gui.send_flow import SendController
@@ -266,7 +266,7 @@ class MainWindow(QMainWindow):
     # -- state ------------------------------------------------------------------------------
 
     def _restore(self) -> None:
-        from gui.form_data import input_from_strings
+        from gui.form.form_data import input_from_strings
 
         if (splitter := self.state.splitter()) is not None:
             self.splitter.restoreState(splitter)
@@ -287,7 +287,7 @@ class MainWindow(QMainWindow):
         if not self.ready:
             self.state.sync()
             return
-        from gui.form_data import remembered_strings
+        from gui.form.form_data import remembered_strings
 
         self.state.set_splitter(self.splitter.saveState())
         self.state.set_splitter(self.side_splitter.saveState(), "sideSplitter")

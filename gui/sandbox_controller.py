@@ -12,11 +12,11 @@ from gui.sandbox_mode import SandboxSession
 from gui.worker import CallWorker
 
 if TYPE_CHECKING:
-    from core.models import TokenRequestInput
     from core.sandbox import Sandbox, Scenario
-    from gui.profile_panel import ProfilePanel
-    from gui.request_form import RequestForm
-    from gui.response_view import ResponseView
+    from core.token.models import TokenRequestInput
+    from gui.answer.response_view import ResponseView
+    from gui.form.request_form import RequestForm
+    from gui.profiles.profile_panel import ProfilePanel
 
 
 class SandboxController(QObject):

@@ -6,8 +6,8 @@ import logging
 import threading
 from typing import TYPE_CHECKING
 
-from core.models import TokenRequestInput
-from gui.form_data import input_from_strings
+from core.token.models import TokenRequestInput
+from gui.form.form_data import input_from_strings
 
 if TYPE_CHECKING:
     from core.sandbox import Sandbox, Scenario

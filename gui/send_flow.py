@@ -10,9 +10,9 @@ from PySide6.QtWidgets import QProgressBar, QPushButton, QWidget
 from gui.worker import CallWorker
 
 if TYPE_CHECKING:
-    from gui.analysis import Report
-    from gui.request_form import RequestForm
-    from gui.response_view import ResponseView
+    from gui.answer.analysis import Report
+    from gui.answer.response_view import ResponseView
+    from gui.form.request_form import RequestForm
 
 
 class SendController(QObject):
@@ -53,8 +53,8 @@ class SendController(QObject):
     @Slot()
     def check_form(self) -> None:
         """Show the pre-flight findings beside their fields and the token URL preview."""
-        from core.preflight import check
-        from core.request import RequestBuildError, request_url
+        from core.token.preflight import check
+        from core.token.request import RequestBuildError, request_url
 
         inputs = self.form.to_input()
         self.form.show_findings(check(inputs))
@@ -65,8 +65,8 @@ class SendController(QObject):
 
     def send(self, profile_id: str, authorities: tuple[str, ...]) -> None:
         """Send the form's request on the worker (ignored while one runs)."""
-        from core.request import RequestBuildError, request_url
-        from gui.analysis import send_and_inspect
+        from core.token.request import RequestBuildError, request_url
+        from gui.answer.analysis import send_and_inspect
 
         if self.worker.busy:
             return
@@ -93,7 +93,7 @@ class SendController(QObject):
 
     def decode(self, text: str, authorities: tuple[str, ...]) -> None:
         """Decode and explain a pasted token without sending anything."""
-        from gui.analysis import inspect_token
+        from gui.answer.analysis import inspect_token
 
         self.decoder.start(inspect_token, text, tenant=self.form.to_input().tenant,
                            extra_authorities=authorities)  # fmt: skip

@@ -64,7 +64,7 @@ def _modules_after(code: str) -> set[str]:
 
 def test_importing_core_leaves_qt_unloaded() -> None:
     """`import core` and its CLI in a fresh interpreter load no Qt module."""
-    loaded = _modules_after("import core, core.cli, core.models, core.authority")
+    loaded = _modules_after("import core, core.cli, core.token.models, core.token.authority")
     assert not {m for m in loaded if m.split(".")[0] in ("PySide6", "shiboken6")}
 
 

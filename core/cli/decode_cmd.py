@@ -64,8 +64,8 @@ def _rows_json(rows: tuple[Any, ...]) -> list[dict[str, Any]]:
 
 def document(decoded: Any, verdict: Any, signature: Any, now: float | None = None) -> dict:
     """The JSON schema of `decode --json` (documented in README.md)."""
-    from core.claims import explain_claims, explain_header
     from core.cli.output import verdict_json
+    from core.insight.claims import explain_claims, explain_header
     from core.redaction import fingerprint
 
     return {
@@ -111,7 +111,7 @@ def _write_human(doc: dict[str, Any], out: TextIO) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from core.decode import DecodeError, decode_token
+    from core.insight.decode import DecodeError, decode_token
 
     try:
         decoded = decode_token(_read(args))
@@ -119,12 +119,12 @@ def run(args: argparse.Namespace) -> int:
         return _fail(args, "file", f"cannot read {args.file}: {exc.strerror or exc}")
     except DecodeError as exc:
         return _fail(args, exc.kind, str(exc))
-    from core.verdict import verdict_for_token
+    from core.insight.verdict import verdict_for_token
 
     verdict = verdict_for_token(decoded, tenant=args.tenant)
     signature = None
     if not args.no_verify:
-        from core.signature import verify_signature
+        from core.insight.signature import verify_signature
 
         signature = verify_signature(
             decoded, extra_authorities=args.authority, timeout_s=args.timeout

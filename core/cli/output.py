@@ -11,13 +11,13 @@ from dataclasses import asdict
 from typing import TYPE_CHECKING, Any, TextIO
 
 from core.cli import EXIT_NO_ANSWER, EXIT_OK, EXIT_REFUSED, EXIT_USAGE
-from core.models import Finding, Outcome, PreparedRequest, TokenRequestInput, TokenResult
 from core.redaction import fingerprint, redact_mapping, redact_text, reveal
 from core.timefmt import describe, iso_utc
+from core.token.models import Finding, Outcome, PreparedRequest, TokenRequestInput, TokenResult
 
 if TYPE_CHECKING:
-    from core.diagnosis import Diagnosis
-    from core.verdict import Verdict
+    from core.insight.diagnosis import Diagnosis
+    from core.insight.verdict import Verdict
 
 SCHEMA = "entra-token-tester/token/1"
 EXIT_CODES = {
@@ -41,7 +41,7 @@ def diagnosis_json(d: Diagnosis | None) -> dict[str, Any] | None:
     """A diagnosis as JSON, with its copyable support text."""
     if d is None:
         return None
-    from core.diagnosis import support_text
+    from core.insight.diagnosis import support_text
 
     doc = asdict(d)
     doc["support"] = dict(d.support)
@@ -99,8 +99,8 @@ def write_diagnosis(d: dict[str, Any], out: TextIO) -> None:
 
 def dry_run(inputs: TokenRequestInput, *, as_json: bool, out: TextIO | None = None) -> int:
     """Print the redacted request and the pre-flight findings without sending anything."""
-    from core.preflight import check, has_errors
-    from core.request import RequestBuildError, build_request
+    from core.token.preflight import check, has_errors
+    from core.token.request import RequestBuildError, build_request
 
     out = out or sys.stdout
     findings = check(inputs)
@@ -133,8 +133,8 @@ def report(
     out: TextIO | None = None,
 ) -> int:
     """Print the result with its verdict (and diagnosis); returns the documented exit code."""
-    from core.diagnosis import diagnose
-    from core.verdict import verdict_for_result
+    from core.insight.diagnosis import diagnose
+    from core.insight.verdict import verdict_for_result
 
     out = out or sys.stdout
     doc = result_json(result, show_token=show_token)

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Any
 from core.cli import EXIT_OK, EXIT_USAGE
 
 if TYPE_CHECKING:
-    from core.models import TokenRequestInput
-    from core.profiles import Profile, ProfileStore
+    from core.store.profiles import Profile, ProfileStore
+    from core.token.models import TokenRequestInput
 
 LIST_SCHEMA = "entra-token-tester/profile-list/1"
 SHOW_SCHEMA = "entra-token-tester/profile/1"
@@ -35,8 +35,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def _store(args: argparse.Namespace) -> ProfileStore:
-    from core.config import config_dir
-    from core.profiles import ProfileStore
+    from core.store.config import config_dir
+    from core.store.profiles import ProfileStore
 
     store = ProfileStore(config_dir(getattr(args, "config_dir", None)))
     report = store.load()
@@ -49,7 +49,7 @@ def _store(args: argparse.Namespace) -> ProfileStore:
 
 def profile_json(profile: Profile) -> dict[str, Any]:
     """A profile as JSON (never a secret: profiles hold none)."""
-    from core.profile_json import FIELDS, to_json_value
+    from core.store.profile_json import FIELDS, to_json_value
 
     return {k: to_json_value(getattr(profile, k)) for k in FIELDS}
 
@@ -92,8 +92,8 @@ def _list(store: ProfileStore, as_json: bool) -> int:
 
 def secret_status(profile: Profile) -> dict[str, Any]:
     """Whether the profile's secrets are in the keychain (never their values)."""
-    from core.models import GrantType
-    from core.secret_store import SecretKind, SecretRef, SecretStoreError, open_secret_store
+    from core.store.secret_store import SecretKind, SecretRef, SecretStoreError, open_secret_store
+    from core.token.models import GrantType
 
     kinds = [SecretKind.CLIENT_SECRET]
     if profile.grant is GrantType.PASSWORD:
@@ -138,8 +138,8 @@ _SHOW_LABELS = (
 def _show(store: ProfileStore, key: str, as_json: bool) -> int:
     from dataclasses import asdict
 
-    from core.history import HistoryStore, summary
-    from core.profiles import ProfileNotFoundError
+    from core.store.history import HistoryStore, summary
+    from core.store.profiles import ProfileNotFoundError
 
     try:
         profile = store.require(key)
@@ -240,7 +240,7 @@ def _given(args: argparse.Namespace, dest: str) -> bool:
 
 
 def _apply(args: argparse.Namespace, profile: Profile) -> argparse.Namespace:
-    from core.profile_json import to_json_value
+    from core.store.profile_json import to_json_value
 
     ns = copy.copy(args)
     for dest, name in _OVERRIDABLE.items():
@@ -260,8 +260,8 @@ def profile_token_inputs(args: argparse.Namespace) -> TokenRequestInput:
         core.cli.token_cmd.UsageError: no such profile.
     """
     from core.cli.token_cmd import UsageError, credentials, inputs_from_args
-    from core.profiles import ProfileNotFoundError
-    from core.secret_store import SecretKind, SecretRef, SecretStoreError, open_secret_store
+    from core.store.profiles import ProfileNotFoundError
+    from core.store.secret_store import SecretKind, SecretRef, SecretStoreError, open_secret_store
 
     try:
         profile = _store(args).require(args.profile)

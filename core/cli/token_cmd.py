@@ -8,8 +8,8 @@ import os
 import sys
 
 from core.cli import EXIT_USAGE
-from core.models import DEFAULT_TIMEOUT_S, AuthMethod, Endpoint, GrantType, TokenRequestInput
 from core.redaction import Secret
+from core.token.models import DEFAULT_TIMEOUT_S, AuthMethod, Endpoint, GrantType, TokenRequestInput
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -156,7 +156,7 @@ def inputs_from_args(
     args: argparse.Namespace, secret: Secret | None, password: Secret | None
 ) -> TokenRequestInput:
     """Turn the parsed options into request inputs, with the cloud's default target."""
-    from core.authority import CLOUDS_BY_KEY, default_target
+    from core.token.authority import CLOUDS_BY_KEY, default_target
 
     endpoint = Endpoint(args.endpoint)
     scope, resource = args.scope or "", args.resource or ""
@@ -200,7 +200,7 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     if args.dry_run:
         return output.dry_run(inputs, as_json=args.json)
-    from core.client import request_token
+    from core.token.client import request_token
 
     result = request_token(inputs)
     return output.report(result, inputs, as_json=args.json, show_token=args.show_token)

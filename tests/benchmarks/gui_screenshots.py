@@ -19,9 +19,9 @@ sys.path.insert(0, str(ROOT))
 
 from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
 
-from core.profiles import Profile, ProfileStore  # noqa: E402
 from core.sandbox import Sandbox, scenarios  # noqa: E402
-from core.secret_store import MemorySecretStore  # noqa: E402
+from core.store.profiles import Profile, ProfileStore  # noqa: E402
+from core.store.secret_store import MemorySecretStore  # noqa: E402
 from gui import theme  # noqa: E402
 from gui.app import create_app  # noqa: E402
 from gui.main_window import DEFAULT_SIZE, MainWindow  # noqa: E402

@@ -83,7 +83,7 @@ def test_a_guide_shows_before_the_first_send(qtbot: QtBot, window: MainWindow) -
 
 def test_start_up_path_lays_out_like_a_styled_build(qapp, make_window) -> None:
     """Panels built before the stylesheet (start-up path) get it, and the same minimum sizes."""
-    from core.secret_store import MemorySecretStore
+    from core.store.secret_store import MemorySecretStore
 
     styled = make_window(secrets=MemorySecretStore())
     sheet = qapp.styleSheet()

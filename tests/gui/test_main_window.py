@@ -288,7 +288,7 @@ def test_sandbox_banner_and_menu(window: MainWindow) -> None:
 
 def test_answer_tabs_are_built_when_first_opened(qtbot: QtBot, make_window) -> None:
     """On the start-up path only Summary is built; opening a tab puts its real view in place."""
-    from gui.claims_view import ClaimsView
+    from gui.answer.claims_view import ClaimsView
 
     window = make_window(deferred=True)
     window.finish_setup()
@@ -327,8 +327,8 @@ def test_answer_tabs_are_built_when_idle_before_the_first_answer(
     qtbot: QtBot, window: MainWindow
 ) -> None:
     """Once the window is up, the other tabs are built while idle, ahead of the first answer."""
-    from gui.claims_view import ClaimsView
-    from gui.detail_views import DiagnosisView, RawView, RequestView
+    from gui.answer.claims_view import ClaimsView
+    from gui.answer.detail_views import DiagnosisView, RawView, RequestView
 
     tabs = window.response.tabs
     kinds = (ClaimsView, RawView, RequestView, DiagnosisView)

@@ -6,9 +6,9 @@ from collections.abc import Iterator, Mapping
 
 import pytest
 
-from core.models import AuthMethod, Endpoint, GrantType, TokenRequestInput
 from core.redaction import Secret
 from core.sandbox import Sandbox
+from core.token.models import AuthMethod, Endpoint, GrantType, TokenRequestInput
 
 SLOW_DELAY_S = 0.4
 

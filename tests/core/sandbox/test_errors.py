@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 import requests
 
-from core.client import request_token
-from core.models import Outcome
 from core.sandbox import EMITTED_CODES, Sandbox, scenarios
 from core.sandbox import directory as d
+from core.token.client import request_token
+from core.token.models import Outcome
 from tests.core.sandbox.conftest import to_inputs
 
 C = d.CONTOSO.id

@@ -7,9 +7,9 @@ import json
 
 import pytest
 
-from core.client import request_token
-from core.models import FailureKind, Outcome, TokenRequestInput
 from core.sandbox import EMITTED_CODES, Sandbox, Scenario, describe, scenarios
+from core.token.client import request_token
+from core.token.models import FailureKind, Outcome, TokenRequestInput
 from tests.core.sandbox.conftest import to_inputs
 
 REQUIRED = {
@@ -49,7 +49,7 @@ def test_every_expected_code_is_an_emitted_code() -> None:
 
 
 def _check(s: Scenario, result: object) -> None:
-    from core.models import TokenResult
+    from core.token.models import TokenResult
 
     assert isinstance(result, TokenResult)
     if s.expect == "token":

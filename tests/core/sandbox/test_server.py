@@ -12,10 +12,10 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
-from core.client import request_token
-from core.models import FailureKind, Outcome
 from core.sandbox import Sandbox, scenarios
 from core.sandbox import directory as d
+from core.token.client import request_token
+from core.token.models import FailureKind, Outcome
 from tests.core.sandbox.conftest import SLOW_DELAY_S, to_inputs
 
 FORMS = {s.key: s.form for s in scenarios()}

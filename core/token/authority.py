@@ -1,0 +1,204 @@
+"""Microsoft clouds, token endpoint URLs and tenant values (facts: identity-platform.md 1.x)."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+import uuid
+from dataclasses import dataclass
+from enum import Enum
+from urllib.parse import urlsplit
+
+from core.token.models import Endpoint, GrantType
+
+
+@dataclass(frozen=True)
+class Cloud:
+    """One Microsoft cloud (or the local sandbox) and the hosts an admin needs for it."""
+
+    key: str
+    name: str
+    authority: str  # scheme + login host, no trailing slash; "" for the sandbox until it runs
+    graph: str  # Microsoft Graph root, used for the default scope/resource
+    aliases: tuple[str, ...] = ()
+    v1_issuer_host: str = ""  # host of v1 issuers (https://{host}/{tid}/)
+    note: str = ""
+
+
+CLOUDS: tuple[Cloud, ...] = (
+    Cloud(
+        "global",
+        "Global (Azure public, Microsoft 365, GCC)",
+        "https://login.microsoftonline.com",
+        "https://graph.microsoft.com",
+        ("login.windows.net", "login.microsoft.com", "sts.windows.net"),
+        "sts.windows.net",
+    ),
+    Cloud(
+        "usgov",
+        "US Government (GCC High)",
+        "https://login.microsoftonline.us",
+        "https://graph.microsoft.us",
+        ("login.usgovcloudapi.net",),
+        "sts.windows.net",
+        "GCC (moderate) tenants use the Global cloud.",
+    ),
+    Cloud(
+        "usgov-dod",
+        "US Government (DoD)",
+        "https://login.microsoftonline.us",
+        "https://dod-graph.microsoft.us",
+        ("login.usgovcloudapi.net",),
+        "sts.windows.net",
+    ),
+    Cloud(
+        "china",
+        "China (operated by 21Vianet)",
+        "https://login.partner.microsoftonline.cn",
+        "https://microsoftgraph.chinacloudapi.cn",
+        ("login.chinacloudapi.cn",),
+        "sts.chinacloudapi.cn",
+    ),
+    Cloud(
+        "france",
+        "France sovereign (Bleu)",
+        "https://login.sovcloud-identity.fr",
+        "https://graph.microsoft.com",
+        note="Graph host not confirmed for this cloud; set the scope by hand.",
+    ),
+    Cloud(
+        "germany-sovereign",
+        "Germany sovereign (Delos)",
+        "https://login.sovcloud-identity.de",
+        "https://graph.microsoft.com",
+        note="Graph host not confirmed for this cloud; set the scope by hand.",
+    ),
+    Cloud(
+        "singapore",
+        "Singapore government",
+        "https://login.sovcloud-identity.sg",
+        "https://graph.microsoft.com",
+        note="Graph host not confirmed for this cloud; set the scope by hand.",
+    ),
+    Cloud(
+        "germany-legacy",
+        "Germany (legacy, closed October 2021)",
+        "https://login.microsoftonline.de",
+        "https://graph.microsoft.de",
+        v1_issuer_host="sts.microsoftonline.de",
+        note="This cloud was closed on 29 October 2021; requests will fail.",
+    ),
+    Cloud(
+        "sandbox",
+        "Sandbox (local emulator)",
+        "",
+        "https://graph.microsoft.com",
+        note="Tokens come from the local emulator, not from Microsoft.",
+    ),
+)
+
+CLOUDS_BY_KEY = {cloud.key: cloud for cloud in CLOUDS}
+
+PERSONAL_ACCOUNTS_TENANT = "9188040d-6c67-4c5b-b112-36a304b66dad"
+
+
+def get_cloud(key: str) -> Cloud:
+    """The cloud with that key; raises KeyError naming the known keys."""
+    try:
+        return CLOUDS_BY_KEY[key]
+    except KeyError:
+        raise KeyError(f"unknown cloud {key!r}; known: {', '.join(CLOUDS_BY_KEY)}") from None
+
+
+def known_login_hosts() -> frozenset[str]:
+    """Every Microsoft login host (and alias) across the clouds, lower case."""
+    hosts: set[str] = set()
+    for cloud in CLOUDS:
+        if cloud.authority:
+            hosts.add(urlsplit(cloud.authority).hostname or "")
+        hosts.update(cloud.aliases)
+        if cloud.v1_issuer_host:
+            hosts.add(cloud.v1_issuer_host)
+    hosts.add("login-us.microsoftonline.com")
+    hosts.discard("")
+    return frozenset(hosts)
+
+
+class TenantKind(str, Enum):
+    """What a tenant segment is."""
+
+    GUID = "guid"
+    DOMAIN = "domain"
+    ORGANIZATIONS = "organizations"
+    COMMON = "common"
+    CONSUMERS = "consumers"
+    INVALID = "invalid"
+    EMPTY = "empty"
+
+
+_ALIASES = {
+    "organizations": TenantKind.ORGANIZATIONS,
+    "common": TenantKind.COMMON,
+    "consumers": TenantKind.CONSUMERS,
+}
+_TENANT_CHARS = re.compile(r"^[A-Za-z0-9.-]+$")
+_DOMAIN = re.compile(
+    r"^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$"
+)
+
+# Which tenant kinds each grant accepts (identity-platform.md 1.3).
+GRANT_TENANTS: dict[GrantType, frozenset[TenantKind]] = {
+    GrantType.CLIENT_CREDENTIALS: frozenset({TenantKind.GUID, TenantKind.DOMAIN}),
+    GrantType.PASSWORD: frozenset({TenantKind.GUID, TenantKind.DOMAIN, TenantKind.ORGANIZATIONS}),
+}
+
+
+def is_guid(text: str) -> bool:
+    """True for a GUID in its usual 8-4-4-4-12 form (braces and case tolerated)."""
+    text = text.strip().strip("{}")
+    if len(text) != 36:
+        return False
+    try:
+        uuid.UUID(text)
+    except ValueError:
+        return False
+    return True
+
+
+def tenant_kind(tenant: str) -> TenantKind:
+    """Classify a tenant segment: GUID, verified domain, an alias, empty or invalid."""
+    value = tenant.strip()
+    if not value:
+        return TenantKind.EMPTY
+    if value.lower() in _ALIASES:
+        return _ALIASES[value.lower()]
+    if not _TENANT_CHARS.match(value):
+        return TenantKind.INVALID
+    if is_guid(value):
+        return TenantKind.GUID
+    if _DOMAIN.match(value):
+        return TenantKind.DOMAIN
+    return TenantKind.INVALID
+
+
+def token_url(authority: str, tenant: str, endpoint: Endpoint) -> str:
+    """The token endpoint: `{authority}/{tenant}/oauth2/token` (v1) or `.../oauth2/v2.0/token`."""
+    base = authority.rstrip("/")
+    path = "oauth2/token" if endpoint is Endpoint.V1 else "oauth2/v2.0/token"
+    return f"{base}/{tenant.strip()}/{path}"
+
+
+def default_target(cloud: Cloud, endpoint: Endpoint) -> str:
+    """The default scope (v2, `{graph}/.default`) or resource (v1, `{graph}`) for a cloud."""
+    return f"{cloud.graph}/.default" if endpoint is Endpoint.V2 else cloud.graph
+
+
+def is_loopback_host(host: str) -> bool:
+    """True for localhost and loopback addresses (127.0.0.0/8, ::1)."""
+    host = host.strip("[]").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False

@@ -1,0 +1,244 @@
+"""The plain frozen data that flows between core, the command line and the window."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+from urllib.parse import urlencode
+
+from core.redaction import Secret, redact_pairs, reveal
+
+
+class Endpoint(str, Enum):
+    """Token endpoint version: v1 (`resource`) or v2 (`scope`)."""
+
+    V1 = "v1"
+    V2 = "v2"
+
+
+class GrantType(str, Enum):
+    """OAuth 2.0 grant types the tester can send."""
+
+    CLIENT_CREDENTIALS = "client_credentials"
+    PASSWORD = "password"
+
+
+class AuthMethod(str, Enum):
+    """How a confidential client authenticates: secret in the body, or HTTP Basic."""
+
+    BODY = "body"
+    BASIC = "basic"
+
+
+class Severity(str, Enum):
+    """A pre-flight finding either blocks the request or only warns."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+DEFAULT_TIMEOUT_S = 30.0
+
+
+@dataclass(frozen=True)
+class TokenRequestInput:
+    """Everything the user typed for one token request.
+
+    `cloud` is a key of `core.token.authority.CLOUDS`; `authority` overrides the cloud's login host
+    (required for the sandbox cloud, whose address is known only once it runs); a non-empty
+    `token_url` replaces cloud, authority and tenant altogether (any OAuth 2.0 server).
+    """
+
+    cloud: str = "global"
+    endpoint: Endpoint = Endpoint.V2
+    tenant: str = ""
+    client_id: str = ""
+    grant: GrantType = GrantType.CLIENT_CREDENTIALS
+    client_secret: Secret | None = None
+    username: str = ""
+    password: Secret | None = None
+    scope: str = ""
+    resource: str = ""
+    auth_method: AuthMethod = AuthMethod.BODY
+    timeout_s: float = DEFAULT_TIMEOUT_S
+    token_url: str = ""
+    authority: str = ""
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One pre-flight check result, in the same style as a diagnosis."""
+
+    code: str  # stable identifier, e.g. "secret-looks-like-id"
+    severity: Severity
+    field: str  # the TokenRequestInput field it concerns ("" for the whole request)
+    title: str
+    detail: str
+    fix: str = ""
+
+
+@dataclass(frozen=True)
+class PreparedRequest:
+    """A built token request: what the preview shows, the exports render and `send` posts.
+
+    Secret values (client secret, password, Basic credentials) are held as `Secret`, so the
+    repr and every rendering except `send` stay masked.
+    """
+
+    method: str
+    url: str
+    headers: tuple[tuple[str, str | Secret], ...]
+    form: tuple[tuple[str, str | Secret], ...]
+    timeout_s: float
+    client_request_id: str
+    endpoint: Endpoint | None = None  # None for a custom token URL
+    grant: GrantType = GrantType.CLIENT_CREDENTIALS
+    auth_method: AuthMethod = AuthMethod.BODY
+
+    def secrets(self) -> tuple[Secret, ...]:
+        """Every secret value carried by this request."""
+        return tuple(v for _, v in (*self.headers, *self.form) if isinstance(v, Secret))
+
+    def field(self, name: str) -> str | Secret | None:
+        """The value of a form field, or None."""
+        return next((v for k, v in self.form if k == name), None)
+
+    def header(self, name: str) -> str | Secret | None:
+        """The value of a header (case-insensitive), or None."""
+        return next((v for k, v in self.headers if k.lower() == name.lower()), None)
+
+    def body(self) -> str:
+        """The form body as sent (secrets revealed): for `send` only, never for display."""
+        return urlencode([(k, reveal(v)) for k, v in self.form])
+
+    def redacted_headers(self) -> list[tuple[str, str]]:
+        return redact_pairs(self.headers)
+
+    def redacted_form(self) -> list[tuple[str, str]]:
+        return redact_pairs(self.form)
+
+    def redacted_text(self) -> str:
+        """The request as HTTP text with every secret masked (for previews and logs)."""
+        lines = [f"{self.method} {self.url} HTTP/1.1"]
+        lines += [f"{k}: {v}" for k, v in self.redacted_headers()]
+        lines.append("")
+        lines.append("&".join(f"{k}={v}" for k, v in self.redacted_form()))
+        return "\n".join(lines)
+
+
+class Outcome(str, Enum):
+    """The kind of answer a token request got."""
+
+    TOKEN = "token"  # HTTP 2xx with an access token
+    REFUSED = "refused"  # an HTTP answer without a token (OAuth error, 4xx, 5xx, junk)
+    NO_ANSWER = "no_answer"  # no HTTP answer at all (DNS, refused, TLS, timeout, proxy, URL)
+    BLOCKED = "blocked"  # not sent: pre-flight errors
+
+
+class FailureKind(str, Enum):
+    """Why there was no HTTP answer."""
+
+    DNS = "dns"
+    REFUSED = "connection_refused"
+    TLS = "tls"
+    TIMEOUT = "timeout"
+    PROXY = "proxy"
+    PROXY_AUTH = "proxy_auth"
+    INVALID_URL = "invalid_url"
+    CONNECTION = "connection"  # reset, closed mid-response, other socket errors
+    CANCELLED = "cancelled"
+
+
+@dataclass(frozen=True)
+class TransportFailure:
+    """A failure with no HTTP answer: kind, a plain one-line message, and technical detail."""
+
+    kind: FailureKind
+    message: str
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class TokenFields:
+    """The token response fields, normalized (v1 sends numbers as strings)."""
+
+    token_type: str = ""
+    access_token: Secret | None = field(default=None, repr=False)
+    expires_in: int | None = None
+    ext_expires_in: int | None = None
+    expires_on: int | None = None
+    not_before: int | None = None
+    refresh_in: int | None = None
+    resource: str = ""
+    scope: str = ""
+    refresh_token: Secret | None = field(default=None, repr=False)
+    id_token: Secret | None = field(default=None, repr=False)
+
+
+@dataclass(frozen=True)
+class ErrorFields:
+    """The OAuth / Entra error fields of a refused request."""
+
+    error: str = ""
+    error_description: str = ""
+    error_codes: tuple[int, ...] = ()
+    trace_id: str = ""
+    correlation_id: str = ""
+    timestamp: str = ""
+    error_uri: str = ""
+    suberror: str = ""
+    claims: str = ""
+
+
+# Response headers worth showing to an admin (identity-platform.md 4.3).
+NOTABLE_HEADERS = (
+    "x-ms-request-id",
+    "client-request-id",
+    "Retry-After",
+    "x-ms-ests-server",
+    "x-ms-clitelem",
+    "Content-Type",
+    "Cache-Control",
+    "WWW-Authenticate",
+)
+
+
+@dataclass(frozen=True)
+class TokenResult:
+    """The answer to one token request. A 4xx/5xx is a result, never an exception."""
+
+    outcome: Outcome
+    request: PreparedRequest | None
+    status: int | None = None
+    reason: str = ""
+    elapsed_ms: float = 0.0
+    received_at: float = 0.0  # epoch seconds when the answer arrived (expiry is counted from it)
+    headers: tuple[tuple[str, str], ...] = ()  # the notable headers, in NOTABLE_HEADERS order
+    all_headers: tuple[tuple[str, str], ...] = ()
+    body_text: str = field(default="", repr=False)  # raw body; may hold tokens: redact to show
+    body_json: dict[str, Any] | None = field(default=None, repr=False)
+    body_truncated: bool = False
+    token: TokenFields | None = None
+    error: ErrorFields | None = None
+    failure: TransportFailure | None = None
+    findings: tuple[Finding, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return self.outcome is Outcome.TOKEN
+
+    def header(self, name: str) -> str:
+        """A response header value (case-insensitive), or ''."""
+        return next((v for k, v in self.all_headers if k.lower() == name.lower()), "")
+
+    def retry_after_s(self) -> int | None:
+        """The `Retry-After` wait in seconds, when the server sent a number."""
+        value = self.header("Retry-After").strip()
+        return int(value) if value.isdigit() else None
+
+    def expires_at(self) -> float | None:
+        """Epoch seconds when the access token expires: receive time + expires_in."""
+        if self.token is None or self.token.expires_in is None:
+            return None
+        return self.received_at + self.token.expires_in

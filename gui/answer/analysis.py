@@ -1,0 +1,111 @@
+"""What the worker computes for the window: send, decode, explain, diagnose, verify (no Qt).
+
+These functions run on the worker thread, so every slow or I/O-bound core call (the request,
+the signature check's key download) stays off the UI thread, and the heavy libraries they
+import (requests, PyJWT, cryptography) load after the window's first paint.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from core.redaction import Secret
+from core.token.models import Outcome, TokenRequestInput, TokenResult
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything the response view shows for one answer, or for one pasted token."""
+
+    result: TokenResult | None  # None when a pasted token was decoded without sending
+    token: Secret | None = field(default=None, repr=False)  # the access token, if any
+    decoded: Any = None  # core.insight.decode.DecodedToken
+    decode_error: str = ""  # why the token could not be read (opaque, encrypted, junk)
+    verdict: Any = None  # core.insight.verdict.Verdict
+    claims: tuple[Any, ...] = ()  # core.insight.claims.ClaimRow rows
+    diagnosis: Any = None  # core.insight.diagnosis.Diagnosis, on failure
+    support: str = ""  # support details ready to copy, on failure
+    signature: Any = None  # core.insight.signature.SignatureResult
+
+    @property
+    def issued(self) -> bool:
+        return self.result is not None and self.result.outcome is Outcome.TOKEN
+
+
+def send_and_inspect(inputs: TokenRequestInput, extra_authorities: tuple[str, ...] = ()) -> Report:
+    """Check, build and send the request, then explain whatever came back."""
+    from core.token.client import request_token
+
+    result = request_token(inputs)
+    return inspect_result(result, tenant=inputs.tenant, extra_authorities=extra_authorities)
+
+
+def inspect_result(
+    result: TokenResult, *, tenant: str = "", extra_authorities: tuple[str, ...] = ()
+) -> Report:
+    """The verdict, claims, signature (for a token) or the diagnosis (for anything else)."""
+    from core.insight.verdict import verdict_for_result
+
+    verdict = verdict_for_result(result, tenant=tenant)
+    token = result.token.access_token if result.token is not None else None
+    if result.outcome is not Outcome.TOKEN or token is None:
+        from core.insight.diagnosis import diagnose, support_text
+
+        diagnosis = diagnose(result)
+        support = support_text(diagnosis) if diagnosis is not None else ""
+        return Report(result=result, verdict=verdict, diagnosis=diagnosis, support=support)
+    decoded, error = _decode(token.reveal())
+    claims, signature = _explain(decoded, extra_authorities)
+    return Report(
+        result=result,
+        token=token,
+        decoded=decoded,
+        decode_error=error,
+        verdict=verdict,
+        claims=claims,
+        signature=signature,
+    )
+
+
+def inspect_token(
+    text: str, *, tenant: str = "", extra_authorities: tuple[str, ...] = ()
+) -> Report:
+    """Decode a pasted token without sending anything, and explain it."""
+    from core.insight.verdict import verdict_for_token
+
+    decoded, error = _decode(text)
+    if decoded is None:
+        return Report(result=None, decode_error=error)
+    claims, signature = _explain(decoded, extra_authorities)
+    return Report(
+        result=None,
+        token=Secret(text.strip()),
+        decoded=decoded,
+        verdict=verdict_for_token(decoded, tenant=tenant),
+        claims=claims,
+        signature=signature,
+    )
+
+
+def _decode(text: str) -> tuple[Any, str]:
+    from core.insight.decode import DecodeError, decode_token
+
+    try:
+        return decode_token(text), ""
+    except DecodeError as exc:
+        return None, str(exc)
+
+
+def _explain(decoded: Any, extra_authorities: tuple[str, ...]) -> tuple[tuple[Any, ...], Any]:
+    if decoded is None:
+        return (), None
+    from core.insight.claims import explain_claims
+    from core.insight.signature import verify_signature
+
+    claims = explain_claims(decoded.payload)
+    signature = verify_signature(decoded, extra_authorities=extra_authorities)
+    return claims, signature

@@ -1,0 +1,199 @@
+"""The Raw, Request and Diagnosis tabs: read-only text, every secret masked."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.redaction import redact_mapping, redact_text
+from core.token.models import TokenResult
+from gui import theme
+
+MAX_SHOWN_CHARS = 200_000  # a junk page of several MB is cut, so the view stays quick
+
+
+def _mono_view(name: str, accessible: str) -> QPlainTextEdit:
+    view = QPlainTextEdit(objectName=name, readOnly=True)
+    view.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+    view.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+    view.setAccessibleName(accessible)
+    return view
+
+
+def raw_text(result: TokenResult) -> str:
+    """Status line, headers and the body (pretty JSON when it is JSON), secrets masked."""
+    secrets = result.request.secrets() if result.request is not None else ()
+    lines = []
+    if result.status is not None:
+        lines.append(f"HTTP {result.status} {result.reason}".rstrip())
+        lines += [f"{k}: {redact_text(v, secrets)}" for k, v in result.all_headers]
+        lines.append("")
+    if result.body_json is not None:
+        body = json.dumps(redact_mapping(result.body_json), indent=2, ensure_ascii=False)
+    else:
+        body = result.body_text
+    if len(body) > MAX_SHOWN_CHARS:
+        body = body[:MAX_SHOWN_CHARS] + f"\n… ({len(body) - MAX_SHOWN_CHARS:,} more characters)"
+    lines.append(redact_text(body, secrets))
+    if result.body_truncated:
+        lines.append("(the body was larger than the client reads; the rest was dropped)")
+    return "\n".join(lines)
+
+
+class RawView(QWidget):
+    """The response as received (or a pasted token's header and payload)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.text = _mono_view("rawText", "Raw response")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.text)
+
+    def show_text(self, text: str) -> None:
+        self.text.setPlainText(text)
+
+
+class RequestView(QWidget):
+    """The exact request sent, secrets masked, with Copy as curl / PowerShell.
+
+    Signals:
+        copy_curl(): the user asked for the curl command.
+        copy_powershell(): the user asked for the PowerShell command.
+    """
+
+    copy_curl = Signal()
+    copy_powershell = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.text = _mono_view("requestText", "Request sent, secrets masked")
+        self.curl_button = QPushButton("Copy as &curl", objectName="copyCurlButton")
+        self.ps_button = QPushButton("Copy as &PowerShell", objectName="copyPowerShellButton")
+        self.curl_button.clicked.connect(self.copy_curl)
+        self.ps_button.clicked.connect(self.copy_powershell)
+        note = QLabel("Exports read the secret from $CLIENT_SECRET; they never contain it.")
+        note.setWordWrap(True)  # a long line here would set the whole answer's minimum width
+        note.setProperty("role", "hint")
+        row = QHBoxLayout()
+        row.addWidget(note, 1)
+        row.addWidget(self.curl_button)
+        row.addWidget(self.ps_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 6)
+        layout.addWidget(self.text)
+        layout.addLayout(row)
+        self.show_text("")
+
+    def show_text(self, text: str) -> None:
+        self.text.setPlainText(text)
+        for button in (self.curl_button, self.ps_button):
+            button.setEnabled(bool(text))
+
+    def refresh_icons(self) -> None:
+        self.curl_button.setIcon(theme.icon("copy"))
+        self.ps_button.setIcon(theme.icon("copy"))
+
+
+class DiagnosisView(QScrollArea):
+    """Title, cause, fix steps and support details of a failure.
+
+    Signals:
+        copy_support(): the user asked to copy the support details.
+    """
+
+    copy_support = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QScrollArea.Shape.NoFrame)
+        body = QWidget()
+        self._layout = QVBoxLayout(body)
+        self._layout.setContentsMargins(12, 10, 12, 10)
+        self.title = self._label("diagnosisTitle", "sectionTitle")
+        self.details = self._label("diagnosisText", "")
+        self.details.setTextFormat(Qt.TextFormat.RichText)
+        self.details.setOpenExternalLinks(True)
+        support_title = self._label("", "sectionTitle")
+        support_title.setText("Support details")
+        self.support = _mono_view("supportText", "Support details")
+        self.copy_button = QPushButton("Copy &support details", objectName="copySupportButton")
+        self.copy_button.clicked.connect(self.copy_support)
+        self._layout.addWidget(self.support)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.copy_button)
+        self._layout.addLayout(row)
+        self._layout.addStretch(1)
+        self._support_widgets = (support_title, self.support, self.copy_button)
+        self.setWidget(body)
+        self.clear()
+
+    def _label(self, name: str, role: str) -> QLabel:
+        label = QLabel(objectName=name, wordWrap=True)
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+        if role:
+            label.setProperty("role", role)
+        self._layout.addWidget(label)
+        return label
+
+    def clear(self) -> None:
+        self.title.setText("No failure to explain.")
+        self.details.clear()
+        self.support.clear()
+        for widget in self._support_widgets:
+            widget.hide()
+
+    def show_diagnosis(self, diagnosis: Any, support: str) -> None:
+        """Show a core Diagnosis (and its parts, when a response carried several codes)."""
+        self.title.setText(diagnosis.title)
+        self.details.setText(diagnosis_html(diagnosis))
+        self.support.setPlainText(support)
+        lines = support.count("\n") + 1
+        height = self.support.fontMetrics().lineSpacing() * min(lines, 14) + 16
+        self.support.setFixedHeight(height + self.support.horizontalScrollBar().sizeHint().height())
+        for widget in self._support_widgets:
+            widget.setVisible(bool(support))
+
+    def show_message(self, title: str, html: str) -> None:
+        """Explain something that is not a token-endpoint failure (a paste that is no JWT)."""
+        self.clear()
+        self.title.setText(title)
+        self.details.setText(html)
+
+
+def _esc(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def diagnosis_html(diagnosis: Any, nested: bool = False) -> str:
+    """Cause, numbered fix steps and the reference link, as simple rich text."""
+    parts = []
+    if nested:
+        shown = diagnosis.code.startswith(("AADSTS", "HTTP")) or diagnosis.code.isdigit()
+        code = f"{diagnosis.code}: " if shown else ""
+        parts.append(f"<p><b>{_esc(code + diagnosis.title)}</b></p>")
+    if diagnosis.cause:
+        parts.append(f"<p><b>Likely cause.</b> {_esc(diagnosis.cause)}</p>")
+    if diagnosis.fix:
+        steps = "".join(f"<li>{_esc(step)}</li>" for step in diagnosis.fix)
+        parts.append(f"<p><b>What to do</b></p><ol>{steps}</ol>")
+    if diagnosis.link:
+        parts.append(f'<p><a href="{_esc(diagnosis.link)}">{_esc(diagnosis.link)}</a></p>')
+    for part in getattr(diagnosis, "parts", ()) or ():
+        if part is not diagnosis:
+            parts.append(diagnosis_html(part, nested=True))
+    return "".join(parts)

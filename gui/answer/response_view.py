@@ -1,0 +1,273 @@
+"""The answer: a verdict banner, copy buttons, and Summary/Claims/Raw/Request/Diagnosis tabs."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
+
+from core.redaction import redact_text
+from core.token.models import Outcome
+from gui import theme
+from gui.answer.analysis import Report
+from gui.answer.summary_view import SummaryView
+
+if TYPE_CHECKING:
+    from gui.answer.claims_view import ClaimsView
+    from gui.answer.detail_views import DiagnosisView, RawView, RequestView
+
+# The tabs after Summary: (attribute, title, icon). Each is built when first needed (its tab
+# is opened, a report is shown, or code asks for it), so start-up builds only Summary.
+LAZY_TABS = (
+    ("claims", "C&laims", "decode"),
+    ("raw", "&Raw", "header"),
+    ("request", "Re&quest", "send"),
+    ("diagnosis", "&Diagnosis", "warning"),
+)
+IDLE_TEXT = "Fill in the form and press Send (Ctrl+Enter), or paste a token here (Ctrl+V)."
+OUTCOME_TEXT = {
+    Outcome.TOKEN: "Token issued",
+    Outcome.REFUSED: "Refused by the token endpoint",
+    Outcome.NO_ANSWER: "No answer from the token endpoint",
+    Outcome.BLOCKED: "Not sent: the form has errors",
+}
+
+
+class ResponseView(QWidget):
+    """Shows one Report; the window decides what to do with the buttons.
+
+    Signals:
+        copy_token(): Copy token was clicked.
+        copy_header(): Copy Authorization header was clicked.
+        paste_token(str): Ctrl+V on the result area, with the clipboard text.
+        copy_curl(), copy_powershell(): the Request tab's export buttons.
+        copy_support(): the Diagnosis tab's Copy support details button.
+    """
+
+    copy_token = Signal()
+    copy_header = Signal()
+    paste_token = Signal(str)
+    copy_curl = Signal()
+    copy_powershell = Signal()
+    copy_support = Signal()
+
+    def __init__(self, clock: Callable[[], float] = time.time, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.report: Report | None = None
+        self.verdict_label = QLabel(IDLE_TEXT, objectName="verdictLabel", wordWrap=True)
+        self.verdict_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.verdict_label.setAccessibleName("Verdict")
+        self.verdict_label.setMinimumHeight(44)
+        self.copy_token_button = QPushButton("Copy &token", objectName="copyTokenButton")
+        self.copy_token_button.setToolTip("Copy the access token (Ctrl+Shift+C)")
+        self.copy_header_button = QPushButton("Copy &header", objectName="copyHeaderButton")
+        self.copy_header_button.setToolTip("Copy 'Authorization: Bearer …' (Ctrl+Shift+H)")
+        self.copy_token_button.clicked.connect(self.copy_token)
+        self.copy_header_button.clicked.connect(self.copy_header)
+
+        self.summary = SummaryView(clock)
+        self.tabs = QTabWidget(objectName="responseTabs")
+        self.tabs.setDocumentMode(False)
+        self.tabs.addTab(self.summary, "&Summary")
+        self._views: dict[str, QWidget] = {}
+        for _name, title, _icon in LAZY_TABS:
+            self.tabs.addTab(QWidget(), title)  # a placeholder until the view is built
+        self.tabs.currentChanged.connect(self._on_tabs_current_changed)
+
+        top = QHBoxLayout()
+        top.setSpacing(8)
+        top.addWidget(self.verdict_label, 1)
+        buttons = QVBoxLayout()
+        buttons.setSpacing(4)
+        buttons.addWidget(self.copy_token_button)
+        buttons.addWidget(self.copy_header_button)
+        top.addLayout(buttons)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(top)
+        layout.addWidget(self.tabs, 1)
+
+        paste = QShortcut(QKeySequence.StandardKey.Paste, self)
+        paste.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        paste.activated.connect(self._on_paste_activated)
+        self.refresh_icons()
+        self.show_idle()
+
+    # -- the tabs built on first need ---------------------------------------------------------
+
+    @property
+    def claims(self) -> ClaimsView:
+        return self._view("claims")  # type: ignore[return-value]
+
+    @property
+    def raw(self) -> RawView:
+        return self._view("raw")  # type: ignore[return-value]
+
+    @property
+    def request(self) -> RequestView:
+        return self._view("request")  # type: ignore[return-value]
+
+    @property
+    def diagnosis(self) -> DiagnosisView:
+        return self._view("diagnosis")  # type: ignore[return-value]
+
+    def _view(self, name: str) -> QWidget:
+        """The view behind a tab, built (and put in place of its placeholder) on first use."""
+        view = self._views.get(name)
+        if view is not None:
+            return view
+        from gui.answer.claims_view import ClaimsView
+        from gui.answer.detail_views import DiagnosisView, RawView, RequestView
+
+        if name == "claims":
+            view = ClaimsView()
+        elif name == "raw":
+            view = RawView()
+            view.show_text("")
+        elif name == "request":
+            view = RequestView()
+            view.copy_curl.connect(self.copy_curl)
+            view.copy_powershell.connect(self.copy_powershell)
+        else:
+            view = DiagnosisView()
+            view.copy_support.connect(self.copy_support)
+        self._views[name] = view
+        index = 1 + [tab[0] for tab in LAZY_TABS].index(name)
+        placeholder, current = self.tabs.widget(index), self.tabs.currentIndex()
+        blocked = self.tabs.blockSignals(True)  # a swap, not a tab change
+        self.tabs.removeTab(index)
+        self.tabs.insertTab(index, view, LAZY_TABS[index - 1][1])
+        self.tabs.setCurrentIndex(current)
+        self.tabs.blockSignals(blocked)
+        placeholder.deleteLater()
+        self._refresh_view_icons()
+        return view
+
+    def build_tabs(self) -> None:
+        """Build every tab not built yet (the window calls this when idle after start-up, so
+        the first answer does not pay for it: ~20 ms on the UI thread as it arrives)."""
+        for name, _title, _icon in LAZY_TABS:
+            self._view(name)
+
+    def _on_tabs_current_changed(self, index: int) -> None:
+        if index > 0:
+            self._view(LAZY_TABS[index - 1][0])
+
+    def refresh_icons(self) -> None:
+        self.copy_token_button.setIcon(theme.icon("key"))
+        self.copy_header_button.setIcon(theme.icon("copy"))
+        self._refresh_view_icons()
+
+    def _refresh_view_icons(self) -> None:
+        if "request" in self._views:
+            self.request.refresh_icons()
+        if "diagnosis" in self._views:
+            self.diagnosis.copy_button.setIcon(theme.icon("copy"))
+        names = ("info", *(tab[2] for tab in LAZY_TABS))
+        for index, name in enumerate(names):
+            self.tabs.setTabIcon(index, theme.icon(name))
+
+    # -- states -----------------------------------------------------------------------------
+
+    def _set_banner(self, state: str, text: str) -> None:
+        self.verdict_label.setText(text)
+        self.verdict_label.setProperty("state", state)
+        self.verdict_label.style().unpolish(self.verdict_label)
+        self.verdict_label.style().polish(self.verdict_label)
+
+    @property
+    def banner_state(self) -> str:
+        return str(self.verdict_label.property("state"))
+
+    def show_idle(self, text: str = IDLE_TEXT) -> None:
+        self.report = None
+        self._set_banner("idle", text)
+        self._set_token_buttons(False)
+        self.summary.clear()
+        if "claims" in self._views:  # a view not built yet has nothing to clear
+            self.claims.clear()
+        if "diagnosis" in self._views:
+            self.diagnosis.clear()
+        if "raw" in self._views:
+            self.raw.show_text("")
+        if "request" in self._views:
+            self.request.show_text("")
+        self.summary.show_placeholder()
+        self.tabs.setCurrentWidget(self.summary)
+
+    def show_failure(self, headline: str, title: str, html: str) -> None:
+        """A failure that produced no report: red banner and an explanation on Diagnosis."""
+        self.show_idle()
+        self.summary.clear()
+        self._set_banner("error", headline)
+        self.diagnosis.show_message(title, html)
+        self.tabs.setCurrentWidget(self.diagnosis)
+
+    def show_busy(self, text: str) -> None:
+        self._set_banner("busy", text)
+
+    def _set_token_buttons(self, enabled: bool) -> None:
+        self.copy_token_button.setEnabled(enabled)
+        self.copy_header_button.setEnabled(enabled)
+
+    def show_report(self, report: Report) -> None:
+        """Show a report: banner, tabs, and the tab that answers first (Summary or Diagnosis)."""
+        self.report = report
+        result, verdict = report.result, report.verdict
+        self._set_token_buttons(report.token is not None)
+        headline = getattr(verdict, "headline", "") or (
+            OUTCOME_TEXT[result.outcome] if result is not None else "Token decoded"
+        )
+        if result is None:
+            headline = f"Pasted token, not sent. {headline}"
+        if report.token is not None:
+            state = "warning" if getattr(verdict, "warnings", ()) else "ok"
+        else:
+            state = "error"
+        if result is None and report.decoded is None:
+            headline = f"Not a readable token: {report.decode_error}"
+        self._set_banner(state, headline)
+
+        outcome = OUTCOME_TEXT[result.outcome] if result is not None else "Decoded from a paste"
+        if result is not None and result.outcome is not Outcome.BLOCKED:
+            outcome += f" in {result.elapsed_ms:.0f} ms"
+            if result.status is not None:
+                outcome += f" (HTTP {result.status})"
+        self.summary.show_verdict(verdict, report.signature, outcome)
+        self.claims.show_claims(report.claims)
+        self.raw.show_text(self._raw_text(report))
+        request = result.request if result is not None else None
+        self.request.show_text(request.redacted_text() if request is not None else "")
+        if report.diagnosis is not None:
+            self.diagnosis.show_diagnosis(report.diagnosis, report.support)
+        elif report.decoded is None and report.decode_error:
+            self.diagnosis.show_message("This text is not a readable token", report.decode_error)
+        else:
+            self.diagnosis.clear()
+        failed = report.diagnosis is not None or (report.decoded is None and not report.token)
+        self.tabs.setCurrentWidget(self.diagnosis if failed else self.summary)
+
+    def _raw_text(self, report: Report) -> str:
+        if report.result is not None:
+            from gui.answer.detail_views import raw_text
+
+            return raw_text(report.result)
+        if report.decoded is None:
+            return ""
+        header = _pretty(report.decoded.header)
+        payload = _pretty(report.decoded.payload)
+        return redact_text(f"Header:\n{header}\n\nPayload:\n{payload}")
+
+    def _on_paste_activated(self) -> None:
+        text = QGuiApplication.clipboard().text()
+        if text.strip():
+            self.paste_token.emit(text)
+
+
+def _pretty(data: Mapping[str, Any]) -> str:
+    return json.dumps(dict(data), indent=2, ensure_ascii=False, default=str)

@@ -1,0 +1,73 @@
+"""Row builders for the request form: labelled rows with a message slot, edits and combos."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QStyle,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gui.form.secret_edit import SecretLineEdit
+
+GUID_SAMPLE = "00000000-0000-0000-0000-000000000000"  # the widest 36-character ID
+
+
+def setup_edit(edit: QLineEdit, name: str, placeholder: str) -> None:
+    """Name a line edit, give it a placeholder and (unless it holds a secret) a clear button."""
+    edit.setObjectName(name)
+    edit.setPlaceholderText(placeholder)
+    edit.setClearButtonEnabled(not isinstance(edit, SecretLineEdit))
+
+
+def make_edit(name: str, placeholder: str) -> QLineEdit:
+    """A named line edit with a placeholder and a clear button."""
+    edit = QLineEdit()
+    setup_edit(edit, name, placeholder)
+    return edit
+
+
+def make_combo(name: str, items: Iterable[tuple[str, object]]) -> QComboBox:
+    """A named combo box holding (text, data) items."""
+    combo = QComboBox(objectName=name)
+    for text, data in items:
+        combo.addItem(text, data)
+    return combo
+
+
+def select(combo: QComboBox, data: object) -> None:
+    """Choose the item holding `data`; an unknown value leaves the choice as it is."""
+    index = combo.findData(data)
+    if index >= 0:
+        combo.setCurrentIndex(index)
+
+
+def add_row(form: QFormLayout, text: str, widget: QWidget, finding: QLabel | None) -> int:
+    """Add a labelled row (with the finding label below the widget, if any); its row index."""
+    label = QLabel(text)
+    label.setBuddy(widget)
+    widget.setAccessibleName(text.replace("&", "").rstrip(":"))
+    box = QWidget()
+    column = QVBoxLayout(box)
+    column.setContentsMargins(0, 0, 0, 0)
+    column.setSpacing(2)
+    column.addWidget(widget)
+    if finding is not None:
+        column.addWidget(finding)
+    form.addRow(label, box)
+    return form.rowCount() - 1
+
+
+def guid_edit_width(edit: QLineEdit) -> int:
+    """The width at which `edit` shows a whole GUID, its clear button and its padding."""
+    text = edit.fontMetrics().horizontalAdvance(GUID_SAMPLE)
+    button = edit.style().pixelMetric(QStyle.PixelMetric.PM_SmallIconSize) + 8  # clear button
+    margins = edit.textMargins().left() + edit.textMargins().right()
+    # 2 x 6 px stylesheet padding, 2 x 2 px frame and Qt's 2 x 2 px inner margin.
+    return text + button + margins + 12 + 4 + 4

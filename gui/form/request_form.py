@@ -1,0 +1,335 @@
+"""The request form: fields <-> TokenRequestInput, with pre-flight messages beside the fields."""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+from collections.abc import Iterable
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.redaction import Secret
+from core.store.profiles import Profile, from_input, to_input
+from core.token.authority import CLOUDS, default_target, get_cloud
+from core.token.models import (
+    DEFAULT_TIMEOUT_S,
+    AuthMethod,
+    Endpoint,
+    Finding,
+    GrantType,
+    TokenRequestInput,
+)
+from gui.form.form_findings import FindingLabels
+from gui.form.form_rows import (
+    add_row,
+    guid_edit_width,
+    make_combo,
+    make_edit,
+    select,
+    setup_edit,
+)
+from gui.form.secret_edit import SecretLineEdit
+from gui.form.url_preview import UrlPreview
+
+_ALL_DEFAULTS = frozenset(default_target(c, e) for c in CLOUDS for e in Endpoint)
+
+
+class RequestForm(QWidget):
+    """Cloud, endpoint, tenant, app, credential, target and the Advanced options.
+
+    Only `load_input` and `to_input` convert between widgets and data; the window runs the
+    pre-flight checks and hands the findings back with `show_findings`.
+
+    Signals:
+        changed(): a value changed (debounced by 150 ms while typing).
+        edited(): a value changed (at once, for every keystroke).
+    """
+
+    changed = Signal()
+    edited = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._authority = ""  # the sandbox's base URL when the Sandbox cloud is chosen
+        self._findings = FindingLabels()
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(150)
+        self._debounce.timeout.connect(self.changed)
+        self._build_ui()
+        self._connect_signals()
+        self._on_endpoint_changed()
+        self._on_grant_changed()
+
+    # -- building ---------------------------------------------------------------------------
+
+    def _build_ui(self) -> None:
+        self._form = QFormLayout()
+        self._form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self._form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self._form.setVerticalSpacing(4)
+
+        self.cloud_combo = make_combo("cloudCombo", [(c.name, c.key) for c in CLOUDS])
+        self.endpoint_combo = make_combo(
+            "endpointCombo", [("v2.0 (scope)", "v2"), ("v1 (resource)", "v1")]
+        )
+        self.tenant_edit = make_edit("tenantEdit", "Directory (tenant) ID or domain")
+        self.client_id_edit = make_edit("clientIdEdit", "Application (client) ID")
+        self.grant_combo = make_combo(
+            "grantTypeCombo",
+            [
+                ("Client credentials (app-only)", GrantType.CLIENT_CREDENTIALS.value),
+                ("Password (user sign-in, ROPC)", GrantType.PASSWORD.value),
+            ],
+        )
+        self.credential_combo = make_combo(
+            "credentialCombo", [("Client secret", "secret"), ("Certificate (not yet)", "cert")]
+        )
+        self.credential_combo.model().item(1).setEnabled(False)
+        self.secret_edit = SecretLineEdit("secret")
+        setup_edit(self.secret_edit, "secretEdit", "The secret's Value (not its ID)")
+        self.username_edit = make_edit("usernameEdit", "someone@contoso.com")
+        self.password_edit = SecretLineEdit("password")
+        setup_edit(self.password_edit, "passwordEdit", "The user's password")
+        self.scope_edit = make_edit("scopeEdit", "")
+        # The other endpoint's parameter: shown only when a loaded setup carries one, so a
+        # request such as "resource sent to v2" can be reproduced (and is warned about).
+        self.other_target_edit = make_edit("otherTargetEdit", "")
+
+        self._add_row("&Cloud:", self.cloud_combo, "cloud")
+        self._add_row("&Endpoint:", self.endpoint_combo, "endpoint")
+        self._add_row("&Tenant:", self.tenant_edit, "tenant")
+        self._add_row("Client &ID:", self.client_id_edit, "client_id")
+        self._add_row("&Grant type:", self.grant_combo, "grant")
+        self._add_row("C&redential:", self.credential_combo, "credential")
+        self._add_row("&Secret:", self.secret_edit, "client_secret")
+        self._username_row = self._add_row("&Username:", self.username_edit, "username")
+        self._password_row = self._add_row("Pass&word:", self.password_edit, "password")
+        self.remember_check = QCheckBox("Remember secret in the &keychain",
+                                        objectName="rememberSecretCheck")  # fmt: skip
+        self.remember_check.setAccessibleName("Remember secret in the keychain")
+        self.remember_check.setToolTip(
+            "When the profile is saved, keep its client secret (and password) in the system "
+            "keychain, never in a file. Unticked: the secret is removed from the keychain."
+        )
+        self._form.addRow("", self.remember_check)
+        self._scope_row = self._add_row("Sc&ope:", self.scope_edit, "target")
+        self._other_row = self._add_row("Resource:", self.other_target_edit, "other_target")
+
+        self.advanced_toggle = QToolButton(objectName="advancedToggle", text="Advanced")
+        self.advanced_toggle.setCheckable(True)
+        self.advanced_toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.advanced_toggle.setArrowType(Qt.ArrowType.RightArrow)
+        self.advanced_toggle.setAccessibleName("Show advanced options")
+        self._form.addRow("", self.advanced_toggle)
+
+        self.auth_combo = make_combo(
+            "authMethodCombo",
+            [("Secret in the body (client_secret_post)", AuthMethod.BODY.value),
+             ("HTTP Basic (client_secret_basic)", AuthMethod.BASIC.value)],
+        )  # fmt: skip
+        self.timeout_spin = QDoubleSpinBox(objectName="timeoutSpin")
+        self.timeout_spin.setRange(1, 600)
+        self.timeout_spin.setDecimals(0)
+        self.timeout_spin.setSuffix(" s")
+        self.timeout_spin.setValue(DEFAULT_TIMEOUT_S)
+        self.token_url_edit = make_edit("tokenUrlEdit", "Any OAuth 2.0 token URL (optional)")
+        self._advanced_rows = [
+            self._add_row("Client a&uth:", self.auth_combo, "auth_method"),
+            self._add_row("Ti&meout:", self.timeout_spin, "timeout_s"),
+            self._add_row("Custom token &URL:", self.token_url_edit, "token_url"),
+        ]
+
+        self.url_preview = UrlPreview()
+        self._add_row("Token URL:", self.url_preview, "")
+        self.url_preview.setAccessibleName("Token URL preview (read only)")
+        for edit in (self.tenant_edit, self.client_id_edit):
+            edit.setMinimumWidth(guid_edit_width(edit))
+
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addLayout(self._form)
+        outer.addStretch(1)
+        self._set_advanced_visible(False)
+        QWidget.setTabOrder(self.cloud_combo, self.endpoint_combo)
+        chain = [self.cloud_combo, self.endpoint_combo, self.tenant_edit, self.client_id_edit,
+                 self.grant_combo, self.credential_combo, self.secret_edit, self.username_edit,
+                 self.password_edit, self.remember_check, self.scope_edit, self.other_target_edit,
+                 self.advanced_toggle, self.auth_combo,
+                 self.timeout_spin, self.token_url_edit]  # fmt: skip
+        for first, second in itertools.pairwise(chain):
+            QWidget.setTabOrder(first, second)
+
+    def _add_row(self, text: str, widget: QWidget, field: str) -> int:
+        return add_row(self._form, text, widget, self._findings.create(field) if field else None)
+
+    def _connect_signals(self) -> None:
+        for combo in (self.cloud_combo, self.endpoint_combo, self.grant_combo, self.auth_combo):
+            combo.currentIndexChanged.connect(self._debounce.start)
+        for edit in (self.tenant_edit, self.client_id_edit, self.secret_edit, self.username_edit,
+                     self.password_edit, self.scope_edit, self.other_target_edit,
+                     self.token_url_edit):  # fmt: skip
+            edit.textChanged.connect(self._debounce.start)
+        self.timeout_spin.valueChanged.connect(self._debounce.start)
+        self.remember_check.toggled.connect(self._debounce.start)
+        for combo in (self.cloud_combo, self.endpoint_combo, self.grant_combo, self.auth_combo):
+            combo.currentIndexChanged.connect(self.edited)
+        for edit in (self.tenant_edit, self.client_id_edit, self.secret_edit, self.username_edit,
+                     self.password_edit, self.scope_edit, self.other_target_edit,
+                     self.token_url_edit):  # fmt: skip
+            edit.textChanged.connect(self.edited)
+        self.timeout_spin.valueChanged.connect(self.edited)
+        self.remember_check.toggled.connect(self.edited)
+        self.cloud_combo.currentIndexChanged.connect(self._on_endpoint_changed)
+        self.endpoint_combo.currentIndexChanged.connect(self._on_endpoint_changed)
+        self.grant_combo.currentIndexChanged.connect(self._on_grant_changed)
+        self.advanced_toggle.toggled.connect(self._set_advanced_visible)
+
+    # -- behaviour --------------------------------------------------------------------------
+
+    def _on_endpoint_changed(self) -> None:
+        endpoint = self._endpoint()
+        text = "Sc&ope:" if endpoint is Endpoint.V2 else "Res&ource:"
+        label = self._form.itemAt(self._scope_row, QFormLayout.ItemRole.LabelRole).widget()
+        label.setText(text)
+        self.scope_edit.setAccessibleName(text.replace("&", "").rstrip(":"))
+        default = default_target(get_cloud(self.cloud_combo.currentData()), endpoint)
+        self.scope_edit.setPlaceholderText(default)
+        if self.scope_edit.text().strip() in _ALL_DEFAULTS | {""}:
+            self.scope_edit.setText(default)
+        other = "Resource (v1 only):" if endpoint is Endpoint.V2 else "Scope (v2 only):"
+        label = self._form.itemAt(self._other_row, QFormLayout.ItemRole.LabelRole).widget()
+        label.setText(other)
+        self.other_target_edit.setAccessibleName(other.rstrip(":"))
+        self._form.setRowVisible(self._other_row, bool(self.other_target_edit.text().strip()))
+
+    def _on_grant_changed(self) -> None:
+        password = self.grant_combo.currentData() == GrantType.PASSWORD.value
+        self._form.setRowVisible(self._username_row, password)
+        self._form.setRowVisible(self._password_row, password)
+        self.secret_edit.setPlaceholderText(
+            "Only for a confidential client" if password else "The secret's Value (not its ID)"
+        )
+
+    def _set_advanced_visible(self, visible: bool) -> None:
+        self.advanced_toggle.setChecked(visible)
+        self.advanced_toggle.setArrowType(
+            Qt.ArrowType.DownArrow if visible else Qt.ArrowType.RightArrow
+        )
+        for row in self._advanced_rows:
+            self._form.setRowVisible(row, visible)
+
+    def set_sandbox_authority(self, url: str) -> None:
+        """The base URL used as authority when the Sandbox cloud is chosen."""
+        self._authority = url
+        self._debounce.start()
+
+    def show_token_url(self, url: str) -> None:
+        self.url_preview.show_text(url)
+
+    def token_url_text(self) -> str:
+        """The token URL preview as shown."""
+        return self.url_preview.toPlainText()
+
+    def show_findings(self, findings: Iterable[Finding]) -> None:
+        """Show each finding beside the field it concerns (the first per field wins)."""
+        if self._findings.show(findings, self._endpoint()):
+            self._set_advanced_visible(True)
+
+    def _endpoint(self) -> Endpoint:
+        return Endpoint(self.endpoint_combo.currentData())
+
+    def finding_text(self, field: str) -> str:
+        """The message shown beside a field ('' when none), for tests and screen readers."""
+        return self._findings.text(field, self._endpoint())
+
+    # -- data <-> widgets -------------------------------------------------------------------
+
+    def load_input(self, inputs: TokenRequestInput) -> None:
+        """Show these inputs in the form (secrets included, masked)."""
+        self._debounce.blockSignals(True)
+        select(self.cloud_combo, inputs.cloud)
+        select(self.endpoint_combo, inputs.endpoint.value)
+        select(self.grant_combo, inputs.grant.value)
+        select(self.auth_combo, inputs.auth_method.value)
+        self.tenant_edit.setText(inputs.tenant)
+        self.client_id_edit.setText(inputs.client_id)
+        self.secret_edit.setText(inputs.client_secret.reveal() if inputs.client_secret else "")
+        self.username_edit.setText(inputs.username)
+        self.password_edit.setText(inputs.password.reveal() if inputs.password else "")
+        v2 = inputs.endpoint is Endpoint.V2
+        self.scope_edit.setText(inputs.scope if v2 else inputs.resource)
+        self.other_target_edit.setText(inputs.resource if v2 else inputs.scope)
+        self._form.setRowVisible(self._other_row, bool(self.other_target_edit.text().strip()))
+        self.timeout_spin.setValue(inputs.timeout_s)
+        self.token_url_edit.setText(inputs.token_url)
+        if inputs.authority:
+            self._authority = inputs.authority
+        self._set_advanced_visible(
+            bool(inputs.token_url) or inputs.auth_method is AuthMethod.BASIC
+            or inputs.timeout_s != DEFAULT_TIMEOUT_S
+        )  # fmt: skip
+        self._debounce.blockSignals(False)
+        self._debounce.start()
+
+    def to_input(self) -> TokenRequestInput:
+        """The inputs as typed; never raises (the pre-flight checks judge them)."""
+        endpoint = self._endpoint()
+        target, other = self.scope_edit.text(), self.other_target_edit.text()
+        secret, password = self.secret_edit.text(), self.password_edit.text()
+        grant = GrantType(self.grant_combo.currentData())
+        cloud = self.cloud_combo.currentData()
+        return TokenRequestInput(
+            cloud=cloud,
+            endpoint=endpoint,
+            tenant=self.tenant_edit.text().strip(),
+            client_id=self.client_id_edit.text().strip(),
+            grant=grant,
+            client_secret=Secret(secret) if secret else None,
+            username=self.username_edit.text().strip() if grant is GrantType.PASSWORD else "",
+            password=Secret(password) if password and grant is GrantType.PASSWORD else None,
+            scope=target if endpoint is Endpoint.V2 else other,
+            resource=target if endpoint is Endpoint.V1 else other,
+            auth_method=AuthMethod(self.auth_combo.currentData()),
+            timeout_s=float(self.timeout_spin.value()),
+            token_url=self.token_url_edit.text().strip(),
+            authority=self._authority if cloud == "sandbox" else "",
+        )
+
+    # -- profiles ---------------------------------------------------------------------------
+
+    def load_profile(
+        self, profile: Profile, client_secret: Secret | None = None, password: Secret | None = None
+    ) -> None:
+        """Show a saved profile (and the secrets given, if any) in the form.
+
+        A Sandbox profile uses the running sandbox's address, not the one it was saved with.
+        """
+        inputs = to_input(profile, client_secret, password)
+        if profile.cloud == "sandbox" and self._authority:
+            inputs = dataclasses.replace(inputs, authority=self._authority)
+        self.load_input(inputs)
+        self.remember_check.setChecked(profile.remember_secret)
+
+    def to_profile(self, base: Profile) -> Profile:
+        """The form as a profile: `base`'s id, name and notes, never a secret.
+
+        The sandbox's address changes with every run, so a Sandbox profile keeps `base`'s.
+        """
+        inputs = self.to_input()
+        profile = from_input(inputs, base.name, base=base)
+        authority = base.authority if inputs.cloud == "sandbox" else ""
+        return dataclasses.replace(
+            profile, authority=authority, remember_secret=self.remember_check.isChecked()
+        )
+
+    def remember_secret(self) -> bool:
+        return self.remember_check.isChecked()

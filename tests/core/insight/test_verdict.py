@@ -1,0 +1,175 @@
+"""The verdict: classification of Microsoft samples and sandbox tokens, failures, opaque tokens."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from core.insight.decode import decode_token
+from core.insight.verdict import verdict_for_result, verdict_for_token
+from core.redaction import Secret
+from core.sandbox import Sandbox, scenarios
+from core.token.client import request_token, send
+from core.token.models import Outcome, TokenRequestInput
+from core.token.request import build_request
+from tests.core.sandbox.conftest import to_inputs
+from tests.core.tokenkit import LocalServer, microsoft_samples, mint
+
+SAMPLES = microsoft_samples()
+SCENARIOS = {s.key: s for s in scenarios()}
+CONTOSO_TID = "492a87ce-f03d-415a-bf2c-7b67c4e52753"
+
+
+@pytest.fixture(scope="module")
+def sandbox() -> Iterator[Sandbox]:
+    with Sandbox(slow_delay_s=0.2) as sb:
+        yield sb
+
+
+def _scenario(sandbox: Sandbox, key: str):
+    return request_token(to_inputs(SCENARIOS[key].form, sandbox.base_url))
+
+
+@pytest.mark.parametrize("name", sorted(SAMPLES))
+def test_microsoft_samples_classified(name: str) -> None:
+    """Each section 8 sample gets the version, kind and credential the facts file expects."""
+    sample = SAMPLES[name]
+    expect = sample["expect"]
+    decoded = decode_token(sample["token"])
+    v = verdict_for_token(decoded, now=decoded.payload["iat"] + 60)
+    assert v.version == expect["version"] and v.token_kind == expect["kind"]
+    assert v.credential == expect["credential"]
+    disagree = any("Issuer and tenant disagree" in w for w in v.warnings)
+    assert disagree is not expect["issuer_tid_agree"]
+    assert v.expires_at - v.issued_at == expect["lifetime"]
+    assert v.issued and v.kind_reason
+
+
+def test_v1_sample_issuer_quirk_is_flagged() -> None:
+    """8.6 v1: the issuer's tenant is not a GUID and differs from tid: a warning says so."""
+    v = verdict_for_token(decode_token(SAMPLES["v1_access_doc"]["token"]))
+    warning = next(w for w in v.warnings if "disagree" in w)
+    assert "fa15d692-e9c7-4460-a743-29f29522229" in warning and "not even a well-formed" in warning
+
+
+def test_unsigned_id_token_and_graph_nonce_notes() -> None:
+    """8.2 is an ID token flagged unsigned; 8.5 is a delegated Graph token with the nonce note."""
+    v = verdict_for_token(decode_token(SAMPLES["v1_id_unsigned"]["token"]))
+    assert v.token_use == "ID token" and any("unsigned" in w for w in v.warnings)
+    g = verdict_for_token(decode_token(SAMPLES["v1_graph_nonce"]["token"]))
+    assert g.audience_name == "Microsoft Graph" and g.scopes == ("User.Read",)
+    assert any("not a fault" in n for n in g.notes)
+    assert "delegated" in g.headline and "Microsoft Graph" in g.headline
+
+
+def test_guest_and_expiry() -> None:
+    """8.3: idp differs from iss (a guest); an old token says how long ago it expired."""
+    decoded = decode_token(SAMPLES["v1_id_padded"]["token"])
+    v = verdict_for_token(decoded, now=decoded.payload["exp"] + 3 * 86400)
+    assert any("another identity provider" in n for n in v.notes)
+    assert "The token expired 3 days ago." in v.warnings and "expired 3 days ago" in v.headline
+
+
+def test_tenant_typed_is_compared() -> None:
+    """tid is compared with a typed tenant GUID; a domain gives a note, not a verdict."""
+    decoded = decode_token(SAMPLES["v2_access_doc"]["token"])
+    tid = "72f988bf-86f1-41af-91ab-2d7cd011db47"
+    assert verdict_for_token(decoded, tenant=tid.upper()).tenant_matches is True
+    other = verdict_for_token(decoded, tenant=CONTOSO_TID)
+    assert other.tenant_matches is False and any(CONTOSO_TID in w for w in other.warnings)
+    by_domain = verdict_for_token(decoded, tenant="contoso.com")
+    assert by_domain.tenant_matches is None and any("contoso.com" in n for n in by_domain.notes)
+    assert verdict_for_token(decoded).tenant_matches is None
+
+
+def test_least_privilege_view_flags_high_privilege() -> None:
+    """Roles are listed with what they allow; high-privilege ones and admin roles warn."""
+    token = mint({
+        "aud": "https://graph.microsoft.com", "iss": f"https://sts.windows.net/{CONTOSO_TID}/",
+        "tid": CONTOSO_TID, "ver": "1.0", "idtyp": "app", "appidacr": "2",
+        "roles": ["Mail.ReadWrite", "User.Read.All", "Custom.Thing"],
+        "wids": ["62e90394-69f5-4237-9190-012177145e10"], "exp": 2_000_000_000,
+    })  # fmt: skip
+    v = verdict_for_token(decode_token(token), now=2_000_000_000 - 3540)
+    assert v.token_kind == "app-only" and v.credential == "certificate"
+    assert v.high_privilege == ("Mail.ReadWrite",)
+    assert v.allows[0].startswith("Mail.ReadWrite (high privilege): ")
+    assert "every mailbox" in v.allows[0]
+    assert v.allows[2] == "Custom.Thing: not in our permission table"
+    assert "Directory role: Global Administrator" in v.allows
+    assert any("Global Administrator" in w for w in v.warnings)
+    assert v.headline.endswith("certificate, Microsoft Graph, 3 roles, expires "
+                               + v.headline.split("expires ")[1])  # fmt: skip
+    assert "(59 min)" in v.headline
+
+
+def test_sandbox_graph_app_only_token(sandbox: Sandbox) -> None:
+    """Sandbox client credentials for Graph: app-only, client secret, roles, v1 from v2 noted."""
+    result = _scenario(sandbox, "cc-v2-graph")
+    v = verdict_for_result(result, tenant=CONTOSO_TID)
+    assert result.ok and v.issued and v.token_kind == "app-only"
+    assert v.kind_reason == "idtyp is 'app'" and v.credential == "client secret"
+    assert v.audience_name == "Microsoft Graph" and v.roles and v.tenant_matches is True
+    assert v.headline.startswith("Token issued in ") and "app-only, client secret" in v.headline
+    assert any("v2 endpoint issued a v1 token" in n for n in v.notes)
+    assert v.ext_expires_in == result.token.ext_expires_in
+    assert not any("disagree" in w for w in v.warnings)
+
+
+def test_sandbox_custom_api_v2(sandbox: Sandbox) -> None:
+    """The custom API's v2 token carries its role and names the API by its app ID."""
+    v = verdict_for_result(_scenario(sandbox, "cc-v2-api"))
+    assert v.version == "2.0" and v.roles == ("Orders.Read.All",)
+    assert v.tenant_matches is True  # tenant taken from the request URL
+
+
+def test_sandbox_no_consent_warns(sandbox: Sandbox) -> None:
+    """A token without roles (no admin consent) is issued but warned about."""
+    v = verdict_for_result(_scenario(sandbox, "no-admin-consent"))
+    assert v.issued and v.token_kind == "app-only" and v.roles == ()
+    assert any("without roles" in w and "Microsoft Graph" in w for w in v.warnings)
+    assert "NO roles" in v.headline
+
+
+def test_sandbox_password_grant_is_delegated(sandbox: Sandbox) -> None:
+    """A password-grant token is delegated, from a public client, with its scopes."""
+    v = verdict_for_result(_scenario(sandbox, "password-ok"))
+    assert v.token_kind == "delegated" and v.credential == "public client"
+    assert "User.Read" in v.scopes and "scope" in v.headline
+
+
+def test_sandbox_refusal_headline(sandbox: Sandbox) -> None:
+    """A refused request's verdict is one line with the diagnosis title and code."""
+    v = verdict_for_result(_scenario(sandbox, "secret-id"))
+    assert not v.issued
+    assert v.headline == "Failed: Secret ID pasted instead of the secret Value (AADSTS7000215)"
+
+
+def test_blocked_and_no_answer_headlines() -> None:
+    """Blocked and no-answer results get their own headline prefix."""
+    blocked = request_token(TokenRequestInput(tenant="common", client_id="not-a-guid"))
+    assert blocked.outcome is Outcome.BLOCKED
+    assert verdict_for_result(blocked).headline.startswith("Not sent: ")
+    assert verdict_for_result(blocked).headline.count("Not sent") == 1
+    with LocalServer() as srv:
+        url = f"{srv.base_url}/token"
+    gone = send(build_request(TokenRequestInput(client_id="c", client_secret=Secret("s"),
+                                                token_url=url, timeout_s=2)))  # fmt: skip
+    assert verdict_for_result(gone).headline.startswith("No answer: ")
+
+
+def test_opaque_token_reported_from_metadata() -> None:
+    """An opaque access token is reported from expires_in and scope."""
+    with LocalServer() as srv:
+        srv.json("/token", {"token_type": "Bearer", "expires_in": 3599, "ext_expires_in": 3599,
+                            "scope": "https://graph.microsoft.com/.default",
+                            "access_token": "EwBwA8l6BAAURSN-opaque-token"})  # fmt: skip
+        inputs = TokenRequestInput(client_id="c", client_secret=Secret("s"),
+                                   token_url=f"{srv.base_url}/token")  # fmt: skip
+        result = send(build_request(inputs))
+    v = verdict_for_result(result, now=result.received_at)
+    assert v.issued and v.token_use == "opaque token" and v.token_kind == "unknown"
+    assert v.expires_at == result.received_at + 3599 and v.ext_expires_in == 3599
+    assert v.audience_name == "Microsoft Graph" and v.credential == "client secret"
+    assert "opaque" in v.headline and "(59 min)" in v.headline

@@ -1,0 +1,191 @@
+"""History: the last results per profile, with IDs and outcome but never a token or secret."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from core.redaction import Secret
+from core.store.config import FileProblem
+from core.store.history import HistoryEntry, HistoryStore, details, entry_from_result, summary
+from core.token.models import (
+    ErrorFields,
+    FailureKind,
+    Outcome,
+    TokenFields,
+    TokenRequestInput,
+    TokenResult,
+    TransportFailure,
+)
+from core.token.request import build_request
+
+SECRET = "Qq9Q~history-test-secret-value-0123456789"
+TOKEN = "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.eyJyb2xlcyI6WyJVc2VyLlJlYWQuQWxsIl19.c2lnbmF0dXJl"
+PROFILE = "3d9c4b7e-8c1f-4f0e-9a57-2b1c0d9e8f7a"
+CORRELATION = "2f1b9d5e-3c4a-4b8e-9f0d-1a2b3c4d5e6f"
+TRACE = "8c6f1e2d-7b3a-4c5d-9e8f-0a1b2c3d4e5f"
+
+
+def _request() -> object:
+    inputs = TokenRequestInput(
+        tenant="contoso.onmicrosoft.com", client_id="app-id", client_secret=Secret(SECRET)
+    )
+    return build_request(inputs)
+
+
+def _token_result() -> TokenResult:
+    return TokenResult(
+        outcome=Outcome.TOKEN,
+        request=_request(),  # type: ignore[arg-type]
+        status=200,
+        elapsed_ms=123.46,
+        received_at=1_800_000_000.0,
+        body_text=f'{{"access_token": "{TOKEN}", "token_type": "Bearer"}}',
+        body_json={"access_token": TOKEN, "token_type": "Bearer", "expires_in": 3599},
+        token=TokenFields(
+            token_type="Bearer",
+            access_token=Secret(TOKEN),
+            expires_in=3599,
+            scope="https://graph.microsoft.com/.default",
+        ),
+    )
+
+
+def _refused_result() -> TokenResult:
+    description = (
+        f"AADSTS7000215: Invalid client secret provided. You sent {SECRET}.\r\n"
+        f"Trace ID: {TRACE}\r\nCorrelation ID: {CORRELATION}"
+    )
+    return TokenResult(
+        outcome=Outcome.REFUSED,
+        request=_request(),  # type: ignore[arg-type]
+        status=401,
+        received_at=1_800_000_100.0,
+        error=ErrorFields(
+            error="invalid_client",
+            error_description=description,
+            error_codes=(7000215,),
+            trace_id=TRACE,
+            correlation_id=CORRELATION,
+        ),
+    )
+
+
+def test_success_entry_keeps_outcome_expiry_roles_and_scopes() -> None:
+    """A token result becomes an entry with expiry, roles and scopes, without the token."""
+    entry = entry_from_result(_token_result(), roles=("User.Read.All",))
+    assert entry.ok and entry.outcome == "token" and entry.status == 200
+    assert entry.at == 1_800_000_000.0 and entry.expires_at == 1_800_003_599.0
+    assert entry.roles == ("User.Read.All",)
+    assert entry.scopes == ("https://graph.microsoft.com/.default",)
+    assert entry.elapsed_ms == 123.5
+    assert TOKEN not in repr(entry)
+
+
+def test_refused_entry_keeps_codes_and_ids_with_the_secret_masked() -> None:
+    """A refusal keeps the AADSTS code and IDs; a secret echoed in the description is masked."""
+    entry = entry_from_result(_refused_result())
+    assert not entry.ok and entry.status == 401
+    assert entry.aadsts == (7000215,)
+    assert (entry.correlation_id, entry.trace_id) == (CORRELATION, TRACE)
+    assert entry.error.startswith("invalid_client: AADSTS7000215: Invalid client secret")
+    assert SECRET not in entry.error and "********" in entry.error
+    assert "Trace ID" not in entry.error  # first line of the description only
+
+
+def test_no_answer_entry_keeps_the_plain_failure() -> None:
+    """A transport failure is remembered by its plain message."""
+    result = TokenResult(
+        outcome=Outcome.NO_ANSWER,
+        request=None,
+        failure=TransportFailure(FailureKind.TIMEOUT, "No response within 30 s."),
+    )
+    entry = entry_from_result(result, at=5.0)
+    assert (entry.ok, entry.outcome, entry.error, entry.at) == (
+        False,
+        "no_answer",
+        "No response within 30 s.",
+        5.0,
+    )
+
+
+def test_history_file_never_holds_token_or_secret(tmp_path: Path) -> None:
+    """After recording success and refusal, the file holds neither the token nor the secret."""
+    store = HistoryStore(tmp_path)
+    store.add(PROFILE, entry_from_result(_token_result(), roles=("User.Read.All",)))
+    store.add(PROFILE, entry_from_result(_refused_result()))
+    text = (tmp_path / "history.json").read_text()
+    assert TOKEN not in text and SECRET not in text
+    assert CORRELATION in text and "7000215" in text
+
+
+def test_keeps_the_newest_n_per_profile_across_reloads(tmp_path: Path) -> None:
+    """Only the last `limit` entries of a profile are kept, newest first, after a reload."""
+    store = HistoryStore(tmp_path, limit=20)
+    for i in range(25):
+        store.add(PROFILE, HistoryEntry(at=float(i), ok=i % 2 == 0, outcome="token"))
+    store.add("other", HistoryEntry(at=99.0, ok=True, outcome="token"))
+    reloaded = HistoryStore(tmp_path, limit=20)
+    assert [e.at for e in reloaded.entries(PROFILE)] == [float(i) for i in range(24, 4, -1)]
+    assert reloaded.entries(PROFILE)[0] == HistoryEntry(at=24.0, ok=True, outcome="token")
+    assert reloaded.entries("missing") == ()
+
+
+def test_entries_round_trip_every_field(tmp_path: Path) -> None:
+    """An entry read back from the file equals the one written."""
+    entry = entry_from_result(_refused_result())
+    HistoryStore(tmp_path).add(PROFILE, entry)
+    assert HistoryStore(tmp_path).entries(PROFILE) == (entry,)
+
+
+def test_clear_one_profile_or_all(tmp_path: Path) -> None:
+    """Clearing one profile keeps the others; clearing all empties the file."""
+    store = HistoryStore(tmp_path)
+    for pid in (PROFILE, "other"):
+        store.add(pid, HistoryEntry(at=1.0, ok=True, outcome="token"))
+    store.clear(PROFILE)
+    assert HistoryStore(tmp_path).entries(PROFILE) == ()
+    assert len(HistoryStore(tmp_path).entries("other")) == 1
+    store.clear()
+    assert json.loads((tmp_path / "history.json").read_text())["profiles"] == {}
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"{nope",
+        b'{"schema_version": 1, "profiles": []}',
+        b'{"schema_version": 1, "profiles": {"p": [{"ok": "yes"}]}}',
+        b'{"schema_version": 1, "profiles": {"p": [{"ok": true, "at": 1, "status": "200"}]}}',
+    ],
+)
+def test_corrupt_history_is_kept_aside(tmp_path: Path, content: bytes) -> None:
+    """An unusable history file is reported, moved aside unchanged, and recording goes on."""
+    (tmp_path / "history.json").write_bytes(content)
+    store = HistoryStore(tmp_path)
+    assert "could not be used" in store.load()
+    kept = list(tmp_path.glob("history.json.corrupt-*"))
+    assert [p.read_bytes() for p in kept] == [content]
+    store.add(PROFILE, HistoryEntry(at=1.0, ok=True, outcome="token"))
+    assert len(HistoryStore(tmp_path).entries(PROFILE)) == 1
+
+
+def test_unsaveable_history_is_a_plain_error_but_kept_in_memory(tmp_path: Path) -> None:
+    """If the folder cannot be written, add raises FileProblem and the entry stays in memory."""
+    (tmp_path / "file").write_text("x")
+    store = HistoryStore(tmp_path / "file" / "config")
+    with pytest.raises(FileProblem, match="could not be saved"):
+        store.add(PROFILE, HistoryEntry(at=1.0, ok=True, outcome="token"))
+    assert len(store.entries(PROFILE)) == 1
+
+
+def test_summary_and_details_quote_what_support_needs() -> None:
+    """The one-line summary shows verdict, status and codes; details add the IDs."""
+    entry = entry_from_result(_refused_result())
+    line = summary(entry)
+    assert "FAILED" in line and "HTTP 401" in line and "AADSTS7000215" in line
+    text = details(entry)
+    assert f"Correlation ID: {CORRELATION}" in text and f"Trace ID: {TRACE}" in text
+    assert SECRET not in line + text

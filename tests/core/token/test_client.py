@@ -1,0 +1,137 @@
+"""send() over real HTTP against the sandbox: tokens, Entra errors and every fault as results."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from dataclasses import replace
+
+import pytest
+
+from core.sandbox import Sandbox, scenarios
+from core.token.client import request_token
+from core.token.models import FailureKind, Outcome, TokenRequestInput
+from tests.core.sandbox.conftest import to_inputs
+
+SCENARIOS = {s.key: s for s in scenarios()}
+
+
+@pytest.fixture(scope="module")
+def sandbox() -> Iterator[Sandbox]:
+    with Sandbox(slow_delay_s=2.0) as sb:
+        yield sb
+
+
+def _inputs(sandbox: Sandbox, key: str, **changes: object) -> TokenRequestInput:
+    return replace(to_inputs(SCENARIOS[key].form, sandbox.base_url), **changes)  # type: ignore[arg-type]
+
+
+def test_v2_token(sandbox: Sandbox) -> None:
+    """v2 answers with integer lifetimes; the result carries the token and its expiry."""
+    result = request_token(_inputs(sandbox, "cc-v2-graph"))
+    assert result.outcome is Outcome.TOKEN and result.status == 200
+    tok = result.token
+    assert tok is not None and tok.access_token and tok.token_type == "Bearer"
+    assert isinstance(result.body_json, dict) and isinstance(result.body_json["expires_in"], int)
+    assert tok.expires_in is not None and 3000 < tok.expires_in <= 3600
+    assert result.expires_at() == pytest.approx(result.received_at + tok.expires_in)
+    assert result.header("client-request-id") == result.request.client_request_id  # type: ignore[union-attr]
+
+
+def test_v1_numbers_arrive_as_strings_and_are_normalized(sandbox: Sandbox) -> None:
+    """v1 sends expires_in/expires_on as strings; the result holds them as ints."""
+    result = request_token(_inputs(sandbox, "cc-v1-graph"))
+    assert result.outcome is Outcome.TOKEN
+    assert isinstance(result.body_json, dict) and isinstance(result.body_json["expires_in"], str)
+    tok = result.token
+    assert tok is not None and isinstance(tok.expires_in, int)
+    assert isinstance(tok.expires_on, int) and tok.resource == "https://graph.microsoft.com"
+
+
+def test_basic_auth_is_accepted(sandbox: Sandbox) -> None:
+    """HTTP Basic client authentication gets a token too."""
+    assert request_token(_inputs(sandbox, "cc-basic-auth")).outcome is Outcome.TOKEN
+
+
+def test_entra_error_is_a_result_with_every_field(sandbox: Sandbox) -> None:
+    """A 401 invalid_client is a REFUSED result with Entra's fields and correlation."""
+    result = request_token(_inputs(sandbox, "secret-wrong"))
+    assert result.outcome is Outcome.REFUSED and result.status == 401
+    err = result.error
+    assert err is not None and err.error == "invalid_client"
+    assert err.error_codes == (7000215,)
+    assert err.error_description.startswith("AADSTS7000215")
+    assert err.trace_id == result.header("x-ms-request-id")
+    assert err.correlation_id == result.request.client_request_id  # type: ignore[union-attr]
+    assert err.timestamp and err.error_uri.endswith("7000215")
+    assert result.token is None
+
+
+def test_throttled_carries_retry_after(sandbox: Sandbox) -> None:
+    """429 keeps its Retry-After so the wait can be shown."""
+    result = request_token(_inputs(sandbox, "fault-throttled"))
+    assert result.status == 429 and result.retry_after_s() == 30
+    assert dict(result.headers)["Retry-After"] == "30"
+
+
+def test_html_503_is_kept_as_text(sandbox: Sandbox) -> None:
+    """A gateway's HTML page is a REFUSED result with the raw text and no JSON."""
+    result = request_token(_inputs(sandbox, "fault-503"))
+    assert result.outcome is Outcome.REFUSED and result.status == 503
+    assert result.body_json is None and "<html" in result.body_text.lower()
+
+
+def test_malformed_json_200_is_not_a_token(sandbox: Sandbox) -> None:
+    """HTTP 200 with broken JSON is refused, not mistaken for success."""
+    result = request_token(_inputs(sandbox, "fault-malformed-json"))
+    assert result.outcome is Outcome.REFUSED and result.status == 200 and result.token is None
+
+
+def test_huge_body_is_read_whole(sandbox: Sandbox) -> None:
+    """A several-MB body is read (up to the cap) without trouble."""
+    result = request_token(_inputs(sandbox, "fault-huge-body"))
+    assert result.outcome is Outcome.REFUSED and len(result.body_text) > 1_000_000
+
+
+def test_connection_closed_mid_response(sandbox: Sandbox) -> None:
+    """A connection cut mid-body is a NO_ANSWER result of kind connection."""
+    result = request_token(_inputs(sandbox, "fault-dropped"))
+    assert result.outcome is Outcome.NO_ANSWER
+    assert result.failure is not None and result.failure.kind is FailureKind.CONNECTION
+
+
+def test_slow_server_past_the_timeout(sandbox: Sandbox) -> None:
+    """A slow answer beyond the limit becomes a timeout naming the limit."""
+    result = request_token(_inputs(sandbox, "fault-slow", timeout_s=0.5))
+    assert result.failure is not None and result.failure.kind is FailureKind.TIMEOUT
+    assert "0.5 s" in result.failure.message
+
+
+def test_untrusted_tls_certificate(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A certificate from an unknown CA fails as TLS; trusting its CA file makes it work."""
+    with Sandbox(tls=True) as tls:
+        inputs = to_inputs(SCENARIOS["cc-v2-graph"].form, tls.base_url)
+        result = request_token(inputs)
+        assert result.outcome is Outcome.NO_ANSWER
+        assert result.failure is not None and result.failure.kind is FailureKind.TLS
+        monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(tls.ca_file))
+        assert request_token(inputs).outcome is Outcome.TOKEN
+
+
+def test_debug_logs_hold_no_secret_or_token(
+    sandbox: Sandbox, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Even at DEBUG (ours, requests' and urllib3's), logs hold neither secret nor token."""
+    inputs = _inputs(sandbox, "cc-basic-auth")
+    with caplog.at_level(logging.DEBUG):
+        ok = request_token(inputs)
+        refused = request_token(_inputs(sandbox, "secret-wrong"))
+    assert ok.token is not None and ok.token.access_token is not None
+    assert refused.outcome is Outcome.REFUSED
+    assert caplog.records, "expected the request to be logged"
+    for value in (
+        SCENARIOS["cc-basic-auth"].form["client_secret"],
+        SCENARIOS["secret-wrong"].form["client_secret"],
+        ok.token.access_token.reveal(),
+    ):
+        assert value not in caplog.text
