@@ -1,18 +1,17 @@
-"""`main.py profiles list|show`, and `token --profile NAME` (a profile, then the options on top)."""
+"""`main.py profiles list|show`: the saved profiles, never their secrets."""
 
 from __future__ import annotations
 
 import argparse
-import copy
 import json
 import sys
 from typing import TYPE_CHECKING, Any
 
 from core.cli import EXIT_OK, EXIT_USAGE
+from core.cli.profile_option import profile_store
 
 if TYPE_CHECKING:
     from core.store.profiles import Profile, ProfileStore
-    from core.token.models import TokenRequestInput
 
 LIST_SCHEMA = "entra-token-tester/profile-list/1"
 SHOW_SCHEMA = "entra-token-tester/profile/1"
@@ -32,19 +31,6 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     show = actions.add_parser("show", help="show one profile (never its secret)")
     show.add_argument("name", metavar="NAME", help="profile name (any case) or id")
     show.add_argument("--json", action="store_true", help="print JSON")
-
-
-def _store(args: argparse.Namespace) -> ProfileStore:
-    from core.store.config import config_dir
-    from core.store.profiles import ProfileStore
-
-    store = ProfileStore(config_dir(getattr(args, "config_dir", None)))
-    report = store.load()
-    if report.problem:
-        print(f"warning: {report.problem}", file=sys.stderr)
-    for warning in report.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
-    return store
 
 
 def profile_json(profile: Profile) -> dict[str, Any]:
@@ -185,105 +171,7 @@ def _secret_words(secret: dict[str, Any]) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    store = _store(args)
+    store = profile_store(args)
     if args.profiles_action == "list":
         return _list(store, args.json)
     return _show(store, args.name, args.json)
-
-
-# ---- `token --profile NAME` -------------------------------------------------------------------
-
-
-class _DefaultStr(str):
-    """An option's default value, told apart from the same value typed explicitly."""
-
-
-class _DefaultFloat(float):
-    """An option's default number, told apart from the same number typed explicitly."""
-
-
-# token option dest -> profile field
-_OVERRIDABLE = {
-    "cloud": "cloud",
-    "authority": "authority",
-    "tenant": "tenant",
-    "client_id": "client_id",
-    "endpoint": "endpoint",
-    "grant": "grant",
-    "scope": "scope",
-    "resource": "resource",
-    "auth_method": "auth_method",
-    "token_url": "token_url",
-    "username": "username",
-    "timeout": "timeout_s",
-}
-
-
-def add_profile_option(parser: argparse.ArgumentParser) -> None:
-    """Add `--profile NAME` to the token command, and mark defaults so overrides can be seen."""
-    parser.add_argument(
-        "--profile",
-        metavar="NAME",
-        help="start from a saved profile (its secret comes from the keychain); the other "
-        "options given override it",
-    )
-    for action in parser._actions:
-        if action.dest in _OVERRIDABLE and isinstance(action.default, str):
-            action.default = _DefaultStr(action.default)
-        elif action.dest in _OVERRIDABLE and isinstance(action.default, float):
-            action.default = _DefaultFloat(action.default)
-
-
-def _given(args: argparse.Namespace, dest: str) -> bool:
-    value = getattr(args, dest, None)
-    return value is not None and not isinstance(value, (_DefaultStr, _DefaultFloat))
-
-
-def _apply(args: argparse.Namespace, profile: Profile) -> argparse.Namespace:
-    from core.store.profile_json import to_json_value
-
-    ns = copy.copy(args)
-    for dest, name in _OVERRIDABLE.items():
-        if not _given(args, dest):
-            setattr(ns, dest, to_json_value(getattr(profile, name)))
-    if not _given(args, "scope") and not _given(args, "resource"):
-        ns.scope = profile.scope or None  # both empty: the cloud's default target applies
-        ns.resource = profile.resource or None
-    return ns
-
-
-def profile_token_inputs(args: argparse.Namespace) -> TokenRequestInput:
-    """The token inputs for `token --profile NAME`: the profile, the options given on top, the
-    secrets from the options, else from the keychain, else from the prompt.
-
-    Raises:
-        core.cli.token_cmd.UsageError: no such profile.
-    """
-    from core.cli.token_cmd import UsageError, credentials, inputs_from_args
-    from core.store.profiles import ProfileNotFoundError
-    from core.store.secret_store import SecretKind, SecretRef, SecretStoreError, open_secret_store
-
-    try:
-        profile = _store(args).require(args.profile)
-    except ProfileNotFoundError as exc:
-        raise UsageError(exc.message) from None
-    ns = _apply(args, profile)
-    kept = {}
-    wanted = {SecretKind.CLIENT_SECRET: not (ns.secret_env or ns.secret_stdin or ns.no_secret)}
-    if ns.grant == "password":
-        wanted[SecretKind.PASSWORD] = not (ns.password_env or ns.password_stdin)
-    if profile.remember_secret and any(wanted.values()):
-        store = open_secret_store()
-        if not store.is_secure:
-            print(f"note: {store.reason}", file=sys.stderr)
-        for kind in (k for k, want in wanted.items() if want and store.is_secure):
-            try:
-                kept[kind] = store.get(SecretRef(profile.id, kind))
-            except SecretStoreError as exc:
-                print(f"warning: {exc.message}", file=sys.stderr)
-    secret, password = credentials(
-        ns,
-        known_secret=kept.get(SecretKind.CLIENT_SECRET),
-        known_password=kept.get(SecretKind.PASSWORD),
-    )
-    return inputs_from_args(ns, secret, password)

@@ -10,7 +10,7 @@ import threading
 import time
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 from urllib.parse import parse_qsl, urlsplit
 
 from core.sandbox.discovery import key_set, openid_configuration
@@ -18,9 +18,6 @@ from core.sandbox.errors import EntraError
 from core.sandbox.faults import FAULT_HANDLERS
 from core.sandbox.issuer import TokenCall, is_guid, resolve_tenant
 from core.sandbox.token_endpoint import token_response
-
-if TYPE_CHECKING:
-    from core.sandbox.service import Sandbox
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +29,16 @@ NOT_FOUND_PAGE = (
 )
 
 
+class Host(Protocol):
+    """What the server reads from the sandbox that runs it (core/sandbox/service.py)."""
+
+    @property
+    def base_url(self) -> str: ...
+
+    @property
+    def slow_delay_s(self) -> float: ...
+
+
 class SandboxServer(ThreadingHTTPServer):
     """Threads per connection, joined on close; open connections are tracked to cut them."""
 
@@ -39,7 +46,7 @@ class SandboxServer(ThreadingHTTPServer):
     block_on_close = True
     request_queue_size = 64
 
-    def __init__(self, address: tuple[str, int], sandbox: Sandbox) -> None:
+    def __init__(self, address: tuple[str, int], sandbox: Host) -> None:
         self.sandbox = sandbox
         self.stopping = threading.Event()
         self.connections: set[socket.socket] = set()
