@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QDialog,
@@ -14,6 +17,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+if TYPE_CHECKING:
+    from gui.answer.clipboard import ClipboardGuard
+    from gui.ui_state import UiState
 
 
 class PreferencesDialog(QDialog):
@@ -129,3 +136,20 @@ def show_about(parent: QWidget, title: str) -> None:
         f"<b>{title}</b><p>Request a token from Microsoft Entra ID with an app's "
         "credential and read what it allows, for how long, or why it failed.</p>",
     )
+
+
+# -- the window's dialogs, opened from its menus (main_window._open_dialog) --------------------
+
+
+def decode_pasted(parent: QWidget, decode: Callable[[str], None]) -> None:
+    """Ask for a token and hand it to `decode` (Tools > Decode a token)."""
+    if text := ask_token(parent):
+        decode(text)
+
+
+def edit_preferences(parent: QWidget, clipboard: ClipboardGuard, state: UiState) -> None:
+    """Ask for the clipboard clearing delay, then apply and remember it."""
+    delay = ask_clear_delay(parent, clipboard.clear_delay_s)
+    if delay is not None:
+        clipboard.set_clear_delay(delay)
+        state.set_clear_delay_s(delay)

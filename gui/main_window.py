@@ -2,25 +2,20 @@
 
 from __future__ import annotations
 
-import logging
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize, Qt, QTimer, Slot
+from PySide6.QtCore import QSize, QTimer, Slot
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
-    QApplication,
     QLabel,
     QMainWindow,
-    QSplitter,
-    QVBoxLayout,
-    QWidget,
 )
 
 from gui import theme
-from gui.ui_state import REMEMBERED_FIELDS, UiState
+from gui.ui_state import UiState
 
 if TYPE_CHECKING:
     from core.sandbox import Sandbox, Scenario
@@ -31,11 +26,8 @@ if TYPE_CHECKING:
 # The panels, clipboard, core checks and dialogs are imported where first used (`finish_setup`
 # and the slots), so that a deferred window paints its first frame before they load.
 
-log = logging.getLogger(__name__)
 APP_TITLE = "Entra Token Tester"
 DEFAULT_SIZE = QSize(1320, 780)  # fits a 1366 x 768 laptop once clamped to its work area
-PROFILES_WIDTH = 184
-ANSWER_MIN_WIDTH = 380
 
 
 class MainWindow(QMainWindow):
@@ -119,10 +111,11 @@ class MainWindow(QMainWindow):
 
     # -- composition ------------------------------------------------------------------------
 
-    def _build_profiles(self) -> QWidget:
+    def _build_ui(self) -> None:
         from core.store.config import config_dir
         from core.store.history import HistoryStore
         from core.store.profiles import ProfileStore
+        from gui.layout import build_columns
         from gui.profiles.keychain import LazySecretStore
         from gui.profiles.profile_controller import ProfileController
         from gui.profiles.profile_panel import ProfilePanel
@@ -132,62 +125,18 @@ class MainWindow(QMainWindow):
         self.history = HistoryStore(folder)
         self.secrets = LazySecretStore(store=self._secrets)
         self.panel = ProfilePanel(self.profiles, self.history, self.secrets)
+        columns = build_columns(self.panel, self._clock)
+        self.banner, self.response = columns.banner, columns.response
+        self.splitter, self.side_splitter = columns.splitter, columns.side_splitter
+        request = columns.request
+        self.form, self.send_button, self.busy = request.form, request.send_button, request.busy
         self.profile_ctl = ProfileController(
             self.form, self.panel, self.profiles, self.secrets, self
         )
-        pane = QWidget(objectName="profilesPanel")
-        layout = QVBoxLayout(pane)
-        layout.setContentsMargins(10, 12, 4, 12)
-        layout.addWidget(self.panel)
-        pane.setMinimumWidth(150)
-        return pane
-
-    def _build_ui(self) -> None:
-        from gui.answer.response_view import ResponseView
-        from gui.form.request_panel import RequestPanel
-        from gui.sandbox_mode import BANNER
-
-        self.banner = QLabel(BANNER, objectName="sandboxBanner")
-        self.banner.setAccessibleName("Sandbox mode")
-        self.banner.hide()
-        request = RequestPanel()
-        self.form, self.send_button, self.busy = request.form, request.send_button, request.busy
-        self.response = ResponseView(self._clock)
-        answer = QWidget(objectName="answerPanel")
-        answer.setMinimumWidth(ANSWER_MIN_WIDTH)
-        answer_layout = QVBoxLayout(answer)
-        answer_layout.setContentsMargins(8, 12, 12, 12)
-        answer_layout.addWidget(self.response)
-        # The form column keeps its width (a whole GUID); the answer takes the spare width.
-        self.splitter = QSplitter(Qt.Orientation.Horizontal, objectName="mainSplitter")
-        self.side_splitter = QSplitter(Qt.Orientation.Horizontal, objectName="sideSplitter")
-        self.splitter.addWidget(request)
-        self.splitter.addWidget(answer)
-        self.splitter.setChildrenCollapsible(False)
-        self.side_splitter.addWidget(self._build_profiles())
-        self.side_splitter.addWidget(self.splitter)
-        self.side_splitter.setCollapsible(1, False)
-        for splitter in (self.splitter, self.side_splitter):
-            splitter.setStretchFactor(0, 0)
-            splitter.setStretchFactor(1, 1)
-        central = QWidget()
-        layout = QVBoxLayout(central)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(0)
-        layout.addWidget(self.banner)
-        layout.addWidget(self.side_splitter, 1)
-        self.setCentralWidget(central)
-        # The start-up path builds the panels before the stylesheet (see theme.ensure_stylesheet);
-        # size hints polish widgets, so they are asked only now (see RequestPanel).
-        theme.ensure_stylesheet(QApplication.instance())
-        request.fit_minimum_width()
-        self.splitter.setSizes([request.minimumWidth() + 20, 10_000])
-        self.side_splitter.setSizes([PROFILES_WIDTH, 10_000])
+        self.setCentralWidget(columns.central)
         self.clipboard_label = QLabel(objectName="clipboardStatus")
         self.statusBar().addPermanentWidget(self.clipboard_label)
-        widths = (w.minimumWidth() for w in (self.side_splitter.widget(0), request, answer))
-        minimum = sum(widths) + 2 * self.side_splitter.handleWidth()
-        self.setMinimumWidth(max(self.minimumWidth(), minimum))
+        self.setMinimumWidth(max(self.minimumWidth(), columns.minimum_width()))
 
     def _build_controllers(self) -> None:
         from gui.answer.copying import CopyController
@@ -204,11 +153,13 @@ class MainWindow(QMainWindow):
             import_profiles=self.panel.import_profiles,
             export_profiles=self.panel.export_profiles,
             clear_history=self.panel.clear_history_button.click,
-            decode=self._on_decode_action_triggered, preferences=self._on_prefs_action_triggered,
+            decode=self._open_dialog("decode_pasted", self.decode_text),
+            preferences=self._open_dialog("edit_preferences", self.clipboard, self.state),
             quit=self.close, send=self.send, cancel=self.cancel,
             copy_token=self.copier.copy_token, copy_header=self.copier.copy_header,
             copy_curl=self.copier.copy_curl, copy_powershell=self.copier.copy_powershell,
-            shortcuts=self._on_shortcuts_action_triggered, about=self._on_about_action_triggered,
+            shortcuts=self._open_dialog("show_shortcuts"),
+            about=self._open_dialog("show_about", APP_TITLE),
         )  # fmt: skip
         self.menus = menus = build_menus(self, slots)
         self.save_profile_action, self.clear_history_action = (
@@ -266,37 +217,15 @@ class MainWindow(QMainWindow):
     # -- state ------------------------------------------------------------------------------
 
     def _restore(self) -> None:
-        from gui.form.form_data import input_from_strings
+        from gui.window_state import restore
 
-        if (splitter := self.state.splitter()) is not None:
-            self.splitter.restoreState(splitter)
-        if (side := self.state.splitter("sideSplitter")) is not None:
-            self.side_splitter.restoreState(side)
-        last = self.state.last_profile_id()
-        if last and self.profiles.get(last) is not None:
-            self.panel.select(last)
-        elif values := self.state.form_values():
-            self.form.load_input(input_from_strings(values))
-        problem = self.profiles.report.problem or self.history.problem
-        if problem:
-            self._show_status(problem)
+        restore(self)
         self.sending.check_form()
 
     def _save(self) -> None:
-        self.state.set_geometry(self.saveGeometry())
-        if not self.ready:
-            self.state.sync()
-            return
-        from gui.form.form_data import remembered_strings
+        from gui.window_state import save
 
-        self.state.set_splitter(self.splitter.saveState())
-        self.state.set_splitter(self.side_splitter.saveState(), "sideSplitter")
-        self.state.set_last_profile_id(self.panel.current_id())
-        self.state.set_clear_delay_s(self.clipboard.clear_delay_s)
-        if self.session is None:  # demo values from sandbox mode are not worth remembering
-            inputs = self.form.to_input()
-            self.state.set_form_values(remembered_strings(inputs, REMEMBERED_FIELDS))
-        self.state.sync()
+        save(self)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.ready and not self.profile_ctl.confirm_close():
@@ -345,12 +274,6 @@ class MainWindow(QMainWindow):
         """Decode and explain a pasted token without sending anything."""
         self.sending.decode(text, self.sandboxing.authorities())
 
-    def copy_token(self) -> None:
-        self.copier.copy_token()
-
-    def copy_header(self) -> None:
-        self.copier.copy_header()
-
     def save_profile(self) -> bool:
         """Save the form into the selected profile, or into a new one (File > Save profile)."""
         return self.profile_ctl.save()
@@ -368,33 +291,15 @@ class MainWindow(QMainWindow):
         self.cancel_action.setEnabled(busy)
         self.refresh_icons()
 
-    @Slot()
-    def _on_shortcuts_action_triggered(self) -> None:
-        from gui.dialogs import show_shortcuts  # dialogs load when first opened
+    def _open_dialog(self, name: str, *args: object) -> Callable[[], None]:
+        """A slot that opens one of gui/dialogs.py's dialogs (loaded when first opened)."""
 
-        show_shortcuts(self)
+        def open_dialog() -> None:
+            from gui import dialogs
 
-    @Slot()
-    def _on_about_action_triggered(self) -> None:
-        from gui.dialogs import show_about
+            getattr(dialogs, name)(self, *args)
 
-        show_about(self, APP_TITLE)
-
-    @Slot()
-    def _on_decode_action_triggered(self) -> None:
-        from gui.dialogs import ask_token
-
-        if text := ask_token(self):
-            self.decode_text(text)
-
-    @Slot()
-    def _on_prefs_action_triggered(self) -> None:
-        from gui.dialogs import ask_clear_delay
-
-        delay = ask_clear_delay(self, self.clipboard.clear_delay_s)
-        if delay is not None:
-            self.clipboard.set_clear_delay(delay)
-            self.state.set_clear_delay_s(delay)
+        return open_dialog
 
     def _show_status(self, text: str) -> None:
         self.statusBar().showMessage(text, 8000)

@@ -9,9 +9,7 @@ from collections.abc import Iterable
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
-    QDoubleSpinBox,
     QFormLayout,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -20,13 +18,13 @@ from core.redaction import Secret
 from core.store.profiles import Profile, from_input, to_input
 from core.token.authority import CLOUDS, default_target, get_cloud
 from core.token.models import (
-    DEFAULT_TIMEOUT_S,
     AuthMethod,
     Endpoint,
     Finding,
     GrantType,
     TokenRequestInput,
 )
+from gui.form.advanced import AdvancedSection
 from gui.form.form_findings import FindingLabels
 from gui.form.form_rows import (
     add_row,
@@ -124,29 +122,12 @@ class RequestForm(QWidget):
         self._scope_row = self._add_row("Sc&ope:", self.scope_edit, "target")
         self._other_row = self._add_row("Resource:", self.other_target_edit, "other_target")
 
-        self.advanced_toggle = QToolButton(objectName="advancedToggle", text="Advanced")
-        self.advanced_toggle.setCheckable(True)
-        self.advanced_toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        self.advanced_toggle.setArrowType(Qt.ArrowType.RightArrow)
-        self.advanced_toggle.setAccessibleName("Show advanced options")
-        self._form.addRow("", self.advanced_toggle)
-
-        self.auth_combo = make_combo(
-            "authMethodCombo",
-            [("Secret in the body (client_secret_post)", AuthMethod.BODY.value),
-             ("HTTP Basic (client_secret_basic)", AuthMethod.BASIC.value)],
-        )  # fmt: skip
-        self.timeout_spin = QDoubleSpinBox(objectName="timeoutSpin")
-        self.timeout_spin.setRange(1, 600)
-        self.timeout_spin.setDecimals(0)
-        self.timeout_spin.setSuffix(" s")
-        self.timeout_spin.setValue(DEFAULT_TIMEOUT_S)
-        self.token_url_edit = make_edit("tokenUrlEdit", "Any OAuth 2.0 token URL (optional)")
-        self._advanced_rows = [
-            self._add_row("Client a&uth:", self.auth_combo, "auth_method"),
-            self._add_row("Ti&meout:", self.timeout_spin, "timeout_s"),
-            self._add_row("Custom token &URL:", self.token_url_edit, "token_url"),
-        ]
+        self.advanced = AdvancedSection(self._form, self._add_row)
+        self.advanced_toggle, self.auth_combo = self.advanced.toggle, self.advanced.auth_combo
+        self.timeout_spin, self.token_url_edit = (
+            self.advanced.timeout_spin,
+            self.advanced.token_url_edit,
+        )
 
         self.url_preview = UrlPreview()
         self._add_row("Token URL:", self.url_preview, "")
@@ -158,7 +139,7 @@ class RequestForm(QWidget):
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addLayout(self._form)
         outer.addStretch(1)
-        self._set_advanced_visible(False)
+        self.advanced.set_visible(False)
         QWidget.setTabOrder(self.cloud_combo, self.endpoint_combo)
         chain = [self.cloud_combo, self.endpoint_combo, self.tenant_edit, self.client_id_edit,
                  self.grant_combo, self.credential_combo, self.secret_edit, self.username_edit,
@@ -172,26 +153,17 @@ class RequestForm(QWidget):
         return add_row(self._form, text, widget, self._findings.create(field) if field else None)
 
     def _connect_signals(self) -> None:
-        for combo in (self.cloud_combo, self.endpoint_combo, self.grant_combo, self.auth_combo):
-            combo.currentIndexChanged.connect(self._debounce.start)
-        for edit in (self.tenant_edit, self.client_id_edit, self.secret_edit, self.username_edit,
-                     self.password_edit, self.scope_edit, self.other_target_edit,
-                     self.token_url_edit):  # fmt: skip
-            edit.textChanged.connect(self._debounce.start)
-        self.timeout_spin.valueChanged.connect(self._debounce.start)
-        self.remember_check.toggled.connect(self._debounce.start)
-        for combo in (self.cloud_combo, self.endpoint_combo, self.grant_combo, self.auth_combo):
-            combo.currentIndexChanged.connect(self.edited)
-        for edit in (self.tenant_edit, self.client_id_edit, self.secret_edit, self.username_edit,
-                     self.password_edit, self.scope_edit, self.other_target_edit,
-                     self.token_url_edit):  # fmt: skip
-            edit.textChanged.connect(self.edited)
-        self.timeout_spin.valueChanged.connect(self.edited)
-        self.remember_check.toggled.connect(self.edited)
+        combos = (self.cloud_combo, self.endpoint_combo, self.grant_combo, self.auth_combo)
+        edits = (self.tenant_edit, self.client_id_edit, self.secret_edit, self.username_edit,
+                 self.password_edit, self.scope_edit, self.other_target_edit,
+                 self.token_url_edit)  # fmt: skip
+        for signal in (*(c.currentIndexChanged for c in combos), *(e.textChanged for e in edits),
+                       self.timeout_spin.valueChanged, self.remember_check.toggled):  # fmt: skip
+            signal.connect(self._debounce.start)
+            signal.connect(self.edited)
         self.cloud_combo.currentIndexChanged.connect(self._on_endpoint_changed)
         self.endpoint_combo.currentIndexChanged.connect(self._on_endpoint_changed)
         self.grant_combo.currentIndexChanged.connect(self._on_grant_changed)
-        self.advanced_toggle.toggled.connect(self._set_advanced_visible)
 
     # -- behaviour --------------------------------------------------------------------------
 
@@ -219,14 +191,6 @@ class RequestForm(QWidget):
             "Only for a confidential client" if password else "The secret's Value (not its ID)"
         )
 
-    def _set_advanced_visible(self, visible: bool) -> None:
-        self.advanced_toggle.setChecked(visible)
-        self.advanced_toggle.setArrowType(
-            Qt.ArrowType.DownArrow if visible else Qt.ArrowType.RightArrow
-        )
-        for row in self._advanced_rows:
-            self._form.setRowVisible(row, visible)
-
     def set_sandbox_authority(self, url: str) -> None:
         """The base URL used as authority when the Sandbox cloud is chosen."""
         self._authority = url
@@ -242,7 +206,7 @@ class RequestForm(QWidget):
     def show_findings(self, findings: Iterable[Finding]) -> None:
         """Show each finding beside the field it concerns (the first per field wins)."""
         if self._findings.show(findings, self._endpoint()):
-            self._set_advanced_visible(True)
+            self.advanced.set_visible(True)
 
     def _endpoint(self) -> Endpoint:
         return Endpoint(self.endpoint_combo.currentData())
@@ -273,10 +237,7 @@ class RequestForm(QWidget):
         self.token_url_edit.setText(inputs.token_url)
         if inputs.authority:
             self._authority = inputs.authority
-        self._set_advanced_visible(
-            bool(inputs.token_url) or inputs.auth_method is AuthMethod.BASIC
-            or inputs.timeout_s != DEFAULT_TIMEOUT_S
-        )  # fmt: skip
+        self.advanced.set_visible(AdvancedSection.needed_for(inputs))
         self._debounce.blockSignals(False)
         self._debounce.start()
 

@@ -4,14 +4,11 @@ from __future__ import annotations
 
 from functools import partial
 
-from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QTimer, Signal, Slot
 from PySide6.QtWidgets import (
-    QHBoxLayout,
     QLabel,
-    QListWidget,
     QListWidgetItem,
     QMessageBox,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -21,12 +18,13 @@ from core.store.history import HistoryStore, entry_from_result
 from core.store.profiles import Profile, ProfileError, ProfileStore
 from core.store.secret_store import SecretStore
 from core.token.models import TokenResult
-from gui import theme
 from gui.profiles import profile_actions as actions
 from gui.profiles.history_view import HistoryView
+from gui.profiles.keychain_label import KeychainLabel
 from gui.profiles.profile_io import export_profiles, import_profiles
+from gui.profiles.profile_list import ProfileList
+from gui.profiles.toolbar import ProfileToolbar
 
-_ID_ROLE = Qt.ItemDataRole.UserRole
 _Button = QMessageBox.StandardButton
 
 
@@ -65,7 +63,6 @@ class ProfilePanel(QWidget):
         self._secrets = secrets
         self._current_id = ""
         self._unsaved = False
-        self._filling = False
         self._build_ui()
         self._connect_signals()
         problems = [profiles.load().problem, history.load()]
@@ -75,64 +72,31 @@ class ProfilePanel(QWidget):
 
     # -- building ---------------------------------------------------------------------------
 
-    def _button(self, text: str, name: str, tip: str) -> QToolButton:
-        """A compact icon button; its text is the accessible name and menu-style label."""
-        button = QToolButton(objectName=name, text=text, autoRaise=True)
-        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
-        button.setAccessibleName(text.rstrip("…"))
-        button.setToolTip(tip)
-        return button
-
     def _build_ui(self) -> None:
         title = QLabel("Profiles")
         title.setProperty("role", "sectionTitle")
         self.problem_label = QLabel(objectName="profileProblemLabel", wordWrap=True)
         self.problem_label.setProperty("role", "finding")
         self.problem_label.hide()
-        self.list = QListWidget(objectName="profileList")
-        self.list.setAccessibleName("Saved profiles")
-        self.list.setEditTriggers(QListWidget.EditTrigger.EditKeyPressed)
+        self.list = ProfileList()
         self.unsaved_label = QLabel("● Unsaved changes", objectName="unsavedLabel")
         self.unsaved_label.hide()
-        self.new_button = self._button("New", "newProfileButton", "New profile (Ctrl+N)")
-        self.duplicate_button = self._button(
-            "Duplicate", "duplicateProfileButton", "Duplicate: a copy of the selected profile"
-        )
-        self.rename_button = self._button("Rename", "renameProfileButton", "Rename (F2)")
-        self.delete_button = self._button(
-            "Delete", "deleteProfileButton", "Delete the profile, its secret and its history"
-        )
-        self.import_button = self._button(
-            "Import…", "importProfilesButton", "Import: add profiles from a JSON file"
-        )
-        self.export_button = self._button(
-            "Export…", "exportProfilesButton", "Export: save all profiles as JSON (never secrets)"
-        )
-        self._icons = {
-            self.new_button: "add",
-            self.duplicate_button: "duplicate",
-            self.rename_button: "rename",
-            self.delete_button: "delete",
-            self.import_button: "import",
-            self.export_button: "export",
-        }
+        self.toolbar = ProfileToolbar()
+        bar = self.toolbar
+        self.new_button, self.duplicate_button = bar.new_button, bar.duplicate_button
+        self.rename_button, self.delete_button = bar.rename_button, bar.delete_button
+        self.import_button, self.export_button = bar.import_button, bar.export_button
         self.history_view = HistoryView()
         self.history_list = self.history_view.list
         self.clear_history_button = self.history_view.clear_button
-        self.keychain_label = QLabel(objectName="keychainLabel", wordWrap=True)
+        self.keychain_label = KeychainLabel()
         self._show_keychain()
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         for widget in (title, self.problem_label, self.list, self.unsaved_label):
             layout.addWidget(widget, stretch=2 if widget is self.list else 0)
-        toolbar = QHBoxLayout()
-        toolbar.setSpacing(0)
-        for button in self._icons:
-            if button is self.import_button:
-                toolbar.addStretch(1)
-            toolbar.addWidget(button)
-        layout.addLayout(toolbar)
+        layout.addWidget(self.toolbar)
         layout.addWidget(self.history_view, stretch=1)
         layout.addWidget(self.keychain_label)
 
@@ -141,32 +105,18 @@ class ProfilePanel(QWidget):
         self.list.itemChanged.connect(self._on_list_item_changed)
         self.new_button.clicked.connect(self._on_new_clicked)
         self.duplicate_button.clicked.connect(self._on_duplicate_clicked)
-        self.rename_button.clicked.connect(self._on_rename_clicked)
+        self.rename_button.clicked.connect(self.start_rename)
         self.delete_button.clicked.connect(self._on_delete_clicked)
-        self.import_button.clicked.connect(self._on_import_clicked)
-        self.export_button.clicked.connect(self._on_export_clicked)
+        self.import_button.clicked.connect(self.import_profiles)
+        self.export_button.clicked.connect(self.export_profiles)
         self.history_view.clearRequested.connect(self._on_history_clear_requested)
 
     def refresh_icons(self) -> None:
         """Redraw the toolbar icons in the current theme's colours."""
-        for button, name in self._icons.items():
-            button.setIcon(theme.icon(name))
+        self.toolbar.refresh_icons()
 
     def _show_keychain(self, problem: str = "") -> None:
-        if problem:
-            self.keychain_label.setText(f"⚠ {problem}")
-            self.keychain_label.setProperty("role", "finding")
-        elif self._secrets.is_secure:
-            self.keychain_label.setText(f"Secrets are kept in: {self._secrets.backend_name}")
-            self.keychain_label.setProperty("role", "hint")
-        else:
-            self.keychain_label.setText(f"⚠ {self._secrets.reason}")
-            self.keychain_label.setProperty("role", "finding")
-        self.keychain_label.setToolTip(
-            "Remembered secrets are stored only in the system keychain, never in a file."
-        )
-        self.keychain_label.style().unpolish(self.keychain_label)
-        self.keychain_label.style().polish(self.keychain_label)
+        self.keychain_label.show_store(self._secrets, problem)
 
     def _show_problems(self, problems: list[str]) -> None:
         self.problem_label.setText("\n".join(problems))
@@ -185,17 +135,27 @@ class ProfilePanel(QWidget):
         """Say which keychain is in use (after it opened), or show a keychain problem."""
         self._show_keychain(problem)
 
+    @Slot()
     def start_rename(self) -> None:
         """Open the name editor on the selected profile."""
-        self._on_rename_clicked()
+        item = self.list.item_for(self._current_id)
+        if item is not None:
+            self.list.setFocus()
+            self.list.editItem(item)
 
+    @Slot()
     def import_profiles(self) -> None:
         """Ask for a JSON file and add its profiles."""
-        self._on_import_clicked()
+        if text := import_profiles(self, self._profiles):
+            self._fill_list()
+            self.profilesChanged.emit()
+            self.message.emit(text)
 
+    @Slot()
     def export_profiles(self) -> None:
         """Ask for a file and write every profile to it as JSON (never a secret)."""
-        self._on_export_clicked()
+        if text := export_profiles(self, self._profiles):
+            self.message.emit(text)
 
     def select(self, profile_id: str) -> bool:
         """Select a profile (asking about unsaved changes first); False when the user stayed."""
@@ -213,13 +173,7 @@ class ProfilePanel(QWidget):
         """Show or clear the unsaved-changes mark (the window calls this as the form changes)."""
         self._unsaved = unsaved
         self.unsaved_label.setVisible(unsaved)
-        item = self._item(self._current_id)
-        if item is not None:
-            font = item.font()
-            font.setItalic(unsaved)
-            self._filling = True
-            item.setFont(font)
-            self._filling = False
+        self.list.mark_quietly(self._current_id, unsaved=unsaved)
 
     def confirm_leave(self) -> bool:
         """Ask Save / Discard / Cancel when there are unsaved changes; True means go on."""
@@ -262,35 +216,14 @@ class ProfilePanel(QWidget):
 
     # -- list -------------------------------------------------------------------------------
 
-    def _item(self, profile_id: str) -> QListWidgetItem | None:
-        for row in range(self.list.count()):
-            item = self.list.item(row)
-            if item.data(_ID_ROLE) == profile_id:
-                return item
-        return None
-
     def _fill_list(self) -> None:
-        self._filling = True
-        self.list.clear()
-        for profile in self._profiles.list():
-            item = QListWidgetItem(profile.name)
-            item.setData(_ID_ROLE, profile.id)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsEditable)
-            item.setToolTip(profile.notes or profile.tenant)
-            self.list.addItem(item)
-        current = self._item(self._current_id)
-        if current is None:
-            self._current_id = ""
-        self.list.setCurrentItem(current)
-        self._filling = False
+        self._current_id = self.list.fill_quietly(self._profiles.list(), self._current_id)
         self._fill_history()
         self._update_buttons()
 
     def _activate(self, profile_id: str) -> None:
-        self._current_id = profile_id if self._item(profile_id) is not None else ""
-        self._filling = True
-        self.list.setCurrentItem(self._item(self._current_id))
-        self._filling = False
+        self._current_id = profile_id if self.list.item_for(profile_id) is not None else ""
+        self.list.select_quietly(self._current_id)
         self.set_unsaved(False)
         self._fill_history()
         self._update_buttons()
@@ -311,24 +244,18 @@ class ProfilePanel(QWidget):
     def _on_list_current_changed(
         self, current: QListWidgetItem | None, previous: QListWidgetItem | None
     ) -> None:
-        if self._filling:
-            return
-        new_id = current.data(_ID_ROLE) if current is not None else ""
+        new_id = self.list.id_of(current)
         if new_id == self._current_id:
             return
         if self.confirm_leave():
             self._activate(new_id)
         else:  # stay: put the selection back where it was
-            self._filling = True
-            self.list.setCurrentItem(self._item(self._current_id))
-            self._filling = False
+            self.list.select_quietly(self._current_id)
 
     @Slot(QListWidgetItem)
     def _on_list_item_changed(self, item: QListWidgetItem) -> None:
-        if self._filling:
-            return
         # The editor is still committing: rebuild the list once it is done.
-        QTimer.singleShot(0, partial(self._rename, item.data(_ID_ROLE), item.text()))
+        QTimer.singleShot(0, partial(self._rename, self.list.id_of(item), item.text()))
 
     def _rename(self, profile_id: str, name: str) -> None:
         if actions.rename_profile(self, self._profiles, profile_id, name):
@@ -342,7 +269,7 @@ class ProfilePanel(QWidget):
         saved = self.save_profile(actions.blank_profile(self._profiles))
         if saved is not None:
             self._activate(saved.id)
-            self._on_rename_clicked()
+            self.start_rename()
 
     @Slot()
     def _on_duplicate_clicked(self) -> None:
@@ -359,13 +286,6 @@ class ProfilePanel(QWidget):
         self._activate(copy.id)
 
     @Slot()
-    def _on_rename_clicked(self) -> None:
-        item = self._item(self._current_id)
-        if item is not None:
-            self.list.setFocus()
-            self.list.editItem(item)
-
-    @Slot()
     def _on_delete_clicked(self) -> None:
         profile = self.current_profile()
         if profile is None:
@@ -376,20 +296,6 @@ class ProfilePanel(QWidget):
         self._fill_list()
         self.profilesChanged.emit()
         self._activate("")
-
-    @Slot()
-    def _on_import_clicked(self) -> None:
-        text = import_profiles(self, self._profiles)
-        if text:
-            self._fill_list()
-            self.profilesChanged.emit()
-            self.message.emit(text)
-
-    @Slot()
-    def _on_export_clicked(self) -> None:
-        text = export_profiles(self, self._profiles)
-        if text:
-            self.message.emit(text)
 
     @Slot()
     def _on_history_clear_requested(self) -> None:

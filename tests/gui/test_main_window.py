@@ -199,7 +199,7 @@ def test_secret_never_in_title_status_settings_or_logs(
     window.form.secret_edit.set_revealed(True)
     _send(qtbot, window)
     token = window.response.report.token.reveal()
-    window.copy_token()
+    window.copier.copy_token()
     texts = [
         window.windowTitle(),
         window.statusBar().currentMessage(),

@@ -169,7 +169,7 @@ def test_no_secret_password_or_token_on_disk(
     _name_new_profile(qtbot, window, "Daemon")
     _send(qtbot, window)
     tokens = [window.response.report.token.reveal()]
-    window.copy_token()
+    window.copier.copy_token()
     window.load_scenario(SCENARIOS["password-ok"])
     window.form.remember_check.setChecked(True)
     _save(qtbot, window)
