@@ -1,0 +1,1 @@
+"""Tests of the data catalogs kept in resources/ (checked with the standard library only)."""
