@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import html
+import json
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
+from urllib.parse import quote, quote_plus
 
 MASK = "********"
 
@@ -83,6 +87,18 @@ def reveal(value: str | Secret | None) -> str:
     return value.reveal() if isinstance(value, Secret) else value
 
 
+def secrets_in(value: Any) -> tuple[Secret, ...]:
+    """Every Secret a value holds: itself, or the fields of a dataclass (one level), so a new
+    secret kind is masked as soon as it is a Secret-typed field."""
+    if isinstance(value, Secret):
+        return (value,) if value else ()
+    fields = getattr(value, "__dataclass_fields__", None)
+    if not fields:
+        return ()
+    found = (getattr(value, name, None) for name in fields)
+    return tuple(v for v in found if isinstance(v, Secret) and v)
+
+
 def is_secret_name(name: str) -> bool:
     """True when a field, header or JSON key of that name holds a secret."""
     low = name.lower()
@@ -135,13 +151,116 @@ def redact_pairs(pairs: Iterable[tuple[str, Any]]) -> list[tuple[str, str]]:
 
 _JWT_RE = re.compile(r"eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_=-]*\.?[A-Za-z0-9_=\-]*")
 _BASIC_RE = re.compile(r"(?i)\b(basic|bearer)\s+[A-Za-z0-9+/=._~-]{8,}")
+# `"client_secret": "…"` (quoted key) or `password=…` (form field), also in cut-off JSON.
+_KEYED_NAMES = (
+    r"client_secret|client_assertion|assertion|password|access_token|refresh_token|id_token"
+    r"|device_code|code_verifier"
+)
+_KEYED_RE = re.compile(
+    rf"(?i)((?:[\"']|\\\")(?:{_KEYED_NAMES})(?:[\"']|\\\")\s*:\s*(?:[\"']|\\\")?"
+    rf"|\b(?:{_KEYED_NAMES})=)([^\"'&\s,;}}<\\]+)"
+)
+_URL_USERINFO_RE = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://[^/\s:@]*:)([^/\s@]+)@")
+MIN_SECRET_CHARS = 3  # shorter values would mask ordinary words everywhere
+_MIN_B64_FRAGMENT = 8
+
+
+def _lower_hex(text: str) -> str:
+    return re.sub(r"%[0-9A-F]{2}", lambda m: m.group().lower(), text)
+
+
+def _percent(plain: str, keep: str, space: str) -> str:
+    """Percent-encoding as other encoders do it (WHATWG forms, Java and .NET encode '~')."""
+    out = []
+    for char in plain:
+        if char == " ":
+            out.append(space)
+        elif (char.isascii() and char.isalnum()) or char in keep:
+            out.append(char)
+        else:
+            out.append("".join(f"%{b:02X}" for b in char.encode("utf-8", "surrogatepass")))
+    return "".join(out)
+
+
+def _base64_fragments(raw: bytes) -> set[str]:
+    """What a value looks like inside any base64 (or base64url) text, at each of the three
+    byte alignments it can have there (the 1-2 characters shared with its neighbours aside)."""
+    out = set()
+    for shift in range(3):
+        body = raw[shift:]
+        body = body[: len(body) - len(body) % 3]
+        encoded = base64.b64encode(body).decode("ascii")
+        if len(encoded) >= _MIN_B64_FRAGMENT:
+            out.update({encoded, encoded.replace("+", "-").replace("/", "_")})
+    whole = base64.b64encode(raw).decode("ascii")
+    out.update({whole, whole.rstrip("="), whole.replace("+", "-").replace("/", "_").rstrip("=")})
+    return out
+
+
+def encoded_forms(plain: str) -> set[str]:
+    """Every form a value may come back in: as sent, form-encoded, percent-encoded (either hex
+    case, once or twice), JSON-escaped, HTML-escaped, and inside base64 (Basic credentials)."""
+    forms = {plain, quote_plus(plain), quote(plain, safe=""), quote(plain)}
+    forms |= {_percent(plain, "*-._", "+"), _percent(plain, "-._", "%20"), _percent(plain, "", "+")}
+    forms.add(quote(quote_plus(plain), safe=""))
+    forms |= {_lower_hex(f) for f in forms}
+    for escaped in (json.dumps(plain)[1:-1], json.dumps(plain, ensure_ascii=False)[1:-1]):
+        forms |= {escaped, escaped.replace("/", "\\/")}
+    forms |= {html.escape(plain), html.escape(plain, quote=False), html.escape(plain)
+              .replace("&#x27;", "&#39;")}  # fmt: skip
+    forms |= _base64_fragments(plain.encode("utf-8", "surrogatepass"))
+    return {f for f in forms if len(f) >= MIN_SECRET_CHARS}
+
+
+class Scrubber:
+    """The one masking path for text that comes from outside (an answer, a token, an error).
+
+    It knows the exact secret values of one request (every `Secret` it was given: client
+    secret, password, Basic credentials, and any secret kind added later) and masks them in
+    every encoding they could come back in (`encoded_forms`), then masks JWT-shaped strings,
+    Basic/Bearer credentials, `"refresh_token": "…"`-style pairs and passwords in URLs.
+    """
+
+    def __init__(self, secrets: Iterable[str | Secret | None] = ()) -> None:
+        forms: set[str] = set()
+        for secret in secrets:
+            plain = reveal(secret)
+            if len(plain) < MIN_SECRET_CHARS:
+                continue
+            forms |= encoded_forms(plain)
+            scheme, _, credential = plain.partition(" ")
+            if scheme.lower() in ("basic", "bearer") and len(credential) >= MIN_SECRET_CHARS:
+                forms |= encoded_forms(credential)
+        # Longest first, so a form that contains a shorter one is masked whole.
+        self._forms = tuple(sorted(forms, key=lambda f: (-len(f), f)))
+
+    def __repr__(self) -> str:
+        return f"Scrubber({len(self._forms)} forms)"
+
+    def text(self, text: str) -> str:
+        """`text` with every known secret form and every secret-looking value masked."""
+        for form in self._forms:
+            if form in text:
+                text = text.replace(form, MASK)
+        text = _JWT_RE.sub(MASK, text)
+        text = _BASIC_RE.sub(lambda m: f"{m.group(1)} {MASK}", text)
+        text = _KEYED_RE.sub(lambda m: m.group(1) + MASK, text)
+        return _URL_USERINFO_RE.sub(lambda m: m.group(1) + MASK + "@", text)
+
+    def value(self, data: Any, name: str = "") -> Any:
+        """A JSON-like value with secret-named fields masked and every string scrubbed
+        (object keys too); the nesting is bounded by whoever parsed it (core.safejson)."""
+        if isinstance(data, Secret):
+            return mask_value(data)
+        if isinstance(data, Mapping):
+            return {self.text(str(k)): self.value(v, str(k)) for k, v in data.items()}
+        if isinstance(data, (list, tuple)):
+            return [self.value(v, name) for v in data]
+        if isinstance(data, str):
+            return mask_value(data) if name and is_secret_name(name) else self.text(data)
+        return data
 
 
 def redact_text(text: str, secrets: Iterable[str | Secret | None] = ()) -> str:
-    """Mask known secret values, JWT-shaped strings and Basic/Bearer credentials in free text."""
-    for secret in secrets:
-        plain = reveal(secret)
-        if plain and len(plain) >= 3:
-            text = text.replace(plain, MASK)
-    text = _JWT_RE.sub(MASK, text)
-    return _BASIC_RE.sub(lambda m: f"{m.group(1)} {MASK}", text)
+    """Mask known secret values (in every encoding), JWTs and credentials in free text."""
+    return Scrubber(secrets).text(text)

@@ -115,7 +115,8 @@ def _warm_up() -> None:
     """
     import importlib
 
-    for name in ("requests", "core.token.client", "core.insight.signature", "core.insight.verdict"):
+    for name in ("urllib3", "truststore", "core.token.client", "core.insight.signature",
+                 "core.insight.verdict"):  # fmt: skip
         importlib.import_module(name)
     from core.insight.claims import catalog as claims_catalog
     from core.insight.diagnosis import catalog as diagnosis_catalog

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
+from core import safejson
 from core.redaction import Secret
 
 MAX_TOKEN_CHARS = 1_000_000  # real tokens are a few KB; group-heavy ones reach ~64 KB
@@ -80,8 +80,10 @@ def clean_token_text(text: str) -> str:
 def _from_token_response(value: str) -> str:
     """A whole token response pasted: take its access_token (or id_token)."""
     try:
-        body = json.loads(value)
-    except (ValueError, RecursionError):
+        body = safejson.loads(value)
+    except safejson.JsonError as exc:
+        if exc.kind == "depth":
+            raise DecodeError(f"This JSON cannot be read: {exc}.") from None
         raise DecodeError(
             "This looks like JSON, not a token. Paste the access_token value itself."
         ) from None
@@ -110,8 +112,10 @@ def _json_object(data: bytes, name: str) -> dict[str, Any]:
     except UnicodeDecodeError:
         raise DecodeError(f"The {name} is not UTF-8 text once decoded.") from None
     try:
-        value = json.loads(text)
-    except (ValueError, RecursionError):
+        value = safejson.loads(text, strict=False)  # claims are read as issued
+    except safejson.JsonError as exc:
+        if exc.kind == "depth":
+            raise DecodeError(f"The {name} cannot be read: {exc}.") from None
         raise DecodeError(f"The {name} is not JSON once decoded.") from None
     if not isinstance(value, dict):
         raise DecodeError(f"The {name} is JSON but not an object ({{...}}).")

@@ -9,18 +9,18 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urlsplit
 
+from core import safejson
 from core.insight.decode import DecodedToken
 from core.token.authority import CLOUDS, known_login_hosts
-
-if TYPE_CHECKING:
-    import requests
 
 log = logging.getLogger(__name__)
 
 KEYS_TTL_S = 24 * 3600  # Microsoft suggests re-reading key sets about daily
+MAX_DOCUMENT_BYTES = 1024 * 1024  # a discovery document or key set is a few KB; Microsoft's ~20
+MAX_KEYS = 200  # keys read from one key set (Microsoft publishes fewer than ten)
 _TENANT_SEGMENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.-]{0,252}$")
 
 
@@ -122,24 +122,39 @@ def trusted_base(issuer: str, extra_authorities: Iterable[str] = ()) -> tuple[st
     return _microsoft_base(host, extra), segment
 
 
-def _get_json(session: requests.Session, url: str, timeout_s: float) -> dict[str, Any]:
-    import requests
+class _Budget:
+    """The total time one signature check may spend on the network (all its downloads)."""
 
-    try:
-        response = session.get(url, timeout=timeout_s, allow_redirects=False)
+    def __init__(self, timeout_s: float, ca_file: str | None) -> None:
+        self.timeout_s, self.ca_file = timeout_s, ca_file
+        self.deadline = time.monotonic() + timeout_s
+
+    def get_json(self, url: str) -> dict[str, Any]:
+        from core.token.transport import exchange
+
+        host = urlsplit(url).netloc
+        remaining = self.deadline - time.monotonic()
+        if remaining <= 0:
+            raise _Unreachable(f"no complete answer from {host} within {self.timeout_s:g} s")
+        answer = exchange("GET", url, headers=[("Accept", "application/json")],
+                          timeout_s=remaining, max_bytes=MAX_DOCUMENT_BYTES,
+                          ca_file=self.ca_file)  # fmt: skip
+        if answer.failure is not None:
+            why = answer.failure.kind.value.replace("_", " ")
+            if answer.failure.kind.value == "timeout":
+                why = f"no complete answer within {self.timeout_s:g} s"
+            raise _Unreachable(f"{host} could not be reached ({why})")
+        if answer.truncated:
+            raise _Unreachable(f"{host} sent more than {MAX_DOCUMENT_BYTES // 1024} KB for {url}")
+        if answer.status != 200:
+            raise _Unreachable(f"{host} answered HTTP {answer.status} for {url}")
         try:
-            status, body = response.status_code, response.json() if response.content else None
-        finally:
-            response.close()
-    except requests.RequestException as exc:
-        raise _Unreachable(
-            f"{urlsplit(url).netloc} could not be reached ({type(exc).__name__})"
-        ) from None
-    except ValueError:
-        raise _Unreachable(f"{urlsplit(url).netloc} did not answer with JSON") from None
-    if status != 200 or not isinstance(body, dict):
-        raise _Unreachable(f"{urlsplit(url).netloc} answered HTTP {status} for {url}")
-    return body
+            body = safejson.loads(answer.body)
+        except safejson.JsonError as exc:
+            raise _Unreachable(f"{host} did not answer with usable JSON ({exc})") from None
+        if not isinstance(body, dict):
+            raise _Unreachable(f"{host} did not answer with a JSON object")
+        return body
 
 
 def _pick(keys: tuple[dict[str, Any], ...], kid: str, x5t: str) -> dict[str, Any] | None:
@@ -152,12 +167,12 @@ def _pick(keys: tuple[dict[str, Any], ...], kid: str, x5t: str) -> dict[str, Any
     return None
 
 
-def _fetch_keys(session: requests.Session, uri: str, timeout_s: float) -> tuple[dict, ...]:
-    body = _get_json(session, uri, timeout_s)
+def _fetch_keys(budget: _Budget, uri: str) -> tuple[dict, ...]:
+    body = budget.get_json(uri)
     keys = body.get("keys")
     if not isinstance(keys, list):
         raise _Unreachable(f"{urlsplit(uri).netloc} answered without a key set")
-    return tuple(k for k in keys if isinstance(k, dict))
+    return tuple(k for k in keys[:MAX_KEYS] if isinstance(k, dict))
 
 
 def _check(decoded: DecodedToken, key: dict[str, Any], jwks_uri: str) -> SignatureResult:
@@ -231,14 +246,16 @@ def verify_signature(
     decoded: DecodedToken,
     *,
     extra_authorities: Iterable[str] = (),
-    session: requests.Session | None = None,
     cache: KeyCache | None = None,
     timeout_s: float = 10.0,
+    ca_file: str | None = None,
 ) -> SignatureResult:
     """Verify an RS256 token with its issuer's published keys (discovery, then JWKS).
 
     Keys are fetched only from Microsoft login hosts or from `extra_authorities` (the sandbox,
-    a custom authority the user chose), never from a URL found inside the token.
+    a custom authority the user chose), never from a URL found inside the token. All the
+    downloads together take at most `timeout_s` (connect to last byte), and each document is
+    capped in size and nesting.
     """
     early = _precheck(decoded)
     if early is not None:
@@ -259,33 +276,24 @@ def verify_signature(
     v2 = str(decoded.payload.get("ver")) == "2.0" or issuer.rstrip("/").endswith("/v2.0")
     discovery = f"{base}/{segment}/{'v2.0/' if v2 else ''}.well-known/openid-configuration"
     cache = cache if cache is not None else DEFAULT_CACHE
-    own_session = session is None
-    if session is None:
-        import requests
-
-        session = requests.Session()
     try:
-        return _verify_online(decoded, discovery, session, cache, timeout_s)
+        return _verify_online(decoded, discovery, _Budget(timeout_s, ca_file), cache)
     except _Unreachable as exc:
         log.info("signature keys unreachable: %s", exc)
         return SignatureResult(
             SignatureStatus.KEYS_UNREACHABLE, f"Keys unreachable (offline?): {exc}."
         )
-    finally:
-        if own_session:
-            session.close()
 
 
 def _verify_online(
     decoded: DecodedToken,
     discovery: str,
-    session: requests.Session,
+    budget: _Budget,
     cache: KeyCache,
-    timeout_s: float,
 ) -> SignatureResult:
     jwks_uri = cache.jwks_uri(discovery)
     if jwks_uri is None:
-        found = _get_json(session, discovery, timeout_s).get("jwks_uri")
+        found = budget.get_json(discovery).get("jwks_uri")
         if not isinstance(found, str) or _origin(found) != _origin(discovery):
             return SignatureResult(
                 SignatureStatus.UNTRUSTED_ISSUER,
@@ -296,11 +304,11 @@ def _verify_online(
     keys = cache.keys(jwks_uri)
     fresh = keys is None
     if keys is None:
-        keys = _fetch_keys(session, jwks_uri, timeout_s)
+        keys = _fetch_keys(budget, jwks_uri)
         cache.store(jwks_uri, keys)
     key = _pick(keys, decoded.kid, decoded.x5t)
     if key is None and not fresh:  # rotated since cached: refetch once
-        keys = _fetch_keys(session, jwks_uri, timeout_s)
+        keys = _fetch_keys(budget, jwks_uri)
         cache.store(jwks_uri, keys)
         key = _pick(keys, decoded.kid, decoded.x5t)
     if key is None:

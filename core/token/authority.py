@@ -193,6 +193,56 @@ def default_target(cloud: Cloud, endpoint: Endpoint) -> str:
     return f"{cloud.graph}/.default" if endpoint is Endpoint.V2 else cloud.graph
 
 
+_LABEL = re.compile(r"^(?!-)[A-Za-z0-9_-]{1,63}(?<!-)$")
+_URL_FORBIDDEN = re.compile(r"[\s\x00-\x1f\x7f]")
+
+
+def url_problem(url: str) -> str:
+    """Why a URL cannot be sent to ('' when it can): not http(s), no host, a malformed host
+    name or address, a bad port, or a user name or password in it (never repeated here)."""
+    if _URL_FORBIDDEN.search(url):
+        return "it contains spaces or control characters"
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        port = parts.port
+    except ValueError:
+        return "it is not a well-formed address (check brackets, the port and the host)"
+    if parts.scheme.lower() not in ("http", "https") or not host:
+        return "it is not an http(s) address"
+    if parts.username is not None or parts.password is not None or "@" in parts.netloc:
+        return "it carries a user name or password; credentials never go in a URL"
+    if port == 0:
+        return "its port is 0"
+    if parts.netloc.startswith("[") or ":" in host:
+        try:
+            ipaddress.IPv6Address(host.split("%")[0])
+        except ValueError:
+            return "its IPv6 address is malformed"
+        return ""
+    name = host.rstrip(".")
+    if len(name) > 253:
+        return "its host name is longer than 253 characters"
+    try:
+        ascii_name = name.encode("idna").decode("ascii")
+    except UnicodeError:
+        return "its host name has an empty label or a label longer than 63 characters"
+    if not all(_LABEL.match(label) for label in ascii_name.split(".")):
+        return "its host name is malformed (an empty label, one over 63 characters, odd signs)"
+    return ""
+
+
+def without_credentials(url: str) -> str:
+    """A URL for messages: any user name and password replaced by '…'."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url.rpartition("@")[2] if "@" in url else url
+    if "@" not in parts.netloc:
+        return url
+    return parts._replace(netloc="…@" + parts.netloc.rpartition("@")[2]).geturl()
+
+
 def is_loopback_host(host: str) -> bool:
     """True for localhost and loopback addresses (127.0.0.0/8, ::1)."""
     host = host.strip("[]").lower()

@@ -7,7 +7,7 @@ from enum import Enum
 from typing import Any
 from urllib.parse import urlencode
 
-from core.redaction import Secret, redact_pairs, reveal
+from core.redaction import Scrubber, Secret, redact_pairs, reveal, secrets_in
 
 
 class Endpoint(str, Enum):
@@ -39,6 +39,17 @@ class Severity(str, Enum):
 
 
 DEFAULT_TIMEOUT_S = 30.0
+MAX_TIMEOUT_S = 600.0  # one limit for the form, profiles and the command line
+
+
+def timeout_problem(value: object) -> str:
+    """Why a timeout is unusable ('' when it is fine): a positive, finite number of seconds up
+    to MAX_TIMEOUT_S. The form, profiles, the command line and pre-flight all ask this."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return "the timeout must be a number of seconds"
+    if not 0 < value <= MAX_TIMEOUT_S:  # also refuses nan (every comparison is False)
+        return f"the timeout must be more than 0 and at most {MAX_TIMEOUT_S:g} seconds"
+    return ""
 
 
 @dataclass(frozen=True)
@@ -95,10 +106,17 @@ class PreparedRequest:
     endpoint: Endpoint | None = None  # None for a custom token URL
     grant: GrantType = GrantType.CLIENT_CREDENTIALS
     auth_method: AuthMethod = AuthMethod.BODY
+    # Every Secret of the inputs, sent or not (a key's password, say): the scrubber masks them.
+    input_secrets: tuple[Secret, ...] = field(default=(), repr=False)
 
     def secrets(self) -> tuple[Secret, ...]:
-        """Every secret value carried by this request."""
-        return tuple(v for _, v in (*self.headers, *self.form) if isinstance(v, Secret))
+        """Every secret value of this request: those sent (headers, form) and those typed."""
+        sent = tuple(v for _, v in (*self.headers, *self.form) if isinstance(v, Secret))
+        return (*sent, *self.input_secrets)
+
+    def scrubber(self) -> Scrubber:
+        """The scrubber that masks this request's secrets in whatever comes back."""
+        return Scrubber(self.secrets())
 
     def field(self, name: str) -> str | Secret | None:
         """The value of a form field, or None."""
@@ -219,6 +237,7 @@ class TokenResult:
     body_text: str = field(default="", repr=False)  # raw body; may hold tokens: redact to show
     body_json: dict[str, Any] | None = field(default=None, repr=False)
     body_truncated: bool = False
+    body_error: str = ""  # why a body that looks like JSON could not be read ('' when fine)
     token: TokenFields | None = None
     error: ErrorFields | None = None
     failure: TransportFailure | None = None
@@ -227,6 +246,11 @@ class TokenResult:
     @property
     def ok(self) -> bool:
         return self.outcome is Outcome.TOKEN
+
+    def scrubber(self) -> Scrubber:
+        """The one scrubber for this answer: the request's secrets and the tokens received."""
+        tokens = secrets_in(self.token) if self.token is not None else ()
+        return Scrubber((*(self.request.secrets() if self.request else ()), *tokens))
 
     def header(self, name: str) -> str:
         """A response header value (case-insensitive), or ''."""

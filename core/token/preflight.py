@@ -13,11 +13,20 @@ from core.token.authority import (
     is_guid,
     is_loopback_host,
     tenant_kind,
+    url_problem,
+    without_credentials,
 )
-from core.token.models import Endpoint, Finding, GrantType, Severity, TokenRequestInput
+from core.token.models import (
+    MAX_TIMEOUT_S,
+    Endpoint,
+    Finding,
+    GrantType,
+    Severity,
+    TokenRequestInput,
+    timeout_problem,
+)
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
-MAX_TIMEOUT_S = 600.0
 
 Check = Callable[[TokenRequestInput], Iterator[Finding]]
 _CHECKS: list[Check] = []
@@ -228,10 +237,10 @@ def _token_url(inputs: TokenRequestInput) -> Iterator[Finding]:
 
 @_check
 def _timeout(inputs: TokenRequestInput) -> Iterator[Finding]:
-    if not 0 < inputs.timeout_s <= MAX_TIMEOUT_S:
+    if timeout_problem(inputs.timeout_s):
         yield Finding(
             "timeout-invalid", ERROR, "timeout_s", "Timeout out of range",
-            f"The timeout must be more than 0 and at most {MAX_TIMEOUT_S:.0f} seconds.",
+            f"The timeout must be more than 0 and at most {MAX_TIMEOUT_S:g} seconds.",
             "Use 30 seconds unless the network is very slow.",
         )  # fmt: skip
 
@@ -239,14 +248,18 @@ def _timeout(inputs: TokenRequestInput) -> Iterator[Finding]:
 def _url_findings(url: str, field: str, label: str) -> Iterator[Finding]:
     if not url:
         return
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    problem = url_problem(url)
+    if problem:
         yield Finding(
-            f"{field}-invalid", ERROR, field, f"{label} is not a URL",
-            f"'{url}' is not an http(s) address.",
-            "Enter a full address such as https://login.example.com/oauth2/token.",
+            f"{field}-invalid", ERROR, field, f"{label} is not usable",
+            f"'{without_credentials(url)}' cannot be used: {problem}.",
+            "Enter a full address such as https://login.example.com/oauth2/token"
+            + (" and give credentials only in their own fields." if "password" in problem
+               else "."),
         )  # fmt: skip
-    elif parts.scheme == "http" and not is_loopback_host(parts.hostname):
+        return
+    parts = urlsplit(url)
+    if parts.scheme.lower() == "http" and not is_loopback_host(parts.hostname or ""):
         yield Finding(
             f"{field}-not-https", ERROR, field, f"{label} must use HTTPS",
             "Credentials would cross the network in clear text. Plain http is allowed only "

@@ -6,8 +6,8 @@ import base64
 import uuid
 from urllib.parse import quote_plus
 
-from core.redaction import Secret
-from core.token.authority import get_cloud, token_url
+from core.redaction import Secret, secrets_in
+from core.token.authority import get_cloud, token_url, url_problem
 from core.token.models import (
     AuthMethod,
     Endpoint,
@@ -24,7 +24,16 @@ class RequestBuildError(ValueError):
 
 
 def request_url(inputs: TokenRequestInput) -> str:
-    """The token endpoint the request goes to; raises RequestBuildError when there is none."""
+    """The token endpoint the request goes to; raises RequestBuildError when there is none, or
+    when it is not a usable URL (the message never repeats credentials found in it)."""
+    url = _raw_url(inputs)
+    problem = url_problem(url)
+    if problem:
+        raise RequestBuildError(f"the token URL cannot be used: {problem}")
+    return url
+
+
+def _raw_url(inputs: TokenRequestInput) -> str:
     if inputs.token_url.strip():
         return inputs.token_url.strip()
     try:
@@ -89,6 +98,7 @@ def build_request(
         endpoint=None if inputs.token_url.strip() else inputs.endpoint,
         grant=inputs.grant,
         auth_method=inputs.auth_method,
+        input_secrets=secrets_in(inputs),
     )
 
 

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.redaction import redact_mapping, redact_text
 from core.token.models import TokenResult
 from gui import theme
 
@@ -33,20 +32,22 @@ def _mono_view(name: str, accessible: str) -> QPlainTextEdit:
 
 
 def raw_text(result: TokenResult) -> str:
-    """Status line, headers and the body (pretty JSON when it is JSON), secrets masked."""
-    secrets = result.request.secrets() if result.request is not None else ()
+    """Status line, headers and the body (pretty JSON when it is JSON), through the result's
+    scrubber: the request's secrets in every encoding, and the tokens, are masked."""
+    scrub = result.scrubber()
     lines = []
     if result.status is not None:
         lines.append(f"HTTP {result.status} {result.reason}".rstrip())
-        lines += [f"{k}: {redact_text(v, secrets)}" for k, v in result.all_headers]
+        lines += [f"{k}: {v}" for k, v in result.all_headers]
         lines.append("")
     if result.body_json is not None:
-        body = json.dumps(redact_mapping(result.body_json), indent=2, ensure_ascii=False)
+        body = json.dumps(result.body_json, indent=2, ensure_ascii=False)
     else:
         body = result.body_text
     if len(body) > MAX_SHOWN_CHARS:
         body = body[:MAX_SHOWN_CHARS] + f"\n… ({len(body) - MAX_SHOWN_CHARS:,} more characters)"
-    lines.append(redact_text(body, secrets))
+    lines.append(body)
+    lines = [scrub.text(line) for line in lines]
     if result.body_truncated:
         lines.append("(the body was larger than the client reads; the rest was dropped)")
     return "\n".join(lines)

@@ -113,9 +113,10 @@ def test_graph_tokens_are_v1_with_a_nonce_that_defeats_standard_verification(
 
 def test_v1_response_numbers_are_strings_and_v2_are_integers(sandbox: Sandbox) -> None:
     """v1 bodies carry expires_in/ext_expires_in/expires_on/not_before as strings plus resource."""
-    v1 = _token(sandbox, "cc-v1-graph").body_json
-    v2 = _token(sandbox, "cc-v2-graph").body_json
+    v1_result = _token(sandbox, "cc-v1-graph")
+    v1, v2 = v1_result.body_json, _token(sandbox, "cc-v2-graph").body_json
     assert v1 is not None and v2 is not None
+    assert v1["access_token"] == v2["access_token"] == "********"  # masked once received
     assert set(v1) == {
         "token_type",
         "expires_in",
@@ -130,7 +131,7 @@ def test_v1_response_numbers_are_strings_and_v2_are_integers(sandbox: Sandbox) -
         for k in ("expires_in", "ext_expires_in", "expires_on", "not_before")
     )
     assert v1["resource"] == d.GRAPH_URI and v1["token_type"] == "Bearer"
-    exp = jwt.decode(v1["access_token"], options={"verify_signature": False})["exp"]
+    exp = jwt.decode(_access(v1_result), options={"verify_signature": False})["exp"]
     assert int(v1["expires_on"]) == exp
     assert set(v2) == {"token_type", "expires_in", "ext_expires_in", "access_token"}
     assert v2["expires_in"] == 3599 and isinstance(v2["ext_expires_in"], int)
@@ -159,13 +160,14 @@ def test_password_grant_v2_gives_delegated_token_refresh_and_id_token(sandbox: S
     body = result.body_json
     assert body is not None
     assert body["scope"].split() == ["User.Read", "Mail.Read", "profile", "openid"]
-    assert body["refresh_token"] and isinstance(body["expires_in"], int)
-    claims = jwt.decode(body["access_token"], options={"verify_signature": False})
+    assert body["refresh_token"] == "********" and isinstance(body["expires_in"], int)
+    assert result.token is not None and result.token.refresh_token and result.token.id_token
+    claims = jwt.decode(_access(result), options={"verify_signature": False})
     assert claims["scp"] == "User.Read Mail.Read" and "roles" not in claims
     assert claims["idtyp"] == "user" and claims["upn"] == "alex@contoso.example"
     assert claims["oid"] == d.USERS[0].object_id != claims["sub"]
     assert claims["appid"] == d.DESKTOP.client_id and claims["appidacr"] == "0"
-    id_claims = _verify(sandbox, body["id_token"], "v2")
+    id_claims = _verify(sandbox, result.token.id_token.reveal(), "v2")
     assert id_claims["aud"] == d.DESKTOP.client_id
     assert id_claims["preferred_username"] == "alex@contoso.example"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 
 import pytest
 
@@ -58,11 +59,13 @@ def test_server_that_never_answers_times_out_naming_the_limit(silent_port: int) 
 
 
 def test_invalid_url() -> None:
-    """A URL requests cannot use is reported as invalid_url, not raised."""
-    prepared = build_request(_inputs("http://[::1/token"))
+    """A URL that slips past pre-flight is still reported as invalid_url by send, not raised."""
+    prepared = replace(build_request(_inputs("http://[::1]/token")), url="http://[::1/token")
     result = send(prepared)
     assert result.outcome is Outcome.NO_ANSWER
     assert result.failure is not None and result.failure.kind is FailureKind.INVALID_URL
+    blocked = request_token(_inputs("http://[::1/token"))
+    assert blocked.outcome is Outcome.BLOCKED and blocked.request is None
 
 
 def test_unknown_host_is_dns(monkeypatch: pytest.MonkeyPatch) -> None:
