@@ -7,10 +7,11 @@ import sys
 
 from core.cli import add_commands
 from core.cli import run as run_command
+from core.cli.terminal import SafeParser
 
 
 def build_parser(*, with_commands: bool = True) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = SafeParser(
         prog="main.py",
         description="Test Microsoft Entra ID app credentials: request a token and explain it. "
         "With no command, the desktop window opens.",
@@ -44,7 +45,18 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser(with_commands=_may_name_a_command(argv)).parse_args(argv)
     if args.command:
         return run_command(args)
-    from gui.app import run_gui  # Qt is imported only for the window
+    from gui.platform_check import display_problem, explain_import_error  # no Qt here
+
+    if problem := display_problem():
+        print(problem, file=sys.stderr)
+        return 2
+    try:
+        from gui.app import run_gui  # Qt is imported only for the window
+    except ImportError as exc:
+        if not (problem := explain_import_error(exc)):
+            raise
+        print(problem, file=sys.stderr)
+        return 2
 
     return run_gui(args)
 

@@ -247,17 +247,22 @@ class Scrubber:
         text = _KEYED_RE.sub(lambda m: m.group(1) + MASK, text)
         return _URL_USERINFO_RE.sub(lambda m: m.group(1) + MASK + "@", text)
 
-    def value(self, data: Any, name: str = "") -> Any:
-        """A JSON-like value with secret-named fields masked and every string scrubbed
-        (object keys too); the nesting is bounded by whoever parsed it (core.safejson)."""
+    def value(self, data: Any, *, by_name: bool = True, name: str = "") -> Any:
+        """A JSON-like value with every string scrubbed (object keys too) and, with `by_name`
+        (for what came from outside), the values of secret-named fields masked whole. The
+        nesting is bounded by whoever parsed it (core.safejson)."""
         if isinstance(data, Secret):
             return mask_value(data)
         if isinstance(data, Mapping):
-            return {self.text(str(k)): self.value(v, str(k)) for k, v in data.items()}
+            return {
+                self.text(str(k)): self.value(v, by_name=by_name, name=str(k))
+                for k, v in data.items()
+            }
         if isinstance(data, (list, tuple)):
-            return [self.value(v, name) for v in data]
+            return [self.value(v, by_name=by_name, name=name) for v in data]
         if isinstance(data, str):
-            return mask_value(data) if name and is_secret_name(name) else self.text(data)
+            secret_named = by_name and name and is_secret_name(name)
+            return mask_value(data) if secret_named else self.text(data)
         return data
 
 

@@ -25,6 +25,9 @@ EXIT_USAGE = 2
 EXIT_NO_ANSWER = 3
 
 
+EXIT_BROKEN_PIPE = 141  # as a Unix tool killed by SIGPIPE (`| head`, `| grep -q`)
+
+
 def add_commands(parser: argparse.ArgumentParser) -> None:
     """Add every command's sub-parser to the top-level parser."""
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -32,10 +35,72 @@ def add_commands(parser: argparse.ArgumentParser) -> None:
         importlib.import_module(module_name).add_parser(sub)
 
 
-def run(args: argparse.Namespace) -> int:
-    """Run the command that argparse selected; returns the process exit code."""
-    module = importlib.import_module(COMMAND_MODULES[args.command])
+def seconds(text: str) -> float:
+    """argparse type for a time limit: a positive, finite number up to the shared limit."""
+    from core.token.models import timeout_problem
+
     try:
-        return int(module.run(args))
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError("a number of seconds is expected") from None
+    problem = timeout_problem(value)
+    if problem:
+        raise argparse.ArgumentTypeError(problem)
+    return value
+
+
+def add_config_dir(parser: argparse.ArgumentParser) -> None:
+    """`--config-dir DIR` on a command too (`profiles list --config-dir X`), without
+    replacing the one given before the command when it is not repeated."""
+    parser.add_argument(
+        "--config-dir", metavar="DIR", default=argparse.SUPPRESS,
+        help="folder for profiles and history (as before the command)",
+    )  # fmt: skip
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the command that argparse selected; returns the process exit code.
+
+    Output goes through `terminal.SafeStream` (no control characters from outside reach the
+    terminal), and a closed pipe ends the command quietly, as Unix tools do.
+    """
+    import sys
+
+    from core.cli.terminal import SafeStream, usage_error_json, wants_json
+
+    if getattr(args, "sandbox", False):
+        message = (
+            "--sandbox opens the window with the sandbox; the command line does not use it. "
+            "Run `main.py sandbox` in another terminal and pass its address: "
+            "`main.py token --cloud sandbox --authority URL ...`."
+        )
+        if wants_json():
+            print(usage_error_json(message, args.command))
+        else:
+            print(f"error: {message}", file=sys.stderr)
+        return EXIT_USAGE
+    module = importlib.import_module(COMMAND_MODULES[args.command])
+    stdout, stderr = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = SafeStream(stdout), SafeStream(stderr)
+    try:
+        code = int(module.run(args))
+        sys.stdout.flush()
+        return code
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        _silence(stdout)
+        return EXIT_BROKEN_PIPE
+    finally:
+        sys.stdout, sys.stderr = stdout, stderr
+
+
+def _silence(stream: object) -> None:
+    """After a closed pipe: send what is left to /dev/null, so exiting prints no error."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, stream.fileno())  # type: ignore[attr-defined]
+    except (OSError, AttributeError, ValueError):
+        pass

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import os
+import re
 import sys
 
 from core.redaction import Secret
@@ -26,10 +27,19 @@ _PLAIN_ARGUMENT = (
 )
 
 
+_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_CONVENTIONAL_NAME = re.compile(r"^[A-Z_][A-Z0-9_]{0,63}$")
+# Shown in a dry run in place of a secret that was not given (the output masks it anyway).
+NOT_GIVEN = Secret("(not given: asked for when the request is really sent)")
+
+
 def _read_stdin_lines(wanted: list[str]) -> list[str]:
-    """One line of standard input per value wanted (secret first, then password)."""
+    """One line of standard input per value wanted (secret first, then password); on a
+    terminal, a hidden prompt for each instead of a visible line."""
     if not wanted:
         return []
+    if sys.stdin.isatty():
+        return [getpass.getpass(f"{what[4:].capitalize()} (hidden): ") for what in wanted]
     lines = sys.stdin.read().splitlines()
     if len(lines) < len(wanted):
         raise UsageError(
@@ -49,9 +59,19 @@ def _resolve(
 ) -> Secret | None:
     """One secret: from $env_name, else stdin, else the known value, else a hidden prompt."""
     if env_name:
+        if not _ENV_NAME.match(env_name):
+            raise UsageError(
+                f"the value given to --{option}-env is not a variable name; did you paste the "
+                f"{what} itself? Give the name of the variable that holds it, e.g. "
+                f"--{option}-env {'CLIENT_SECRET' if option == 'secret' else 'USER_PASSWORD'} (the "
+                "value is not repeated here)"
+            )
         value = os.environ.get(env_name)
         if value is None:
-            raise UsageError(f"the environment variable {env_name} (for the {what}) is not set")
+            # An unusual name may still be a pasted secret: then it is not repeated.
+            conventional = _CONVENTIONAL_NAME.match(env_name)
+            shown = env_name if conventional else f"named by --{option}-env"
+            raise UsageError(f"the environment variable {shown} (for the {what}) is not set")
         return Secret(value)
     if stdin_line is not None:
         return Secret(stdin_line)
@@ -84,6 +104,9 @@ def credentials(
                 )
             )
     password_grant = args.grant == "password"
+    if args.dry_run:
+        known_secret = known_secret or (None if args.no_secret or password_grant else NOT_GIVEN)
+        known_password = known_password or (NOT_GIVEN if password_grant else None)
     wanted = ["the client secret"] if args.secret_stdin else []
     if password_grant and args.password_stdin:
         wanted.append("the password")

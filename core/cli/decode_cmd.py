@@ -8,9 +8,10 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
-from core.cli import EXIT_OK, EXIT_USAGE
+from core.cli import EXIT_OK, EXIT_USAGE, seconds
 
 SCHEMA = "entra-token-tester/decode/1"
+MAX_INPUT_BYTES = 4 * 1024 * 1024  # tokens are a few KB; /dev/zero or a log is not read whole
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -36,16 +37,31 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "--tenant", default="", help="the tenant you expect (GUID or domain), compared with tid"
     )
     parser.add_argument(
-        "--timeout", type=float, default=10.0, metavar="S", help="seconds for fetching keys"
-    )
+        "--timeout", type=seconds, default=10.0, metavar="S",
+        help="seconds for fetching the issuer's keys, all downloads together (default 10)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--ca-file", metavar="PATH", default=None,
+        help="trust only the CA certificates in this PEM file for the key download",
+    )  # fmt: skip
+
+
+class _TooLarge(Exception):
+    """The input is larger than MAX_INPUT_BYTES (it was not read whole)."""
 
 
 def _read(args: argparse.Namespace) -> str:
     if args.file:
-        return Path(args.file).read_bytes().decode("utf-8", errors="replace")
-    if sys.stdin.isatty():
-        print("Paste the token, then press Ctrl-D (Ctrl-Z Enter on Windows):", file=sys.stderr)
-    return sys.stdin.buffer.read().decode("utf-8", errors="replace")
+        with Path(args.file).open("rb") as fh:
+            raw = fh.read(MAX_INPUT_BYTES + 1)
+    else:
+        if sys.stdin.isatty():
+            print("Paste the token, then press Ctrl-D (Ctrl-Z Enter on Windows):",
+                  file=sys.stderr)  # fmt: skip
+        raw = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
+    if len(raw) > MAX_INPUT_BYTES:
+        raise _TooLarge
+    return raw.decode("utf-8", errors="replace")
 
 
 def _rows_json(rows: tuple[Any, ...]) -> list[dict[str, Any]]:
@@ -115,11 +131,14 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         decoded = decode_token(_read(args))
+    except _TooLarge:
+        return _fail(args, "too_large", f"The input is larger than {MAX_INPUT_BYTES // 1048576} "
+                     "MB; a token is a few KB. Was a whole file or log given?")  # fmt: skip
     except OSError as exc:
         return _fail(args, "file", f"cannot read {args.file}: {exc.strerror or exc}")
     except DecodeError as exc:
         return _fail(args, exc.kind, str(exc))
-    from core.insight.verdict import verdict_for_token
+    from core.insight.verdict import verdict_for_token, with_signature
 
     verdict = verdict_for_token(decoded, tenant=args.tenant)
     signature = None
@@ -127,8 +146,10 @@ def run(args: argparse.Namespace) -> int:
         from core.insight.signature import verify_signature
 
         signature = verify_signature(
-            decoded, extra_authorities=args.authority, timeout_s=args.timeout
-        )
+            decoded, extra_authorities=args.authority, timeout_s=args.timeout,
+            ca_file=args.ca_file,
+        )  # fmt: skip
+        verdict = with_signature(verdict, signature)
     doc = document(decoded, verdict, signature)
     if args.json:
         sys.stdout.write(json.dumps(doc, indent=2, default=str) + "\n")
@@ -139,7 +160,11 @@ def run(args: argparse.Namespace) -> int:
 
 def _fail(args: argparse.Namespace, kind: str, message: str) -> int:
     if args.json:
-        doc = {"schema": SCHEMA, "ok": False, "error": {"kind": kind, "message": message}}
+        doc = {
+            "schema": SCHEMA, "ok": False,
+            "error": {"kind": kind, "message": message, "exit_code": EXIT_USAGE},
+            **dict.fromkeys(("token", "verdict", "signature", "header", "claims")),
+        }  # fmt: skip
         sys.stdout.write(json.dumps(doc, indent=2) + "\n")
     else:
         print(f"error: {message}", file=sys.stderr)

@@ -5,13 +5,14 @@ Shared by `token` and `decode`: the verdict and the diagnosis read the same ever
 
 from __future__ import annotations
 
+import io
 import json
 import sys
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any, TextIO
 
 from core.cli import EXIT_NO_ANSWER, EXIT_OK, EXIT_REFUSED, EXIT_USAGE
-from core.redaction import fingerprint, redact_mapping, redact_text, reveal
+from core.redaction import fingerprint
 from core.timefmt import describe, iso_utc
 from core.token.models import Finding, Outcome, PreparedRequest, TokenRequestInput, TokenResult
 
@@ -99,6 +100,7 @@ def write_diagnosis(d: dict[str, Any], out: TextIO) -> None:
 
 def dry_run(inputs: TokenRequestInput, *, as_json: bool, out: TextIO | None = None) -> int:
     """Print the redacted request and the pre-flight findings without sending anything."""
+    from core.cli.credentials import NOT_GIVEN
     from core.token.preflight import check, has_errors
     from core.token.request import RequestBuildError, build_request
 
@@ -108,20 +110,44 @@ def dry_run(inputs: TokenRequestInput, *, as_json: bool, out: TextIO | None = No
         prepared: PreparedRequest | None = build_request(inputs)
     except RequestBuildError:
         prepared = None
+    ok = not has_errors(findings) and prepared is not None
+    missing = [n for n in ("client_secret", "password") if getattr(inputs, n) == NOT_GIVEN]
     if as_json:
-        doc = {
-            "schema": SCHEMA,
-            "outcome": "dry_run",
-            "ok": not has_errors(findings),
-            "request": _request_json(prepared),
-            "findings": [_finding_json(f) for f in findings],
-        }
+        doc = _empty_doc("dry_run", ok)
+        doc["request"] = _request_json(prepared)
+        doc["findings"] = [_finding_json(f) for f in findings]
+        doc["secrets_not_given"] = missing
         out.write(json.dumps(doc, indent=2) + "\n")
     else:
         _write_findings(findings, out)
         if prepared is not None:
             out.write(prepared.redacted_text() + "\n")
-    return EXIT_USAGE if has_errors(findings) or prepared is None else EXIT_OK
+        for name in missing:
+            what = "client secret" if name == "client_secret" else "password"
+            out.write(f"note: no {what} given; it is masked here and asked for when the request "
+                      "is really sent.\n")  # fmt: skip
+    return EXIT_OK if ok else EXIT_USAGE
+
+
+def _empty_doc(outcome: str, ok: bool) -> dict[str, Any]:
+    """Every documented field of the token schema; those that do not apply stay null."""
+    return {
+        "schema": SCHEMA,
+        "outcome": outcome,
+        "ok": ok,
+        "request": None,
+        "findings": [],
+        "response": None,
+        "token": None,
+        "error": None,
+        "failure": None,
+        "verdict": None,
+        "diagnosis": None,
+    }
+
+
+def _null_if_empty(doc: dict[str, Any]) -> dict[str, Any]:
+    return {k: (None if v == "" else v) for k, v in doc.items()}
 
 
 def report(
@@ -137,13 +163,26 @@ def report(
     from core.insight.verdict import verdict_for_result
 
     out = out or sys.stdout
-    doc = result_json(result, show_token=show_token)
+    scrub = result.scrubber()
+    doc = result_json(result)
     doc["verdict"] = verdict_json(verdict_for_result(result, tenant=inputs.tenant))
     doc["diagnosis"] = diagnosis_json(diagnose(result))
+    # The last pass of the one scrubber: whatever the answer or the token carried is masked
+    # in every field (keys too) before anything is written.
+    doc = scrub.value(doc, by_name=False)
+    token = result.token.access_token if result.token is not None else None
     if as_json:
+        if show_token and token:
+            doc["token"]["access_token"] = token.reveal()
         out.write(json.dumps(doc, indent=2) + "\n")
     else:
-        _write_human(result, doc, out, show_token=show_token)
+        text = io.StringIO()
+        _write_human(result, doc, text)
+        out.write(scrub.text(text.getvalue()))
+        if token and show_token:
+            out.write(f"Access token: {token.reveal()}\n")
+        elif token:
+            out.write(f"Access token: {fingerprint(token)} (--show-token prints it)\n")
     return EXIT_CODES[result.outcome]
 
 
@@ -170,35 +209,24 @@ def _request_json(prepared: PreparedRequest | None) -> dict[str, Any] | None:
     }
 
 
-def result_json(result: TokenResult, *, show_token: bool = False) -> dict[str, Any]:
-    """The machine schema of a token result (documented in README.md)."""
-    secrets = result.request.secrets() if result.request else ()
-    doc: dict[str, Any] = {
-        "schema": SCHEMA,
-        "outcome": result.outcome.value,
-        "ok": result.ok,
-        "request": _request_json(result.request),
-        "findings": [_finding_json(f) for f in result.findings],
-        "response": None,
-        "token": None,
-        "error": None,
-        "failure": None,
-        "verdict": None,
-        "diagnosis": None,
-    }
+def result_json(result: TokenResult) -> dict[str, Any]:
+    """The machine schema of a token result (documented in README.md); the answer's texts were
+    scrubbed when it was received (core.token.client), and `report` scrubs the whole again."""
+    doc = _empty_doc(result.outcome.value, result.ok)
+    doc["request"] = _request_json(result.request)
+    doc["findings"] = [_finding_json(f) for f in result.findings]
     if result.status is not None:
-        body: Any = redact_mapping(result.body_json) if result.body_json is not None else None
+        body = result.body_json
         doc["response"] = {
             "status": result.status,
-            "reason": result.reason,
+            "reason": result.reason or None,
             "elapsed_ms": round(result.elapsed_ms, 1),
             "received_at": iso_utc(result.received_at),
             "headers": dict(result.headers),
             "json": body,
-            "text": None
-            if body is not None
-            else redact_text(result.body_text[:MAX_TEXT_BODY], secrets),
+            "text": None if body is not None else result.body_text[:MAX_TEXT_BODY] or None,
             "truncated": result.body_truncated or len(result.body_text) > MAX_TEXT_BODY,
+            "problem": result.body_error or None,
         }
     if result.token is not None:
         tok = result.token
@@ -214,26 +242,28 @@ def result_json(result: TokenResult, *, show_token: bool = False) -> dict[str, A
             "has_refresh_token": bool(tok.refresh_token),
             "has_id_token": bool(tok.id_token),
         }
-        if show_token:
-            doc["token"]["access_token"] = reveal(tok.access_token)
     if result.error is not None:
         err = result.error
-        doc["error"] = {
-            "error": err.error,
-            "error_description": redact_text(err.error_description, secrets),
-            "error_codes": list(err.error_codes),
-            "trace_id": err.trace_id,
-            "correlation_id": err.correlation_id,
-            "timestamp": err.timestamp,
-            "error_uri": err.error_uri,
-            "suberror": err.suberror or None,
-        }
+        doc["error"] = _null_if_empty(
+            {
+                "error": err.error,
+                "error_description": err.error_description,
+                "error_codes": list(err.error_codes),
+                "trace_id": err.trace_id,
+                "correlation_id": err.correlation_id,
+                "timestamp": err.timestamp,
+                "error_uri": err.error_uri,
+                "suberror": err.suberror,
+            }
+        )
     if result.failure is not None:
-        doc["failure"] = {
-            "kind": result.failure.kind.value,
-            "message": result.failure.message,
-            "detail": redact_text(result.failure.detail, secrets),
-        }
+        doc["failure"] = _null_if_empty(
+            {
+                "kind": result.failure.kind.value,
+                "message": result.failure.message,
+                "detail": result.failure.detail,
+            }
+        )
     return doc
 
 
@@ -245,9 +275,7 @@ def _write_findings(findings: tuple[Finding, ...], out: TextIO) -> None:
         out.write(f" Fix: {f.fix}\n" if f.fix else "\n")
 
 
-def _write_human(
-    result: TokenResult, doc: dict[str, Any], out: TextIO, *, show_token: bool
-) -> None:
+def _write_human(result: TokenResult, doc: dict[str, Any], out: TextIO) -> None:
     _write_findings(result.findings, out)
     write_verdict(doc["verdict"], out)
     if result.request is not None:
@@ -257,7 +285,7 @@ def _write_human(
         out.write(f"  {result.failure.message}\n")
     if result.error is not None:
         err = doc["error"]
-        out.write(f"  error: {err['error']}\n")
+        out.write(f"  error: {err['error'] or '(none)'}\n")
         first = err["error_description"].splitlines()[0] if err["error_description"] else ""
         if first:
             out.write(f"  {first}\n")
@@ -265,9 +293,3 @@ def _write_human(
         out.write(f"  body: {' '.join(doc['response']['text'][:200].split())}\n")
     if doc["diagnosis"] is not None:
         write_diagnosis(doc["diagnosis"], out)
-    tok = result.token
-    if tok is not None and tok.access_token:
-        if show_token:
-            out.write(f"Access token: {reveal(tok.access_token)}\n")
-        else:
-            out.write(f"Access token: {fingerprint(tok.access_token)} (--show-token prints it)\n")

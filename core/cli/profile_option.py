@@ -73,14 +73,24 @@ def _given(args: argparse.Namespace, dest: str) -> bool:
 
 def _apply(args: argparse.Namespace, profile: Profile) -> argparse.Namespace:
     from core.store.profile_json import to_json_value
+    from core.token.authority import CLOUDS_BY_KEY, default_target
 
     ns = copy.copy(args)
     for dest, name in _OVERRIDABLE.items():
         if not _given(args, dest):
             setattr(ns, dest, to_json_value(getattr(profile, name)))
+    other_cloud = _given(args, "cloud") and args.cloud != profile.cloud
+    if other_cloud and not _given(args, "authority"):
+        ns.authority = ""  # --cloud Y means Y's login host, not the profile's authority
     if not _given(args, "scope") and not _given(args, "resource"):
-        ns.scope = profile.scope or None  # both empty: the cloud's default target applies
-        ns.resource = profile.resource or None
+        scope, resource = profile.scope, profile.resource
+        old = CLOUDS_BY_KEY.get(profile.cloud)
+        if other_cloud and old is not None:  # the old cloud's default Graph follows the cloud
+            defaults = {default_target(old, e) for e in profile.endpoint.__class__}
+            scope = "" if scope in defaults else scope
+            resource = "" if resource in defaults else resource
+        ns.scope = scope or None  # both empty: the cloud's default target applies
+        ns.resource = resource or None
     return ns
 
 

@@ -7,7 +7,7 @@ import json
 import sys
 from typing import TYPE_CHECKING, Any
 
-from core.cli import EXIT_OK, EXIT_USAGE
+from core.cli import EXIT_OK, EXIT_USAGE, add_config_dir
 from core.cli.profile_option import profile_store
 
 if TYPE_CHECKING:
@@ -28,9 +28,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     actions = p.add_subparsers(dest="profiles_action", metavar="ACTION", required=True)
     ls = actions.add_parser("list", help="list the saved profiles")
     ls.add_argument("--json", action="store_true", help="print JSON")
+    add_config_dir(ls)
     show = actions.add_parser("show", help="show one profile (never its secret)")
     show.add_argument("name", metavar="NAME", help="profile name (any case) or id")
     show.add_argument("--json", action="store_true", help="print JSON")
+    add_config_dir(show)
 
 
 def profile_json(profile: Profile) -> dict[str, Any]:
@@ -130,7 +132,12 @@ def _show(store: ProfileStore, key: str, as_json: bool) -> int:
     try:
         profile = store.require(key)
     except ProfileNotFoundError as exc:
-        print(f"error: {exc.message}", file=sys.stderr)
+        if as_json:
+            from core.cli.terminal import usage_error_json
+
+            print(usage_error_json(exc.message, "profiles"))
+        else:
+            print(f"error: {exc.message}", file=sys.stderr)
         return EXIT_USAGE
     secret = secret_status(profile)
     history = HistoryStore(store.directory)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import signal
 import sys
 import threading
@@ -38,10 +39,12 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
     if not 0 <= args.port <= 65535:
         print(f"error: --port must be between 0 and 65535, not {args.port}", file=sys.stderr)
         return EXIT_USAGE
-    if args.slow_delay < 0:
-        print("error: --slow-delay cannot be negative", file=sys.stderr)
+    if not math.isfinite(args.slow_delay) or args.slow_delay < 0:
+        print("error: --slow-delay must be a number of seconds, 0 or more", file=sys.stderr)
         return EXIT_USAGE
     sandbox = Sandbox(port=args.port, tls=args.tls, slow_delay_s=args.slow_delay)
+    # Handlers first: "Press Ctrl+C" may be read (and a signal sent) the moment it is printed.
+    stop = _install_stop_handlers()
     try:
         sandbox.start()
     except OSError as exc:
@@ -54,7 +57,8 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
             print(f"CA certificate (trust it to connect): {sandbox.ca_file}", file=out)
         print(_directory_text(describe(), sandbox.base_url), file=out)
         print("Press Ctrl+C to stop.", file=out, flush=True)
-        _wait_for_stop_signal()
+        while not stop.wait(0.5):
+            pass
     except KeyboardInterrupt:
         pass
     finally:
@@ -63,9 +67,9 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
     return EXIT_OK
 
 
-def _wait_for_stop_signal() -> None:
-    """Block until SIGINT (Ctrl+C) or SIGTERM (a service manager, `kill`), even when the shell
-    started this process in the background with SIGINT ignored."""
+def _install_stop_handlers() -> threading.Event:
+    """An event set by SIGINT (Ctrl+C) or SIGTERM (a service manager, `kill`), even when the
+    shell started this process in the background with SIGINT ignored."""
     stop = threading.Event()
 
     def on_signal(signum: int, frame: object) -> None:
@@ -74,8 +78,7 @@ def _wait_for_stop_signal() -> None:
     for name in ("SIGINT", "SIGTERM", "SIGBREAK"):  # SIGBREAK: Ctrl+Break on Windows
         if hasattr(signal, name):
             signal.signal(getattr(signal, name), on_signal)
-    while not stop.wait(0.5):
-        pass
+    return stop
 
 
 def _directory_text(info: dict[str, Any], base: str) -> str:

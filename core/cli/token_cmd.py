@@ -3,34 +3,62 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
-from core.cli import EXIT_USAGE
-from core.token.models import DEFAULT_TIMEOUT_S
+from core.cli import EXIT_USAGE, add_config_dir, seconds
+from core.cli.terminal import LinesHelpFormatter, value_lines
+from core.token.authority import CLOUDS
+from core.token.models import DEFAULT_TIMEOUT_S, MAX_TIMEOUT_S
+
+GRANTS = [
+    ("client_credentials", "app-only token with the app's secret (default)"),
+    ("password", "a user's name and password (ROPC), public or confidential client"),
+]
+AUTH_METHODS = [
+    ("body", "client_secret in the form body, client_secret_post (default)"),
+    ("basic", "HTTP Basic: Authorization header, client_secret_basic (RFC 6749 2.3.1)"),
+]
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "token",
         help="request a token and explain the answer",
+        formatter_class=LinesHelpFormatter,
         description="Request a token from the Microsoft identity platform (or any OAuth 2.0 "
         "token URL) and explain the answer. Secrets are never taken as arguments: use "
         "--secret-env, --secret-stdin or the hidden prompt.",
     )
-    p.add_argument("--cloud", default="global", help="cloud key (see README); default: global")
+    clouds = value_lines([(c.key, c.name) for c in CLOUDS])
+    p.add_argument("--cloud", default="global", metavar="CLOUD",
+                   help=f"the cloud (default: global):\n{clouds}")  # fmt: skip
     p.add_argument("--authority", default="", help="login host URL overriding the cloud's")
     p.add_argument("--tenant", default="", help="tenant ID (GUID) or verified domain")
     p.add_argument("--client-id", default="", help="Application (client) ID")
     p.add_argument("--endpoint", choices=["v1", "v2"], default="v2", help="default: v2")
     p.add_argument(
-        "--grant", choices=["client_credentials", "password"], default="client_credentials"
-    )
+        "--grant", choices=[g for g, _ in GRANTS], default="client_credentials",
+        metavar="GRANT", help=f"the grant type:\n{value_lines(GRANTS)}",
+    )  # fmt: skip
     p.add_argument("--scope", default=None, help="v2 scope (default: the cloud's Graph/.default)")
     p.add_argument("--resource", default=None, help="v1 resource (default: the cloud's Graph)")
-    p.add_argument("--auth-method", choices=["body", "basic"], default="body")
+    p.add_argument(
+        "--auth-method", choices=[m for m, _ in AUTH_METHODS], default="body", metavar="METHOD",
+        help=f"how the client secret is sent:\n{value_lines(AUTH_METHODS)}",
+    )  # fmt: skip
     p.add_argument("--token-url", default="", help="custom OAuth 2.0 token URL")
     p.add_argument("--username", default="", help="user name for the password grant")
-    p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT_S, help="seconds (default 30)")
+    p.add_argument(
+        "--timeout", type=seconds, default=DEFAULT_TIMEOUT_S, metavar="S",
+        help=f"seconds for the whole exchange, connect to last byte (default 30, at most "
+        f"{MAX_TIMEOUT_S:g})",
+    )  # fmt: skip
+    p.add_argument(
+        "--ca-file", metavar="PATH", default=None,
+        help="trust only the CA certificates in this PEM file (default: the operating "
+        "system's trust store, or REQUESTS_CA_BUNDLE)",
+    )  # fmt: skip
     secret = p.add_mutually_exclusive_group()
     secret.add_argument("--secret-env", metavar="NAME", help="read the client secret from $NAME")
     secret.add_argument(
@@ -50,6 +78,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "--dry-run", action="store_true", help="print the redacted request, send nothing"
     )
     p.set_defaults(func_module=__name__)
+    add_config_dir(p)
     from core.cli.profile_option import add_profile_option
 
     add_profile_option(p)
@@ -60,6 +89,8 @@ def run(args: argparse.Namespace) -> int:
     from core.cli.credentials import UsageError, credentials, inputs_from_args
 
     try:
+        if args.ca_file and not os.path.isfile(args.ca_file):
+            raise UsageError(f"--ca-file: there is no file {args.ca_file}")
         if args.profile:
             from core.cli.profile_option import profile_token_inputs
 
@@ -68,11 +99,16 @@ def run(args: argparse.Namespace) -> int:
             secret, password = credentials(args)
             inputs = inputs_from_args(args, secret, password)
     except UsageError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        if args.json:
+            from core.cli.terminal import usage_error_json
+
+            print(usage_error_json(str(exc), "token"))
+        else:
+            print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     if args.dry_run:
         return output.dry_run(inputs, as_json=args.json)
     from core.token.client import request_token
 
-    result = request_token(inputs)
+    result = request_token(inputs, ca_file=args.ca_file)
     return output.report(result, inputs, as_json=args.json, show_token=args.show_token)

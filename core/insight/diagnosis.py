@@ -136,6 +136,8 @@ def _http_diagnosis(result: TokenResult) -> Diagnosis:
         return _entry("http", str(status), code, ERROR_REFERENCE)
     if is_html:
         return _entry("http", "html", code)
+    if result.body_error:
+        return _entry("http", "cut_off", code, status=str(status), problem=result.body_error)
     if 200 <= status < 300:
         return _entry("http", "no_token", code)
     if result.body_json is None and result.body_text.strip():

@@ -245,6 +245,21 @@ def verdict_for_token(
     )
 
 
+def with_signature(verdict: Verdict, signature: Any) -> Verdict:
+    """The verdict once the signature was checked: an INVALID signature leads the headline
+    and the warnings (a forged or altered token must not read as a good one)."""
+    if getattr(getattr(signature, "status", None), "value", "") != "invalid":
+        return verdict
+    message = str(signature.message)
+    prefix = "" if message.startswith("Signature INVALID") else "Signature INVALID: "
+    warning = prefix + message
+    return replace(
+        verdict,
+        headline=f"INVALID SIGNATURE. {verdict.headline}",
+        warnings=(warning, *verdict.warnings),
+    )
+
+
 def _tenant_from_url(url: str) -> str:
     segment = _issuer_tenant(url)
     return segment if (segment and "." in segment) or is_guid(segment) else ""

@@ -58,6 +58,8 @@ def inspect_result(
         diagnosis = diagnose(result)
         support = support_text(diagnosis) if diagnosis is not None else ""
         return Report(result=result, verdict=verdict, diagnosis=diagnosis, support=support)
+    from core.insight.verdict import with_signature
+
     decoded, error = _decode(token.reveal())
     claims, signature = _explain(decoded, extra_authorities)
     return Report(
@@ -65,7 +67,7 @@ def inspect_result(
         token=token,
         decoded=decoded,
         decode_error=error,
-        verdict=verdict,
+        verdict=with_signature(verdict, signature),
         claims=claims,
         signature=signature,
     )
@@ -75,7 +77,7 @@ def inspect_token(
     text: str, *, tenant: str = "", extra_authorities: tuple[str, ...] = ()
 ) -> Report:
     """Decode a pasted token without sending anything, and explain it."""
-    from core.insight.verdict import verdict_for_token
+    from core.insight.verdict import verdict_for_token, with_signature
 
     decoded, error = _decode(text)
     if decoded is None:
@@ -85,7 +87,7 @@ def inspect_token(
         result=None,
         token=Secret(text.strip()),
         decoded=decoded,
-        verdict=verdict_for_token(decoded, tenant=tenant),
+        verdict=with_signature(verdict_for_token(decoded, tenant=tenant), signature),
         claims=claims,
         signature=signature,
     )
