@@ -7,7 +7,8 @@ import logging
 import os
 import tempfile
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -61,22 +62,12 @@ class ReadOutcome:
     writable: bool = True
 
 
-def _reject_constant(name: str) -> None:
-    raise ValueError(f"{name} is not a JSON number")
-
-
 def parse_json(text: str) -> Any:
-    """Parse JSON strictly (no NaN/Infinity); raises ValueError with a plain reason."""
-    try:
-        return json.loads(text, parse_constant=_reject_constant)
-    except RecursionError:
-        raise ValueError("the JSON is nested too deeply") from None
-    except json.JSONDecodeError as exc:
-        where = f"line {exc.lineno}, column {exc.colno}"
-        raise ValueError(f"not valid JSON ({exc.msg} at {where})") from None
-    except ValueError as exc:  # NaN/Infinity, or an integer with thousands of digits
-        reason = "a number has too many digits" if "digits" in str(exc) else str(exc)
-        raise ValueError(f"not valid JSON ({reason})") from None
+    """Parse JSON strictly (no NaN/Infinity, nesting capped); raises ValueError with a plain
+    reason (core.safejson.JsonError)."""
+    from core import safejson
+
+    return safejson.loads(text)
 
 
 def read_text_limited(path: Path, limit: int) -> str:
@@ -153,9 +144,69 @@ def set_aside(path: Path, what: str, reason: str) -> ReadOutcome:
     )
 
 
-def write_json_atomic(path: Path, data: Any) -> None:
-    """Write JSON through a temporary file, fsync and rename; raises FileProblem on failure."""
-    text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+LOCK_TIMEOUT_S = 10.0
+
+
+@contextmanager
+def locked(path: Path) -> Iterator[None]:
+    """Hold `<file>.lock` (a filelock lock, shared by every process of this app) while a file
+    is re-read and written, so two windows or a window and the command line never lose each
+    other's changes. Raises FileProblem when another process holds it too long."""
+    import filelock
+
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        lock = filelock.FileLock(str(path) + ".lock", timeout=LOCK_TIMEOUT_S)
+        lock.acquire()
+    except filelock.Timeout:
+        raise FileProblem(
+            f"{path} is being saved by another Entra Token Tester for more than "
+            f"{LOCK_TIMEOUT_S:g} s; try again."
+        ) from None
+    except OSError as exc:
+        raise FileProblem(f"{path} could not be saved: {exc.strerror or exc}") from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def encode_json(data: Any) -> str:
+    """The text `write_json_atomic` writes: an object with one key per line and, in a list or
+    an object of lists, one item per line (readable, and written by json's fast encoder)."""
+
+    def compact(value: Any) -> str:
+        return json.dumps(value, ensure_ascii=False)
+
+    def block(value: Any, indent: str) -> str:
+        if isinstance(value, list) and value:
+            items = ",\n".join(indent + "  " + compact(v) for v in value)
+            return "[\n" + items + "\n" + indent + "]"
+        if isinstance(value, dict) and value and indent == "  ":
+            rows = [f"{indent}  {compact(k)}: {block(v, indent + '  ')}" for k, v in value.items()]
+            return "{\n" + ",\n".join(rows) + "\n" + indent + "}"
+        return compact(value)
+
+    if not isinstance(data, dict):
+        return compact(data) + "\n"
+    rows = [f"  {compact(key)}: {block(value, '  ')}" for key, value in data.items()]
+    return "{\n" + ",\n".join(rows) + "\n}\n"
+
+
+def stamp(path: Path) -> tuple[int, int, int] | None:
+    """What identifies a version of a file (inode, size, mtime): the same stamp means the
+    file was not replaced since (every write renames a new file into place)."""
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return (info.st_ino, info.st_size, info.st_mtime_ns)
+
+
+def write_json_atomic(path: Path, data: Any, text: str | None = None) -> None:
+    """Write JSON through a temporary file, fsync and rename; raises FileProblem on failure.
+    `text` is `encode_json(data)` when the caller has it already."""
+    text = encode_json(data) if text is None else text
     tmp_name = ""
     try:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)

@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import math
 import time
-from dataclasses import asdict, dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, fields
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from core.redaction import redact_text
-from core.store.config import FileProblem, read_json_file, set_aside, write_json_atomic
+from core.store.config import (
+    FileProblem,
+    locked,
+    read_json_file,
+    set_aside,
+    stamp,
+    write_json_atomic,
+)
 from core.token.models import TokenResult
 
 log = logging.getLogger(__name__)
@@ -19,7 +27,13 @@ log = logging.getLogger(__name__)
 HISTORY_VERSION = 1
 MAX_PER_PROFILE = 20
 MAX_FILE_BYTES = 5_000_000
+# Field limits, the same when an entry is written and when it is read back.
 MAX_ERROR_CHARS = 300
+MAX_ID_CHARS = 100
+MAX_OUTCOME_CHARS = 20
+MAX_ITEMS = 200  # roles, scopes
+MAX_ITEM_CHARS = 500
+MAX_CODES = 20
 
 
 @dataclass(frozen=True)
@@ -50,7 +64,7 @@ def entry_from_result(
         roles: the `roles` claim as decoded from the token (the caller decodes it).
         at: the time to record (default: when the answer arrived, or now).
     """
-    secrets = result.request.secrets() if result.request else ()
+    scrub = result.scrubber()
     error = ""
     if result.error is not None:
         first = result.error.error_description.strip().splitlines()[:1]
@@ -60,20 +74,35 @@ def entry_from_result(
     elif not result.ok and result.findings:
         error = result.findings[0].title
     scope = result.token.scope if result.token else ""
+
+    def cut(text: str, limit: int) -> str:
+        return scrub.text(text)[:limit]
+
+    def items(values: Iterable[object]) -> tuple[str, ...]:
+        return tuple(cut(str(v), MAX_ITEM_CHARS) for v in list(values)[:MAX_ITEMS])
+
+    expires_at = result.expires_at()
     return HistoryEntry(
         at=at if at is not None else (result.received_at or time.time()),
         ok=result.ok,
-        outcome=result.outcome.value,
+        outcome=result.outcome.value[:MAX_OUTCOME_CHARS],
         status=result.status,
-        aadsts=result.error.error_codes if result.error else (),
-        error=redact_text(error, secrets)[:MAX_ERROR_CHARS],
-        correlation_id=result.error.correlation_id if result.error else "",
-        trace_id=result.error.trace_id if result.error else "",
-        expires_at=result.expires_at(),
-        roles=tuple(str(r) for r in roles),
-        scopes=tuple(scope.split()),
+        aadsts=(result.error.error_codes if result.error else ())[:MAX_CODES],
+        error=cut(error, MAX_ERROR_CHARS),
+        correlation_id=cut(result.error.correlation_id, MAX_ID_CHARS) if result.error else "",
+        trace_id=cut(result.error.trace_id, MAX_ID_CHARS) if result.error else "",
+        expires_at=expires_at if expires_at is None or math.isfinite(expires_at) else None,
+        roles=items(roles),
+        scopes=items(scope.split()),
         elapsed_ms=round(result.elapsed_ms, 1),
     )
+
+
+_FIELDS = tuple(f.name for f in fields(HistoryEntry))
+
+
+def _record(entry: HistoryEntry) -> dict[str, Any]:
+    return {name: getattr(entry, name) for name in _FIELDS}
 
 
 def _local(epoch: float) -> str:
@@ -126,9 +155,9 @@ def _number(value: Any, optional: bool = False) -> float | None:
 
 
 def _texts(value: Any) -> tuple[str, ...]:
-    if not isinstance(value, list) or len(value) > 200:
+    if not isinstance(value, list) or len(value) > MAX_ITEMS:
         raise ValueError("a list field is wrong")
-    return tuple(_text(v, 500) for v in value)
+    return tuple(_text(v, MAX_ITEM_CHARS) for v in value)
 
 
 def _entry(raw: Any) -> HistoryEntry:
@@ -145,12 +174,12 @@ def _entry(raw: Any) -> HistoryEntry:
     return HistoryEntry(
         at=_number(raw.get("at")) or 0.0,
         ok=raw["ok"],
-        outcome=_text(raw.get("outcome", ""), 20),
+        outcome=_text(raw.get("outcome", ""), MAX_OUTCOME_CHARS),
         status=status,
-        aadsts=tuple(codes[:20]),
+        aadsts=tuple(codes[:MAX_CODES]),
         error=_text(raw.get("error", "")),
-        correlation_id=_text(raw.get("correlation_id", ""), 100),
-        trace_id=_text(raw.get("trace_id", ""), 100),
+        correlation_id=_text(raw.get("correlation_id", ""), MAX_ID_CHARS),
+        trace_id=_text(raw.get("trace_id", ""), MAX_ID_CHARS),
         expires_at=_number(raw.get("expires_at"), optional=True),
         roles=_texts(raw.get("roles", [])),
         scopes=_texts(raw.get("scopes", [])),
@@ -168,14 +197,22 @@ class HistoryStore:
         self.path = self.directory / self.FILE_NAME
         self.limit = limit
         self.problem = ""
+        self.dropped = 0  # entries the last load could not read (dropped, not the whole file)
+        self._stamp: tuple[int, int, int] | None = None  # the file version in memory
         self._writable = True
         self._entries: dict[str, tuple[HistoryEntry, ...]] | None = None
 
     def load(self) -> str:
-        """(Re)read the file; returns a plain problem ('' when fine). Never raises."""
+        """(Re)read the file; returns a plain problem ('' when fine). Never raises.
+
+        An entry that cannot be read is dropped (and counted in `dropped`); only a file that
+        is not a history file at all is moved aside.
+        """
+        self._stamp = stamp(self.path)
         outcome = read_json_file(self.path, MAX_FILE_BYTES, "The history file")
         self.problem, self._writable = outcome.problem, outcome.writable
         self._entries = {}
+        self.dropped = 0
         if outcome.data is None:
             return self.problem
         try:
@@ -184,14 +221,21 @@ class HistoryStore:
                 raise ValueError('there is no "profiles" object')
             if data.get("schema_version") != HISTORY_VERSION:
                 raise ValueError("its schema version is not one this version reads")
-            for pid, items in data["profiles"].items():
-                if not isinstance(items, list):
-                    raise ValueError("a profile's history is not a list")
-                self._entries[str(pid)[:64]] = tuple(_entry(e) for e in items[: self.limit])
         except ValueError as exc:
-            self._entries = {}
             outcome = set_aside(self.path, "The history file", str(exc))
             self.problem, self._writable = outcome.problem, outcome.writable
+            return self.problem
+        for pid, items in data["profiles"].items():
+            kept = []
+            for raw in items[: self.limit] if isinstance(items, list) else [None]:
+                try:
+                    kept.append(_entry(raw))
+                except ValueError:
+                    self.dropped += 1
+            if kept:
+                self._entries[str(pid)[:64]] = tuple(kept)
+        if self.dropped:
+            log.warning("history: %d unreadable entries dropped", self.dropped)
         return self.problem
 
     def _all(self) -> dict[str, tuple[HistoryEntry, ...]]:
@@ -206,24 +250,46 @@ class HistoryStore:
 
     def add(self, profile_id: str, entry: HistoryEntry) -> None:
         """Record a result; raises FileProblem when the file cannot be saved (memory is kept)."""
-        entries = dict(self._all())
-        entries[profile_id] = ((entry, *entries.get(profile_id, ())))[: self.limit]
-        self._save(entries)
+
+        def change(entries: dict[str, tuple[HistoryEntry, ...]]) -> None:
+            entries[profile_id] = ((entry, *entries.get(profile_id, ())))[: self.limit]
+
+        self._change(change)
 
     def clear(self, profile_id: str | None = None) -> None:
         """Forget one profile's history, or all of it."""
-        entries = {} if profile_id is None else dict(self._all())
-        entries.pop(profile_id or "", None)
-        self._save(entries)
 
-    def _save(self, entries: dict[str, tuple[HistoryEntry, ...]]) -> None:
-        self._entries = entries
-        if not self._writable:
-            raise FileProblem(self.problem)
-        doc = {
-            "schema_version": HISTORY_VERSION,
-            "profiles": {
-                pid: [asdict(e) for e in items] for pid, items in entries.items() if items
-            },
-        }
-        write_json_atomic(self.path, doc)
+        def change(entries: dict[str, tuple[HistoryEntry, ...]]) -> None:
+            if profile_id is None:
+                entries.clear()
+            entries.pop(profile_id or "", None)
+
+        self._change(change)
+
+    def _change(self, change: Callable[[dict[str, tuple[HistoryEntry, ...]]], None]) -> None:
+        """Apply a change to the history as it is on disk now (re-read under the file lock,
+        so two processes never lose each other's entries); memory keeps it if saving fails."""
+        try:
+            lock = locked(self.path)
+            lock.__enter__()
+        except FileProblem:
+            entries = dict(self._all())
+            change(entries)
+            self._entries = entries
+            raise
+        with contextlib.ExitStack() as stack:
+            stack.push(lock)
+            if self._entries is None or stamp(self.path) != self._stamp:
+                self.load()  # changed on disk since it was read: start from that
+            entries = dict(self._all())
+            change(entries)
+            self._entries = entries
+            if not self._writable:
+                raise FileProblem(self.problem)
+            doc = {
+                "schema_version": HISTORY_VERSION,
+                "profiles": {pid: [_record(e) for e in items] for pid, items in entries.items()
+                             if items},
+            }  # fmt: skip
+            write_json_atomic(self.path, doc)
+            self._stamp = stamp(self.path)

@@ -16,7 +16,7 @@ from enum import Enum
 from typing import Any
 
 from core.redaction import is_secret_name
-from core.token.models import AuthMethod, Endpoint, GrantType
+from core.token.models import MAX_TIMEOUT_S, AuthMethod, Endpoint, GrantType, timeout_problem
 
 SCHEMA = "entra-token-tester/profiles"
 SCHEMA_VERSION = 1
@@ -24,7 +24,6 @@ MAX_FILE_BYTES = 1_000_000
 MAX_PROFILES = 1000
 MAX_FIELD_CHARS = 4096
 MAX_NAME_CHARS = 200
-MAX_TIMEOUT_S = 3600.0
 MAX_WARNINGS = 20
 
 TEXT_FIELDS = (
@@ -45,6 +44,8 @@ CHOICE_FIELDS: dict[str, type[Enum]] = {
 }
 FIELDS = ("id", "name", *TEXT_FIELDS, *CHOICE_FIELDS, "timeout_s", "remember_secret")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# Characters that reorder or hide text: a name could otherwise read as another one.
+_BIDI = re.compile(r"[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
 _ID = re.compile(r"^[A-Za-z0-9-]{1,64}$")
 
 
@@ -78,7 +79,7 @@ def _kind(value: Any) -> str:
 
 def _shown(key: str) -> str:
     """A field name as it may appear in a message: quoted, cut short, control chars removed."""
-    clean = _CONTROL.sub("?", key)
+    clean = _BIDI.sub("?", _CONTROL.sub("?", key))
     return f'"{clean[:40]}…"' if len(clean) > 40 else f'"{clean}"'
 
 
@@ -93,6 +94,11 @@ def clean_name(name: Any, where: str = "The profile") -> str:
         raise ProfileFormatError(f"{where}: the name is longer than {MAX_NAME_CHARS} characters.")
     if _CONTROL.search(name):
         raise ProfileFormatError(f"{where}: the name contains line breaks or control characters.")
+    if _BIDI.search(name):
+        raise ProfileFormatError(
+            f"{where}: the name contains invisible or text-direction characters (such as "
+            "right-to-left overrides) that would make it read as something else."
+        )
     return name
 
 
@@ -113,8 +119,8 @@ def _field(key: str, value: Any, where: str) -> Any:
     if key == "timeout_s":
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise ProfileFormatError(f"{label} must be a number of seconds, not {_kind(value)}.")
-        if not math.isfinite(value) or not 0 < value <= MAX_TIMEOUT_S:
-            raise ProfileFormatError(f"{label} must be between 0 and {MAX_TIMEOUT_S:g} seconds.")
+        if problem := timeout_problem(value):
+            raise ProfileFormatError(f"{label}: {problem}.")
         return float(value)
     if key == "remember_secret":
         if not isinstance(value, bool):
@@ -127,8 +133,12 @@ def _field(key: str, value: Any, where: str) -> Any:
     return clean_name(value, where)  # "name"
 
 
-def parse_record(raw: Any, index: int) -> tuple[dict[str, Any], list[str]]:
-    """Validate one profile object (index counts from 1 in messages)."""
+def parse_record(
+    raw: Any, index: int, *, own_file: bool = False
+) -> tuple[dict[str, Any], list[str]]:
+    """Validate one profile object (index counts from 1 in messages). In the app's own file
+    (`own_file`), a timeout above today's limit (older versions allowed 3600 s) is lowered to
+    the limit with a warning, so a file the app wrote is never refused for it."""
     where = f"Profile {index}"
     if not isinstance(raw, dict):
         raise ProfileFormatError(f"{where} must be an object, not {_kind(raw)}.")
@@ -139,7 +149,10 @@ def parse_record(raw: Any, index: int) -> tuple[dict[str, Any], list[str]]:
     record: dict[str, Any] = {}
     warnings: list[str] = []
     for key, value in raw.items():
-        if key in FIELDS:
+        if own_file and key == "timeout_s" and _over_limit(value):
+            record[key] = MAX_TIMEOUT_S
+            warnings.append(f"{where}: timeout lowered to {MAX_TIMEOUT_S:g} s, the most allowed.")
+        elif key in FIELDS:
             record[key] = _field(key, value, where)
         elif is_secret_name(key):
             warnings.append(f"{where}: field {_shown(key)} ignored: profiles never hold secrets.")
@@ -148,7 +161,16 @@ def parse_record(raw: Any, index: int) -> tuple[dict[str, Any], list[str]]:
     return record, warnings
 
 
-def parse_document(data: Any) -> ParsedProfiles:
+def _over_limit(value: Any) -> bool:
+    return (
+        isinstance(value, (int, float))
+        and not isinstance(value, bool)
+        and math.isfinite(value)
+        and value > MAX_TIMEOUT_S
+    )
+
+
+def parse_document(data: Any, *, own_file: bool = False) -> ParsedProfiles:
     """Validate a whole profiles document: `{"schema_version": 1, "profiles": [...]}`."""
     if not isinstance(data, dict) or not isinstance(data.get("profiles"), list):
         raise ProfileFormatError(
@@ -170,7 +192,7 @@ def parse_document(data: Any) -> ParsedProfiles:
         )
     records, warnings = [], []
     for index, raw in enumerate(items, start=1):
-        record, found = parse_record(raw, index)
+        record, found = parse_record(raw, index, own_file=own_file)
         records.append(record)
         warnings.extend(found)
     if len(warnings) > MAX_WARNINGS:

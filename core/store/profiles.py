@@ -11,14 +11,23 @@ import dataclasses
 import difflib
 import json
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from core.redaction import Secret
 from core.store import profile_json as pj
-from core.store.config import FileProblem, parse_json, read_json_file, set_aside, write_json_atomic
+from core.store.config import (
+    FileProblem,
+    encode_json,
+    locked,
+    parse_json,
+    read_json_file,
+    set_aside,
+    stamp,
+    write_json_atomic,
+)
 from core.token.models import DEFAULT_TIMEOUT_S, AuthMethod, Endpoint, GrantType, TokenRequestInput
 
 log = logging.getLogger(__name__)
@@ -142,11 +151,13 @@ class ProfileStore:
         self.directory = Path(directory)
         self.path = self.directory / self.FILE_NAME
         self._profiles: list[Profile] | None = None
+        self._stamp: tuple[int, int, int] | None = None  # the file version in memory
         self._writable = True
         self.report = LoadReport()
 
     def load(self) -> LoadReport:
         """(Re)read the file. An unusable file is moved aside and reported, never raised."""
+        self._stamp = stamp(self.path)
         outcome = read_json_file(self.path, pj.MAX_FILE_BYTES, "The profiles file")
         self._writable = outcome.writable
         profiles: list[Profile] = []
@@ -154,7 +165,7 @@ class ProfileStore:
         problem, kept = outcome.problem, outcome.kept_aside
         if outcome.data is not None:
             try:
-                parsed = pj.parse_document(outcome.data)
+                parsed = pj.parse_document(outcome.data, own_file=True)
                 profiles = self._profiles_from(parsed.records, keep_ids=True)
                 warnings = parsed.warnings
             except pj.ProfileFormatError as exc:
@@ -221,36 +232,66 @@ class ProfileStore:
         """`name`, or `name (2)`, `name (3)`… whichever no profile uses yet."""
         return self._unique(name, {p.name.casefold() for p in self._all()})
 
-    def _check_name(self, name: str, own_id: str = "") -> str:
+    @staticmethod
+    def _check_name(name: str, others: Iterable[Profile], own_id: str = "") -> str:
         try:
             name = pj.clean_name(name, "The profile")
         except pj.ProfileFormatError as exc:
             raise ProfileNameError(exc.message) from None
-        clash = next((p for p in self._all() if p.name.casefold() == name.casefold()), None)
+        clash = next((p for p in others if p.name.casefold() == name.casefold()), None)
         if clash is not None and clash.id != own_id:
             raise ProfileNameError(f'A profile named "{clash.name}" already exists.')
         return name
 
-    def _write(self, profiles: _Profiles) -> None:
-        if not self._writable:
-            raise ProfileStoreError(self.report.problem or f"{self.path} cannot be written.")
+    def _change(self, change: Callable[[_Profiles], _Profiles]) -> None:
+        """Apply a change to the profiles as they are on disk now, under the file lock.
+
+        The file is re-read first (another window or the command line may have saved since),
+        so no one's changes are lost; what is written obeys the limits loading enforces.
+        """
         try:
-            write_json_atomic(self.path, pj.document([_record(p) for p in profiles], with_ids=True))
+            with locked(self.path):
+                if self._profiles is None or stamp(self.path) != self._stamp:
+                    self.load()  # changed on disk since it was read: start from that
+                if not self._writable:
+                    problem = self.report.problem or f"{self.path} cannot be written."
+                    raise ProfileStoreError(problem)
+                profiles = change(list(self._all()))
+                document = pj.document([_record(p) for p in profiles], with_ids=True)
+                text = encode_json(document)
+                if len(profiles) > pj.MAX_PROFILES:
+                    raise ProfileStoreError(
+                        f"That would make {len(profiles)} profiles; at most {pj.MAX_PROFILES} "
+                        "are kept. Nothing was changed."
+                    )
+                if len(text.encode("utf-8")) > pj.MAX_FILE_BYTES:
+                    raise ProfileStoreError(
+                        f"The profiles file would grow past {pj.MAX_FILE_BYTES // 1000} KB, "
+                        "the most that is read back. Nothing was changed."
+                    )
+                write_json_atomic(self.path, document, text)
+                self._profiles, self._stamp = profiles, stamp(self.path)
         except FileProblem as exc:
             raise ProfileStoreError(exc.message) from None
-        self._profiles = profiles
 
     def save(self, profile: Profile) -> Profile:
         """Add the profile, or replace the one with the same id; names must stay unique."""
-        profile = dataclasses.replace(profile, name=self._check_name(profile.name, profile.id))
+        profile = dataclasses.replace(
+            profile, name=self._check_name(profile.name, self._all(), profile.id)
+        )
         try:
             pj.parse_record({k: pj.to_json_value(v) for k, v in _record(profile).items()}, 1)
         except pj.ProfileFormatError as exc:
             raise ProfileError(exc.message) from None
-        profiles = [p for p in self._all() if p.id != profile.id]
-        index = next((i for i, p in enumerate(self._all()) if p.id == profile.id), len(profiles))
-        profiles.insert(index, profile)
-        self._write(profiles)
+
+        def change(current: _Profiles) -> _Profiles:
+            self._check_name(profile.name, current, profile.id)
+            index = next((i for i, p in enumerate(current) if p.id == profile.id), None)
+            if index is None:
+                return [*current, profile]
+            return [*current[:index], profile, *current[index + 1 :]]
+
+        self._change(change)
         return profile
 
     def rename(self, key: str, new_name: str) -> Profile:
@@ -267,7 +308,7 @@ class ProfileStore:
     def delete(self, key: str) -> Profile:
         """Remove a profile and return it (its secrets and history are the caller's to clear)."""
         profile = self.require(key)
-        self._write([p for p in self._all() if p.id != profile.id])
+        self._change(lambda current: [p for p in current if p.id != profile.id])
         return profile
 
     def export_json(self, profiles: Iterable[Profile] | None = None) -> str:
@@ -289,9 +330,22 @@ class ProfileStore:
         try:
             parsed = pj.parse_document(parse_json(text))
         except ValueError as exc:
-            message = exc.message if isinstance(exc, pj.ProfileFormatError) else f"It is {exc}."
+            message = (
+                exc.message
+                if isinstance(exc, pj.ProfileFormatError)
+                else f"It cannot be read: {exc}."
+            )
             raise ProfileImportError(f"{message} Nothing was imported.") from None
-        self._all()
-        added = self._profiles_from(parsed.records, keep_ids=False)
-        self._write([*self._all(), *added])
+        added: list[Profile] = []
+
+        def change(current: _Profiles) -> _Profiles:
+            added[:] = self._profiles_from(parsed.records, keep_ids=False)
+            if len(current) + len(added) > pj.MAX_PROFILES:
+                raise ProfileImportError(
+                    f"Importing {len(added)} profiles would make {len(current) + len(added)}; "
+                    f"at most {pj.MAX_PROFILES} are kept. Nothing was imported."
+                )
+            return [*current, *added]
+
+        self._change(change)
         return ImportReport(tuple(added), parsed.warnings)

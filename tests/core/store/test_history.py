@@ -157,8 +157,7 @@ def test_clear_one_profile_or_all(tmp_path: Path) -> None:
     [
         b"{nope",
         b'{"schema_version": 1, "profiles": []}',
-        b'{"schema_version": 1, "profiles": {"p": [{"ok": "yes"}]}}',
-        b'{"schema_version": 1, "profiles": {"p": [{"ok": true, "at": 1, "status": "200"}]}}',
+        b'{"schema_version": 2, "profiles": {}}',
     ],
 )
 def test_corrupt_history_is_kept_aside(tmp_path: Path, content: bytes) -> None:
@@ -170,6 +169,28 @@ def test_corrupt_history_is_kept_aside(tmp_path: Path, content: bytes) -> None:
     assert [p.read_bytes() for p in kept] == [content]
     store.add(PROFILE, HistoryEntry(at=1.0, ok=True, outcome="token"))
     assert len(HistoryStore(tmp_path).entries(PROFILE)) == 1
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        '{"ok": "yes"}',
+        '{"ok": true, "at": 1, "status": "200"}',
+        '{"ok": true, "at": 1, "trace_id": "' + "t" * 101 + '"}',
+        '{"ok": true, "at": 1, "scopes": ["s"' + ', "s"' * 200 + "]}",
+        '{"ok": true, "at": 1, "scopes": ["' + "s" * 501 + '"]}',
+        "[]",
+    ],
+)
+def test_one_bad_entry_is_dropped_not_the_whole_file(tmp_path: Path, bad: str) -> None:
+    """An entry that cannot be read is dropped on load; the good ones stay, nothing moves."""
+    good = '{"ok": true, "at": 2, "outcome": "token"}'
+    text = f'{{"schema_version": 1, "profiles": {{"p": [{good}, {bad}], "q": [{bad}]}}}}'
+    (tmp_path / "history.json").write_text(text)
+    store = HistoryStore(tmp_path)
+    assert store.load() == "" and store.dropped == 2
+    assert [e.at for e in store.entries("p")] == [2.0] and store.entries("q") == ()
+    assert not list(tmp_path.glob("history.json.corrupt-*"))
 
 
 def test_unsaveable_history_is_a_plain_error_but_kept_in_memory(tmp_path: Path) -> None:

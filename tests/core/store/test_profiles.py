@@ -156,12 +156,13 @@ def test_input_conversion_round_trip_drops_secrets() -> None:
 
 
 def test_file_is_schema_versioned_and_written_atomically(config_dir: Path) -> None:
-    """The file carries a schema version, and no temporary file is left behind."""
+    """The file carries a schema version, and no temporary file is left behind (the empty
+    lock file that every process shares stays)."""
     store = ProfileStore(config_dir)
     store.save(_contoso())
     data = json.loads(store.path.read_text())
     assert data["schema_version"] == 1 and data["profiles"][0]["name"] == "Contoso prod"
-    assert sorted(_file_bytes(config_dir)) == ["profiles.json"]
+    assert sorted(_file_bytes(config_dir)) == ["profiles.json", "profiles.json.lock"]
 
 
 def test_failed_write_keeps_old_file_and_memory(
@@ -300,13 +301,13 @@ HOSTILE = [
         '{"profiles": [{"name": "a", "timeout_s": NaN}]}',
         "not valid JSON (NaN is not a JSON number)",
     ),
-    ('{"profiles": [{"name": "a", "timeout_s": 1e999}]}', "between 0 and 3600"),
+    ('{"profiles": [{"name": "a", "timeout_s": 1e999}]}', "at most 600 seconds"),
     ('{"profiles": [{"name": "a", "endpoint": "v3"}]}', "must be one of v1, v2"),
     ('{"profiles": [{"name": "a", "remember_secret": "yes"}]}', "true or false, not text"),
     ('{"profiles": [{"name": "a", "notes": "' + "x" * 5000 + '"}]}', "longer than 4096"),
     ('{"profiles": [{"name": "a", "tenant": ' + "9" * 5000 + "}]}", "too many digits"),
     ('{"profiles": [], "schema_version": "1"}', '"schema_version" must be a whole number'),
-    ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+    ("[" * 100_000 + "]" * 100_000, "nested more than 64 levels"),
     (json.dumps({"profiles": [{"name": f"p{i}"} for i in range(1001)]}), "at most 1000"),
     ('{"profiles": [{"name": "' + "x" * 1_000_001 + '"}]}', "larger than 1000 KB"),
 ]

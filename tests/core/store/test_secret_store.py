@@ -172,7 +172,8 @@ def test_secret_is_in_no_file_under_the_config_folder(
     )
     HistoryStore(config_dir).add(profile.id, entry_from_result(result, roles=("a",)))
     files = [p for p in config_dir.rglob("*") if p.is_file()]
-    assert {p.name for p in files} == {"profiles.json", "history.json"}
+    assert {p.name for p in files} == {"profiles.json", "history.json", "profiles.json.lock",
+                                       "history.json.lock"}  # fmt: skip
     for path in files:
         data = path.read_bytes()
         assert SECRET.encode() not in data and token.encode() not in data
