@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -9,10 +10,14 @@ from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
+    QLineEdit,
     QMessageBox,
     QPlainTextEdit,
+    QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -24,9 +29,11 @@ if TYPE_CHECKING:
 
 
 class PreferencesDialog(QDialog):
-    """Settings that are not part of a request: how soon a copied token is cleared."""
+    """Settings that are not part of a request: how soon a copied token is cleared, and which
+    CA certificates are trusted (the OS trust store, or a CA file that replaces it)."""
 
-    def __init__(self, clear_delay_s: float, parent: QWidget | None = None) -> None:
+    def __init__(self, clear_delay_s: float, ca_file: str = "",
+                 parent: QWidget | None = None) -> None:  # fmt: skip
         super().__init__(parent)
         self.setWindowTitle("Preferences")
         self.delay_spin = QSpinBox(objectName="clearDelaySpin")
@@ -35,21 +42,35 @@ class PreferencesDialog(QDialog):
         self.delay_spin.setSpecialValueText("Never")
         self.delay_spin.setValue(int(clear_delay_s))
         self.delay_spin.setAccessibleName("Clear a copied token after")
+        self.ca_edit = QLineEdit(ca_file, objectName="caFileEdit")
+        self.ca_edit.setPlaceholderText("The operating system's trust store")
+        self.ca_edit.setAccessibleName("CA file")
+        self.ca_edit.setClearButtonEnabled(True)
+        browse = QPushButton("&Browse…", objectName="caFileBrowse")
+        browse.clicked.connect(self._browse)
+        ca_row = QHBoxLayout()
+        ca_row.addWidget(self.ca_edit, 1)
+        ca_row.addWidget(browse)
         form = QFormLayout()
         label = QLabel("&Clear a copied token after:")
         label.setBuddy(self.delay_spin)
         form.addRow(label, self.delay_spin)
+        ca_label = QLabel("CA &file (PEM):")
+        ca_label.setBuddy(self.ca_edit)
+        form.addRow(ca_label, ca_row)
         hint = QLabel(
             "The clipboard is cleared only if it still holds the token or header copied "
             "from this window. Copied tokens are marked so that clipboard history and cloud "
-            "clipboard skip them."
+            "clipboard skip them.\n\nCertificates are checked against the operating system's "
+            "trust store (so a company's TLS-inspecting proxy works when IT installed its CA). "
+            "A CA file replaces it, for token requests and key downloads alike."
         )
         hint.setWordWrap(True)
         hint.setProperty("role", "hint")
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        buttons.accepted.connect(self.accept)
+        buttons.accepted.connect(self._accept_if_valid)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -60,6 +81,23 @@ class PreferencesDialog(QDialog):
     @property
     def clear_delay_s(self) -> int:
         return self.delay_spin.value()
+
+    @property
+    def ca_file(self) -> str:
+        return self.ca_edit.text().strip()
+
+    def _browse(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "CA certificates", self.ca_file, "PEM files (*.pem *.crt *.cer);;All files (*)"
+        )
+        if path:
+            self.ca_edit.setText(path)
+
+    def _accept_if_valid(self) -> None:
+        if self.ca_file and not os.path.isfile(self.ca_file):
+            QMessageBox.warning(self, "CA file", f"There is no file {self.ca_file}.")
+            return
+        self.accept()
 
 
 class DecodeDialog(QDialog):
@@ -113,10 +151,10 @@ def shortcuts_html() -> str:
     return f"<table cellpadding='3'>{rows}</table>"
 
 
-def ask_clear_delay(parent: QWidget, current_s: float) -> int | None:
-    """Ask how soon a copied token is cleared; None when the user cancels."""
-    dialog = PreferencesDialog(current_s, parent)
-    return dialog.clear_delay_s if dialog.exec() else None
+def ask_preferences(parent: QWidget, current_s: float, ca_file: str) -> tuple[int, str] | None:
+    """Ask how soon a copied token is cleared and which CA file to trust; None on Cancel."""
+    dialog = PreferencesDialog(current_s, ca_file, parent)
+    return (dialog.clear_delay_s, dialog.ca_file) if dialog.exec() else None
 
 
 def ask_token(parent: QWidget) -> str:
@@ -148,8 +186,10 @@ def decode_pasted(parent: QWidget, decode: Callable[[str], None]) -> None:
 
 
 def edit_preferences(parent: QWidget, clipboard: ClipboardGuard, state: UiState) -> None:
-    """Ask for the clipboard clearing delay, then apply and remember it."""
-    delay = ask_clear_delay(parent, clipboard.clear_delay_s)
-    if delay is not None:
+    """Ask for the clipboard clearing delay and the CA file, then apply and remember them."""
+    chosen = ask_preferences(parent, clipboard.clear_delay_s, state.ca_file())
+    if chosen is not None:
+        delay, ca_file = chosen
         clipboard.set_clear_delay(delay)
         state.set_clear_delay_s(delay)
+        state.set_ca_file(ca_file)

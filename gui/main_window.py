@@ -264,7 +264,8 @@ class MainWindow(QMainWindow):
 
     def send(self) -> None:
         """Send the form's request on the worker (ignored while one runs)."""
-        self.sending.send(self.panel.current_id(), self.sandboxing.authorities())
+        self.sending.send(self.panel.current_id(), self.sandboxing.authorities(),
+                          self.state.ca_file())  # fmt: skip
 
     def cancel(self) -> None:
         """Stop waiting for the running request; a late answer is dropped."""
@@ -272,7 +273,7 @@ class MainWindow(QMainWindow):
 
     def decode_text(self, text: str) -> None:
         """Decode and explain a pasted token without sending anything."""
-        self.sending.decode(text, self.sandboxing.authorities())
+        self.sending.decode(text, self.sandboxing.authorities(), self.state.ca_file())
 
     def save_profile(self) -> bool:
         """Save the form into the selected profile, or into a new one (File > Save profile)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal, Slot
@@ -44,6 +45,7 @@ class SendController(QObject):
         self.worker = CallWorker("send", self)
         self.decoder = CallWorker("decode", self)
         self._profile_id = ""
+        self._cancel = threading.Event()
         self.worker.succeeded.connect(self._on_worker_succeeded)
         self.worker.failed.connect(self._on_worker_failed)
         self.worker.finished.connect(self._on_worker_finished)
@@ -63,7 +65,7 @@ class SendController(QObject):
         except RequestBuildError as exc:
             self.form.show_token_url(f"({exc})")
 
-    def send(self, profile_id: str, authorities: tuple[str, ...]) -> None:
+    def send(self, profile_id: str, authorities: tuple[str, ...], ca_file: str = "") -> None:
         """Send the form's request on the worker (ignored while one runs)."""
         from core.token.request import RequestBuildError, request_url
         from gui.answer.analysis import send_and_inspect
@@ -74,7 +76,9 @@ class SendController(QObject):
         if inputs.authority and inputs.authority not in authorities:
             authorities = (*authorities, inputs.authority)
         self._profile_id = profile_id
-        self.worker.start(send_and_inspect, inputs, authorities)
+        self._cancel = threading.Event()  # Cancel also cuts the exchange itself short
+        self.worker.start(send_and_inspect, inputs, authorities, ca_file=ca_file or None,
+                          cancel=self._cancel)  # fmt: skip
         self._set_busy(True)
         try:
             target = request_url(inputs)
@@ -87,16 +91,17 @@ class SendController(QObject):
         """Stop waiting for the running request; a late answer is dropped."""
         if not self.worker.busy:
             return
+        self._cancel.set()
         self.worker.cancel()
         self.response.show_idle("Cancelled. A late answer, if any, will be ignored.")
         self.message.emit("Request cancelled")
 
-    def decode(self, text: str, authorities: tuple[str, ...]) -> None:
+    def decode(self, text: str, authorities: tuple[str, ...], ca_file: str = "") -> None:
         """Decode and explain a pasted token without sending anything."""
         from gui.answer.analysis import inspect_token
 
         self.decoder.start(inspect_token, text, tenant=self.form.to_input().tenant,
-                           extra_authorities=authorities)  # fmt: skip
+                           extra_authorities=authorities, ca_file=ca_file or None)  # fmt: skip
         self.response.show_busy("Decoding the pasted token…")
 
     def _set_busy(self, busy: bool) -> None:

@@ -60,6 +60,14 @@ class UiState:
     def set_clear_delay_s(self, seconds: float) -> None:
         self._settings.setValue("clipboard/clear_delay_s", float(seconds))
 
+    def ca_file(self) -> str:
+        """The CA bundle that replaces the OS trust store ('' for the OS trust store)."""
+        value = self._settings.value("network/ca_file", "")
+        return value if isinstance(value, str) else ""
+
+    def set_ca_file(self, path: str) -> None:
+        self._settings.setValue("network/ca_file", str(path))
+
     def form_values(self) -> dict[str, str]:
         """The remembered form fields (strings), only those in REMEMBERED_FIELDS."""
         out = {}

@@ -8,6 +8,7 @@ import (requests, PyJWT, cryptography) load after the window's first paint.
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,16 +37,28 @@ class Report:
         return self.result is not None and self.result.outcome is Outcome.TOKEN
 
 
-def send_and_inspect(inputs: TokenRequestInput, extra_authorities: tuple[str, ...] = ()) -> Report:
+def send_and_inspect(
+    inputs: TokenRequestInput,
+    extra_authorities: tuple[str, ...] = (),
+    *,
+    ca_file: str | None = None,
+    cancel: threading.Event | None = None,
+) -> Report:
     """Check, build and send the request, then explain whatever came back."""
     from core.token.client import request_token
 
-    result = request_token(inputs)
-    return inspect_result(result, tenant=inputs.tenant, extra_authorities=extra_authorities)
+    result = request_token(inputs, ca_file=ca_file, cancel=cancel)
+    return inspect_result(
+        result, tenant=inputs.tenant, extra_authorities=extra_authorities, ca_file=ca_file
+    )
 
 
 def inspect_result(
-    result: TokenResult, *, tenant: str = "", extra_authorities: tuple[str, ...] = ()
+    result: TokenResult,
+    *,
+    tenant: str = "",
+    extra_authorities: tuple[str, ...] = (),
+    ca_file: str | None = None,
 ) -> Report:
     """The verdict, claims, signature (for a token) or the diagnosis (for anything else)."""
     from core.insight.verdict import verdict_for_result
@@ -61,7 +74,7 @@ def inspect_result(
     from core.insight.verdict import with_signature
 
     decoded, error = _decode(token.reveal())
-    claims, signature = _explain(decoded, extra_authorities)
+    claims, signature = _explain(decoded, extra_authorities, ca_file)
     return Report(
         result=result,
         token=token,
@@ -74,7 +87,11 @@ def inspect_result(
 
 
 def inspect_token(
-    text: str, *, tenant: str = "", extra_authorities: tuple[str, ...] = ()
+    text: str,
+    *,
+    tenant: str = "",
+    extra_authorities: tuple[str, ...] = (),
+    ca_file: str | None = None,
 ) -> Report:
     """Decode a pasted token without sending anything, and explain it."""
     from core.insight.verdict import verdict_for_token, with_signature
@@ -82,7 +99,7 @@ def inspect_token(
     decoded, error = _decode(text)
     if decoded is None:
         return Report(result=None, decode_error=error)
-    claims, signature = _explain(decoded, extra_authorities)
+    claims, signature = _explain(decoded, extra_authorities, ca_file)
     return Report(
         result=None,
         token=Secret(text.strip()),
@@ -102,12 +119,14 @@ def _decode(text: str) -> tuple[Any, str]:
         return None, str(exc)
 
 
-def _explain(decoded: Any, extra_authorities: tuple[str, ...]) -> tuple[tuple[Any, ...], Any]:
+def _explain(
+    decoded: Any, extra_authorities: tuple[str, ...], ca_file: str | None = None
+) -> tuple[tuple[Any, ...], Any]:
     if decoded is None:
         return (), None
     from core.insight.claims import explain_claims
     from core.insight.signature import verify_signature
 
     claims = explain_claims(decoded.payload)
-    signature = verify_signature(decoded, extra_authorities=extra_authorities)
+    signature = verify_signature(decoded, extra_authorities=extra_authorities, ca_file=ca_file)
     return claims, signature

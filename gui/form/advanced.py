@@ -7,7 +7,7 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDoubleSpinBox, QFormLayout, QToolButton, QWidget
 
-from core.token.models import DEFAULT_TIMEOUT_S, AuthMethod, TokenRequestInput
+from core.token.models import DEFAULT_TIMEOUT_S, MAX_TIMEOUT_S, AuthMethod, TokenRequestInput
 from gui.form.form_rows import make_combo, make_edit
 
 
@@ -33,7 +33,7 @@ class AdvancedSection:
              ("HTTP Basic (client_secret_basic)", AuthMethod.BASIC.value)],
         )  # fmt: skip
         self.timeout_spin = QDoubleSpinBox(objectName="timeoutSpin")
-        self.timeout_spin.setRange(1, 600)
+        self.timeout_spin.setRange(1, MAX_TIMEOUT_S)  # the limit profiles and the CLI share
         self.timeout_spin.setDecimals(0)
         self.timeout_spin.setSuffix(" s")
         self.timeout_spin.setValue(DEFAULT_TIMEOUT_S)

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import fields
 
 from core.redaction import Secret
-from core.token.models import AuthMethod, Endpoint, GrantType, TokenRequestInput
+from core.token.models import AuthMethod, Endpoint, GrantType, TokenRequestInput, timeout_problem
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +29,9 @@ def input_from_strings(values: Mapping[str, str], *, authority: str = "") -> Tok
             elif name in _ENUMS:
                 kwargs[name] = _ENUMS[name](value)
             elif name == "timeout_s":
-                kwargs[name] = float(value)
+                if timeout_problem(seconds := float(value)):
+                    raise ValueError("timeout out of range")
+                kwargs[name] = seconds
             else:
                 kwargs[name] = str(value)
         except ValueError:
