@@ -209,6 +209,8 @@ def encoded_forms(plain: str) -> set[str]:
     forms |= {html.escape(plain), html.escape(plain, quote=False), html.escape(plain)
               .replace("&#x27;", "&#39;")}  # fmt: skip
     forms |= _base64_fragments(plain.encode("utf-8", "surrogatepass"))
+    if not plain.isascii():  # UTF-8 bytes read back as Latin-1: how HTTP headers are decoded
+        forms.add(plain.encode("utf-8", "surrogatepass").decode("latin-1"))
     return {f for f in forms if len(f) >= MIN_SECRET_CHARS}
 
 
