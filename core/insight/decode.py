@@ -11,7 +11,7 @@ from types import MappingProxyType
 from typing import Any
 
 from core import safejson
-from core.redaction import Secret
+from core.redaction import Scrubber, Secret
 
 MAX_TOKEN_CHARS = 1_000_000  # real tokens are a few KB; group-heavy ones reach ~64 KB
 
@@ -64,6 +64,19 @@ class DecodedToken:
     def has_header_nonce(self) -> bool:
         """True for Graph-style tokens with a `nonce` in the header (not third-party verifiable)."""
         return "nonce" in self.header
+
+
+def scrubbed(decoded: DecodedToken, scrub: Scrubber) -> DecodedToken:
+    """The token with its header and claims passed through a request's scrubber, for showing:
+    a server may put the secret it was sent into the token it issues (the signature check
+    still uses the untouched signing input)."""
+    from dataclasses import replace
+
+    return replace(
+        decoded,
+        header=MappingProxyType(scrub.value(dict(decoded.header), by_name=False)),
+        payload=MappingProxyType(scrub.value(dict(decoded.payload), by_name=False)),
+    )
 
 
 def clean_token_text(text: str) -> str:

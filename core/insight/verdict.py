@@ -16,7 +16,7 @@ from core.insight.claims import (
     permission_text,
     resource_name,
 )
-from core.insight.decode import DecodedToken, DecodeError, decode_token
+from core.insight.decode import DecodedToken, DecodeError, decode_token, scrubbed
 from core.insight.diagnosis import diagnose
 from core.redaction import Secret
 from core.timefmt import as_epoch, clock, relative
@@ -322,6 +322,7 @@ def verdict_for_result(
         decoded = decode_token(tok.access_token.reveal() if tok.access_token else "")
     except DecodeError as exc:
         return _opaque(result, exc, moment)
+    decoded = scrubbed(decoded, result.scrubber())  # the token may echo what was sent
     typed = tenant or (_tenant_from_url(result.request.url) if result.request else "")
     base = verdict_for_token(decoded, tenant=typed, now=moment)
     notes = list(base.notes)

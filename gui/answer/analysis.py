@@ -71,10 +71,13 @@ def inspect_result(
         diagnosis = diagnose(result)
         support = support_text(diagnosis) if diagnosis is not None else ""
         return Report(result=result, verdict=verdict, diagnosis=diagnosis, support=support)
+    from core.insight.decode import scrubbed
     from core.insight.verdict import with_signature
 
     decoded, error = _decode(token.reveal())
-    claims, signature = _explain(decoded, extra_authorities, ca_file)
+    claims, signature = _explain(decoded, extra_authorities, ca_file, result.scrubber())
+    if decoded is not None:
+        decoded = scrubbed(decoded, result.scrubber())
     return Report(
         result=result,
         token=token,
@@ -120,13 +123,15 @@ def _decode(text: str) -> tuple[Any, str]:
 
 
 def _explain(
-    decoded: Any, extra_authorities: tuple[str, ...], ca_file: str | None = None
+    decoded: Any, extra_authorities: tuple[str, ...], ca_file: str | None = None, scrub: Any = None
 ) -> tuple[tuple[Any, ...], Any]:
     if decoded is None:
         return (), None
     from core.insight.claims import explain_claims
+    from core.insight.decode import scrubbed
     from core.insight.signature import verify_signature
 
-    claims = explain_claims(decoded.payload)
+    shown = scrubbed(decoded, scrub) if scrub is not None else decoded
+    claims = explain_claims(shown.payload)
     signature = verify_signature(decoded, extra_authorities=extra_authorities, ca_file=ca_file)
     return claims, signature

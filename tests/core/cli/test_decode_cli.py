@@ -116,3 +116,28 @@ def test_decode_help_is_light() -> None:
                          text=True, check=True).stdout  # fmt: skip
     loaded = set(out.split())
     assert "--no-verify" in out and not {"PySide6", "requests", "jwt"} & loaded
+
+
+def test_endless_input_is_capped(capsys, monkeypatch) -> None:
+    """`decode --file /dev/zero` stops at the input cap with a plain too_large error."""
+    code, out, _ = _run(["--file", "/dev/zero", "--json"], "", capsys, monkeypatch)
+    doc = json.loads(out)
+    assert code == 2 and doc["error"]["kind"] == "too_large" and doc["error"]["exit_code"] == 2
+    assert doc["verdict"] is None and doc["claims"] is None
+
+
+def test_an_invalid_signature_leads_the_headline(capsys, monkeypatch) -> None:
+    """A sandbox token changed after signing: INVALID in the headline and the warnings."""
+    from tests.core.tokenkit import b64url, compact
+
+    scenario = next(s for s in scenarios() if s.key == "cc-v2-api")
+    with Sandbox() as sb:
+        token = request_token(to_inputs(scenario.form, sb.base_url)).token.access_token.reveal()
+        header, payload, signature = token.split(".")
+        claims = json.loads(__import__("base64").urlsafe_b64decode(payload + "=="))
+        forged = f"{header}.{b64url(compact({**claims, 'roles': ['Orders.ReadWrite.All']}))}"
+        code, out, _ = _run(["--authority", sb.base_url], f"{forged}.{signature}", capsys,
+                            monkeypatch)  # fmt: skip
+    first = out.splitlines()[0]
+    assert code == 0 and first.startswith("INVALID SIGNATURE.")
+    assert "! Signature INVALID" in out
