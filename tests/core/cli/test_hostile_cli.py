@@ -125,6 +125,7 @@ def test_escape_sequences_from_a_server_are_shown_not_obeyed(hostile: HostileSer
     assert "\\x1b[2J" in proc.stdout and "\\u202e" in proc.stdout
     doc = json.loads(_token(hostile, "/escape", "--json").stdout)
     assert doc["error"]["error_description"] == ESCAPES  # JSON keeps it, escaped by json
+    assert doc["error"]["error_uri"] is None and doc["error"]["timestamp"] is None  # not ""
 
 
 def test_a_dripping_server_ends_in_a_timeout_after_the_limit(hostile: HostileServer) -> None:
