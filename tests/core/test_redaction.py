@@ -80,3 +80,88 @@ def test_fingerprint_is_stable_and_not_reversible() -> None:
     """A fingerprint identifies a token without containing any of it."""
     fp = fingerprint(Secret(VALUE))
     assert fp == fingerprint(VALUE) and fp.startswith("sha256:") and VALUE[:6] not in fp
+
+
+# -- the scrubber: a request's secrets in every encoding --------------------------------------
+
+HOSTILE = 'Zx9Q~h0st/le+s3cr3t"&<é>'
+
+
+@pytest.mark.parametrize(
+    "encoded",
+    [
+        HOSTILE,
+        "Zx9Q~h0st%2Fle%2Bs3cr3t%22%26%3C%C3%A9%3E",  # form- and percent-encoded
+        "Zx9Q%7eh0st%2fle%2bs3cr3t%22%26%3c%c3%a9%3e",  # another encoder, lower-case hex
+        'Zx9Q~h0st/le+s3cr3t\\"&<\\u00e9>',  # JSON-escaped
+        'Zx9Q~h0st\\/le+s3cr3t\\"&<é>',  # JSON with escaped slashes
+        "Zx9Q~h0st/le+s3cr3t&quot;&amp;&lt;é&gt;",  # HTML-escaped
+        'Zx9Q~h0st/le+s3cr3t"&<Ã©>',  # UTF-8 read back as Latin-1 (a header)
+    ],
+)
+def test_scrubber_masks_every_encoding_of_a_known_secret(encoded: str) -> None:
+    """The exact secret comes back masked in whatever encoding a server echoes it."""
+    from core.redaction import Scrubber
+
+    text = f"before {encoded} after"
+    assert Scrubber([Secret(HOSTILE)]).text(text) == f"before {MASK} after"
+
+
+def test_scrubber_masks_a_secret_inside_any_base64() -> None:
+    """Inside base64 at any alignment (a Basic header, a whole request echoed as base64)."""
+    import base64
+
+    from core.redaction import Scrubber
+
+    scrub = Scrubber([Secret(HOSTILE)])
+    for prefix in (b"", b"a", b"ab", b"client-id:"):
+        for encode in (base64.b64encode, base64.urlsafe_b64encode):
+            blob = encode(prefix + HOSTILE.encode() + b"&grant_type=x").decode()
+            middle = encode(HOSTILE.encode()[3:-3]).decode()[4:-4]
+            assert middle not in scrub.text(blob), prefix
+
+
+def test_scrubber_masks_token_pairs_and_url_passwords_not_prose() -> None:
+    """refresh/ID tokens named in cut-off JSON or a form, and a password in a URL, are masked;
+    ordinary words about passwords are not."""
+    from core.redaction import Scrubber
+
+    scrub = Scrubber()
+    cut = '{"access_token": "abc.def", "refresh_token": "0.AXYA-r3fr3sh", "id_tok'
+    assert "0.AXYA-r3fr3sh" not in scrub.text(cut) and "abc.def" not in scrub.text(cut)
+    assert "hunter2" not in scrub.text("client_secret=hunter2&password=hunter2")
+    assert (
+        scrub.text("proxy http://ada:hunter2@proxy:3128/") == f"proxy http://ada:{MASK}@proxy:3128/"
+    )
+    prose = "Invalid username or password. The password grant needs a password: type it."
+    assert scrub.text(prose) == prose
+
+
+def test_scrubber_value_masks_names_only_when_asked() -> None:
+    """Data from outside: secret-named fields masked whole; our own documents: only values."""
+    from core.redaction import Scrubber
+
+    scrub = Scrubber([Secret(HOSTILE)])
+    body = {"refresh_token": "r", "echo": [HOSTILE], HOSTILE: 1, "code": "AADSTS7000215"}
+    assert scrub.value(body) == {"refresh_token": MASK, "echo": [MASK], MASK: 1, "code": MASK}
+    assert scrub.value(body, by_name=False)["code"] == "AADSTS7000215"
+
+
+def test_every_secret_field_of_the_inputs_is_scrubbed() -> None:
+    """A Secret field added to the inputs (a new credential kind) is masked with no change to
+    the scrubber: the request carries every Secret of its inputs."""
+    from dataclasses import dataclass, field
+
+    from core.redaction import secrets_in
+    from core.token.models import TokenRequestInput
+    from core.token.request import build_request
+
+    @dataclass(frozen=True)
+    class WithKey(TokenRequestInput):
+        key_password: Secret | None = field(default=None)
+
+    inputs = WithKey(client_id="c", client_secret=Secret("s3cr3t-value"), token_url="https://x.example/t",
+                     key_password=Secret("pfx-pa55word"))  # fmt: skip
+    assert {s.reveal() for s in secrets_in(inputs)} == {"s3cr3t-value", "pfx-pa55word"}
+    prepared = build_request(inputs)
+    assert "pfx-pa55word" not in prepared.scrubber().text("echo: pfx-pa55word")
