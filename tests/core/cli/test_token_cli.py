@@ -72,6 +72,13 @@ def test_secret_from_stdin_and_json_schema(sandbox: Sandbox) -> None:
     assert doc["response"]["json"]["access_token"] == "********"
     assert doc["verdict"]["issued"] is True and doc["verdict"]["roles"]
     assert doc["verdict"]["expires_at_iso"] and doc["diagnosis"] is None
+    # token.expires_at on v2: the receive time plus expires_in, in ISO 8601 UTC
+    from datetime import datetime
+
+    received = datetime.fromisoformat(doc["response"]["received_at"].replace("Z", "+00:00"))
+    expires = datetime.fromisoformat(doc["token"]["expires_at"].replace("Z", "+00:00"))
+    assert doc["token"]["expires_in"] == 3599
+    assert abs((expires - received).total_seconds() - 3599) <= 1
     _no_secret(proc)
 
 

@@ -173,3 +173,28 @@ def test_opaque_token_reported_from_metadata() -> None:
     assert v.expires_at == result.received_at + 3599 and v.ext_expires_in == 3599
     assert v.audience_name == "Microsoft Graph" and v.credential == "client secret"
     assert "opaque" in v.headline and "(59 min)" in v.headline
+
+
+def test_user_claims_with_roles_and_no_scp_is_delegated() -> None:
+    """A user's token carrying app roles (assigned to the user) but no scp or idtyp is
+    delegated: user claims win over roles (identity-platform.md 6.3)."""
+    token = mint({"aud": "api://x", "roles": ["Orders.Read"], "upn": "ada@contoso.example",
+                  "name": "Ada", "appid": "6e74172b-be56-4843-9ff4-e66a39bb12e3"})  # fmt: skip
+    verdict = verdict_for_token(decode_token(token))
+    assert verdict.token_kind == "delegated" and "user claims" in verdict.kind_reason
+    assert verdict.roles == ("Orders.Read",)
+
+
+def test_invalid_signature_leads_headline_and_warnings() -> None:
+    """with_signature: INVALID goes first in the headline and the warnings; others change
+    nothing."""
+    from core.insight.signature import SignatureResult, SignatureStatus
+    from core.insight.verdict import with_signature
+
+    base = verdict_for_token(decode_token(mint({"aud": "x", "roles": ["R"], "appid": "a"})))
+    bad = SignatureResult(SignatureStatus.INVALID, "Signature INVALID: changed after signing.")
+    invalid = with_signature(base, bad)
+    assert invalid.headline.startswith("INVALID SIGNATURE. ")
+    assert invalid.warnings[0] == "Signature INVALID: changed after signing."
+    good = SignatureResult(SignatureStatus.VALID, "Signature valid.")
+    assert with_signature(base, good) == base

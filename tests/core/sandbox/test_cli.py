@@ -108,3 +108,44 @@ def test_bad_port_is_a_usage_error() -> None:
     )  # fmt: skip
     assert done.returncode == 2
     assert "--port" in done.stderr and "Traceback" not in done.stderr
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_port_and_slow_delay_are_applied() -> None:
+    """`--port P` serves on P; `--slow-delay S` makes the slow tenant wait S seconds."""
+    import time
+
+    from core.sandbox import scenarios
+    from core.token.client import request_token
+    from tests.core.sandbox.conftest import to_inputs
+
+    port = _free_port()
+    with _serving("--port", str(port), "--slow-delay", "0.8") as process:
+        assert process.stdout is not None
+        first = process.stdout.readline()
+        assert first.strip().endswith(f"http://127.0.0.1:{port}")
+        _read_until(process.stdout, "Press Ctrl+C to stop.\n")
+        slow = next(s for s in scenarios() if s.key == "fault-slow")
+        started = time.monotonic()
+        result = request_token(to_inputs(slow.form, f"http://127.0.0.1:{port}"))
+        took = time.monotonic() - started
+        process.send_signal(signal.SIGINT)
+        process.communicate(timeout=15)
+    assert result.ok and 0.8 <= took < 4  # the default 5 s delay would fail this
+
+
+def test_slow_delay_must_be_a_finite_number() -> None:
+    """`--slow-delay nan` or a negative delay is a usage error, not a crash when asked."""
+    for value in ("nan", "-1", "inf"):
+        done = subprocess.run(
+            [sys.executable, "main.py", "sandbox", "--slow-delay", value],
+            cwd=ROOT, capture_output=True, text=True, timeout=30,
+        )  # fmt: skip
+        assert done.returncode == 2 and "--slow-delay" in done.stderr

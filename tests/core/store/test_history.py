@@ -210,3 +210,53 @@ def test_summary_and_details_quote_what_support_needs() -> None:
     text = details(entry)
     assert f"Correlation ID: {CORRELATION}" in text and f"Trace ID: {TRACE}" in text
     assert SECRET not in line + text
+
+
+def test_fields_are_bounded_when_written_and_read_back_whole(tmp_path: Path) -> None:
+    """A 150-character trace ID, 300 scopes and a 600-character scope are cut when the entry
+    is written, so the file reads back with every entry (it was wiped on load before)."""
+    import dataclasses
+
+    base = _token_result()
+    long_scope = "s" * 600
+    result = dataclasses.replace(
+        base,
+        token=dataclasses.replace(base.token, scope=" ".join([long_scope] + ["x"] * 299)),
+        error=ErrorFields(trace_id="t" * 150, correlation_id="c" * 150),
+    )
+    store = HistoryStore(tmp_path)
+    store.add(PROFILE, entry_from_result(result, roles=tuple(f"R{i}" for i in range(250))))
+    fresh = HistoryStore(tmp_path)
+    assert fresh.load() == "" and fresh.dropped == 0
+    (entry,) = fresh.entries(PROFILE)
+    assert len(entry.trace_id) == 100 and len(entry.correlation_id) == 100
+    assert len(entry.scopes) == 200 and len(entry.scopes[0]) == 500 and len(entry.roles) == 200
+
+
+def test_history_keeps_the_last_20_by_default(tmp_path: Path) -> None:
+    """Without a limit given, each profile keeps its 20 newest results."""
+    store = HistoryStore(tmp_path)
+    for n in range(25):
+        store.add(PROFILE, HistoryEntry(at=float(n), ok=True, outcome="token"))
+    entries = HistoryStore(tmp_path).entries(PROFILE)
+    assert [e.at for e in entries] == [float(n) for n in range(24, 4, -1)]
+
+
+def test_every_text_field_is_scrubbed(tmp_path: Path) -> None:
+    """A trace ID or scope that echoes the secret (a hostile server) is masked in the file."""
+    from urllib.parse import quote
+
+    base = _token_result()
+    echoed = ErrorFields(trace_id=f"x {quote(SECRET, safe='')}")
+    token = TokenFields(access_token=Secret(TOKEN), scope=SECRET)
+    result = dataclasses_replace(base, error=echoed, token=token)
+    store = HistoryStore(tmp_path)
+    store.add(PROFILE, entry_from_result(result, roles=(SECRET,)))
+    text = (tmp_path / "history.json").read_text("utf-8")
+    assert SECRET not in text and quote(SECRET, safe="") not in text and "********" in text
+
+
+def dataclasses_replace(obj: TokenResult, **changes: object) -> TokenResult:
+    import dataclasses
+
+    return dataclasses.replace(obj, **changes)  # type: ignore[arg-type]

@@ -353,3 +353,57 @@ def test_any_json_imports_or_fails_with_the_typed_error(tmp_path: Path, doc: obj
         assert exc.message
     else:
         assert all(p.name.strip() == p.name and p.name for p in report.added)
+
+
+@pytest.mark.parametrize("char", ["\u202e", "\u2066", "\u200f", "\u200b", "\x1b"])
+def test_names_refuse_control_and_bidi_characters(config_dir: Path, char: str) -> None:
+    """A name with a right-to-left override, an isolate, a mark, a zero-width space or an
+    escape is refused (it could read as another profile's name)."""
+    with pytest.raises(ProfileNameError):
+        ProfileStore(config_dir).save(Profile(name=f"Contoso{char}dorp"))
+
+
+def test_imports_never_write_a_file_the_next_start_refuses(config_dir: Path) -> None:
+    """Two imports of 600 profiles: the second is refused whole (at most 1000), and the file
+    written by the first still loads with all 600."""
+    store = ProfileStore(config_dir)
+    text = json.dumps({"profiles": [{"name": f"p{i}"} for i in range(600)]})
+    assert len(store.import_json(text).added) == 600
+    with pytest.raises(ProfileImportError, match="at most 1000"):
+        store.import_json(text)
+    fresh = ProfileStore(config_dir)
+    assert fresh.load().problem == "" and len(fresh.list()) == 600
+
+
+def test_saving_refuses_to_grow_past_the_file_limit(config_dir: Path) -> None:
+    """Saves that would make the file larger than loading accepts are refused, and the file
+    stays loadable."""
+    store = ProfileStore(config_dir)
+    with pytest.raises(ProfileStoreError, match="1000 KB"):
+        for n in range(300):
+            store.save(Profile(name=f"big {n}", notes="n" * 4000))
+    assert ProfileStore(config_dir).load().problem == ""
+
+
+def test_a_save_rereads_what_another_process_wrote(config_dir: Path) -> None:
+    """Two stores on one folder (two windows): each save keeps the other's profiles."""
+    first, second = ProfileStore(config_dir), ProfileStore(config_dir)
+    first.list(), second.list()
+    first.save(Profile(name="From the first"))
+    second.save(Profile(name="From the second"))
+    assert {p.name for p in ProfileStore(config_dir).list()} == {
+        "From the first",
+        "From the second",
+    }
+
+
+def test_fsync_comes_before_rename(config_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The new file's data is on disk (fsync) before it replaces the old one (rename)."""
+    calls: list[str] = []
+    real_fsync, real_replace = os.fsync, os.replace
+    monkeypatch.setattr(os, "fsync", lambda fd: (calls.append("fsync"), real_fsync(fd))[1])
+    monkeypatch.setattr(
+        os, "replace", lambda a, b: (calls.append("replace"), real_replace(a, b))[1]
+    )
+    config.write_json_atomic(config_dir / "x.json", {"a": 1})
+    assert calls[:2] == ["fsync", "replace"]

@@ -10,7 +10,7 @@ import pytest
 
 from core.sandbox import Sandbox, scenarios
 from core.token.client import request_token
-from core.token.models import FailureKind, Outcome, TokenRequestInput
+from core.token.models import FailureKind, Outcome, TokenRequestInput, TokenResult
 from tests.core.sandbox.conftest import to_inputs
 
 SCENARIOS = {s.key: s for s in scenarios()}
@@ -135,3 +135,45 @@ def test_debug_logs_hold_no_secret_or_token(
         ok.token.access_token.reveal(),
     ):
         assert value not in caplog.text
+
+
+def test_preflight_warnings_stay_in_a_sent_result(sandbox: Sandbox) -> None:
+    """A request sent despite a warning keeps the warning in its result (for the display)."""
+    result = request_token(
+        _inputs(sandbox, "cc-v1-graph", scope="https://graph.microsoft.com/.default")
+    )
+    assert result.status is not None  # it was sent
+    assert "scope-on-v1" in {f.code for f in result.findings}
+
+
+def test_a_failure_detail_is_scrubbed_in_every_output() -> None:
+    """A failure whose text quotes the secret (in any encoding) reaches --json and the human
+    output masked: failure.detail, failure.message, diagnosis and support text."""
+    import io
+    import json as jsonlib
+    from urllib.parse import quote
+
+    from core.cli.output import report
+    from core.redaction import Secret
+    from core.token.models import FailureKind, TransportFailure
+
+    secret = "Fd3Q~detail/secret+value"
+    inputs = TokenRequestInput(
+        client_id="6e74172b-be56-4843-9ff4-e66a39bb12e3",
+        client_secret=Secret(secret),
+        token_url="https://x.example/t",
+    )
+    from core.token.request import build_request
+
+    prepared = build_request(inputs)
+    failure = TransportFailure(FailureKind.CONNECTION, f"broke at {secret}",
+                               f"ProxyError: {quote(secret, safe='')} and {secret}")  # fmt: skip
+    result = TokenResult(outcome=Outcome.NO_ANSWER, request=prepared, failure=failure)
+    for as_json in (True, False):
+        out = io.StringIO()
+        assert report(result, inputs, as_json=as_json, out=out) == 3
+        text = out.getvalue()
+        assert secret not in text and quote(secret, safe="") not in text
+        if as_json:
+            doc = jsonlib.loads(text)
+            assert doc["failure"]["detail"].startswith("ProxyError: ********")
