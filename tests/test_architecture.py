@@ -60,6 +60,7 @@ FORBIDDEN_BETWEEN_PARTS = {
     "core.store": ("core.insight", "core.cli"),
     "core.redaction": ("core.token", "core.insight", "core.store", "core.cli"),
     "core.timefmt": ("core.token", "core.insight", "core.store", "core.cli"),
+    "core.safejson": ("core.token", "core.insight", "core.store", "core.cli", "core.redaction"),
     "gui.form": ("gui.answer", "gui.profiles"),
     "gui.answer": ("gui.form", "gui.profiles"),
     "gui.profiles": ("gui.answer",),
@@ -211,7 +212,7 @@ def test_token_help_does_not_load_qt() -> None:
     )
     loaded = _modules_after(code)
     assert "PySide6" not in loaded
-    assert "requests" not in loaded
+    assert not {"requests", "urllib3", "truststore", "filelock"} & loaded
 
 
 def test_window_start_skips_command_parsers() -> None:

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QMessageBox
 from gui.app import install_excepthook
 
 ROOT = Path(__file__).resolve().parents[2]
-HEAVY = ("requests", "jwt", "cryptography", "keyring")
+HEAVY = ("requests", "urllib3", "truststore", "jwt", "cryptography", "keyring")
 
 
 def _run(args: list[str], tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:

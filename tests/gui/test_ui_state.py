@@ -35,3 +35,14 @@ def test_secret_fields_are_refused(tmp_path: Path, name: str) -> None:
     state.sync()
     path = tmp_path / "w.ini"
     assert not path.exists() or "value" not in path.read_text()
+
+
+@pytest.mark.parametrize("value", ["nan", "-1", "0", "601", "inf", "abc"])
+def test_remembered_timeout_follows_the_shared_rule(value: str) -> None:
+    """A timeout from window.ini that the shared rule refuses is ignored (the default stays);
+    a usable one is kept."""
+    from core.token.models import DEFAULT_TIMEOUT_S
+    from gui.form.form_data import input_from_strings
+
+    assert input_from_strings({"timeout_s": value}).timeout_s == DEFAULT_TIMEOUT_S
+    assert input_from_strings({"timeout_s": "45"}).timeout_s == 45.0
