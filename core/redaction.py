@@ -200,10 +200,15 @@ def _base64_fragments(raw: bytes) -> set[str]:
 def encoded_forms(plain: str) -> set[str]:
     """Every form a value may come back in: as sent, form-encoded, percent-encoded (either hex
     case, once or twice), JSON-escaped, HTML-escaped, and inside base64 (Basic credentials)."""
-    forms = {plain, quote_plus(plain), quote(plain, safe=""), quote(plain)}
-    forms |= {_percent(plain, "*-._", "+"), _percent(plain, "-._", "%20"), _percent(plain, "", "+")}
-    forms.add(quote(quote_plus(plain), safe=""))
-    forms |= {_lower_hex(f) for f in forms}
+    singles = {quote_plus(plain), quote(plain, safe=""), quote(plain)}
+    singles |= {
+        _percent(plain, "*-._", "+"),
+        _percent(plain, "-._", "%20"),
+        _percent(plain, "", "+"),
+    }
+    singles |= {_lower_hex(f) for f in singles}
+    doubles = {quote(quote_plus(plain), safe=""), quote(_lower_hex(quote_plus(plain)), safe="")}
+    forms = {plain, *singles, *doubles}
     for escaped in (json.dumps(plain)[1:-1], json.dumps(plain, ensure_ascii=False)[1:-1]):
         forms |= {escaped, escaped.replace("/", "\\/")}
     forms |= {html.escape(plain), html.escape(plain, quote=False), html.escape(plain)

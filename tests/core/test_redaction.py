@@ -165,3 +165,132 @@ def test_every_secret_field_of_the_inputs_is_scrubbed() -> None:
     assert {s.reveal() for s in secrets_in(inputs)} == {"s3cr3t-value", "pfx-pa55word"}
     prepared = build_request(inputs)
     assert "pfx-pa55word" not in prepared.scrubber().text("echo: pfx-pa55word")
+
+
+# -- found by mutation testing (mutmut): each pins one behaviour a one-line bug would break ---
+
+
+def test_secret_copies_refuses_non_text_and_renders_empty_as_empty() -> None:
+    """Secret(Secret(x)) holds x; a non-str is refused; an empty Secret renders as empty."""
+    assert Secret(Secret("inner-value")).reveal() == "inner-value"
+    with pytest.raises(TypeError):
+        Secret(5)  # type: ignore[arg-type]
+    assert repr(Secret(VALUE)) == "Secret('********')" and repr(Secret("")) == "Secret('')"
+    assert str(Secret(VALUE)) == MASK and str(Secret("")) == ""
+    assert f"[{Secret(VALUE):>10}]" == "[  ********]"
+
+
+def test_fingerprint_is_twelve_hex_of_sha256_and_masks_are_exact() -> None:
+    """fingerprint: `sha256:` and 12 hex digits of the SHA-256; mask_value: mask or nothing."""
+    from core.redaction import mask_value, secrets_in
+
+    assert fingerprint("abc") == "sha256:ba7816bf8f01" == fingerprint(Secret("abc"))
+    assert [mask_value(v) for v in (None, "", 0, Secret(""), "x", 7, Secret("y"))] == [
+        "", "", "", "", MASK, MASK, MASK,
+    ]  # fmt: skip
+    assert secrets_in("plain text") == () and secrets_in(Secret("")) == ()
+    assert secrets_in(Secret("s")) == (Secret("s"),)
+
+
+def test_redact_mapping_exact_shape() -> None:
+    """Nested lists and objects: Secrets and secret-named values masked, the rest untouched."""
+    data = {
+        "items": [Secret("a"), {"password": "p", "n": 1}, "plain", 3],
+        "tokens": ["t1", 5],
+        "password": 5,
+        "key": Secret("k"),
+    }
+    assert redact_mapping(data) == {
+        "items": [MASK, {"password": MASK, "n": 1}, "plain", 3],
+        "tokens": [MASK, MASK],
+        "password": 5,
+        "key": MASK,
+    }
+
+
+TRICKY = "a~b*c/d e+f\"g'h<é"
+
+
+def _expected_forms(secret: str) -> set[str]:
+    """Each encoding written out with the standard library (not with core.redaction)."""
+    import base64
+    import html
+    import json
+    from urllib.parse import quote, quote_plus
+
+    def hexed(s: str, keep: str, space: str) -> str:
+        return "".join(space if c == " " else c if (c.isascii() and c.isalnum()) or c in keep
+                       else "".join(f"%{b:02X}" for b in c.encode()) for c in s)  # fmt: skip
+
+    forms = {secret, quote_plus(secret), quote(secret, safe=""), quote(secret)}
+    forms |= {hexed(secret, "*-._", "+"), hexed(secret, "-._", "%20"), hexed(secret, "", "+")}
+    forms |= {f.lower() for f in forms if "%" in f}
+    forms |= {quote(quote_plus(secret), safe=""), quote(quote_plus(secret).lower(), safe="")}
+    forms |= {json.dumps(secret)[1:-1], json.dumps(secret, ensure_ascii=False)[1:-1]}
+    forms.add(json.dumps(secret)[1:-1].replace("/", "\\/"))
+    forms |= {html.escape(secret), html.escape(secret, quote=False)}
+    forms.add(html.escape(secret).replace("&#x27;", "&#39;"))
+    forms.add(secret.encode().decode("latin-1"))
+    whole = base64.b64encode(secret.encode()).decode()
+    forms |= {
+        whole,
+        whole.rstrip("="),
+        base64.urlsafe_b64encode(secret.encode()).decode().rstrip("="),
+    }
+    return forms
+
+
+def test_scrubber_masks_each_encoding_written_independently() -> None:
+    """Every encoding of a secret with spaces, '+', '/', quotes, '~', '*' and a non-ASCII
+    letter, each computed here with the standard library, comes back as exactly the mask."""
+    from core.redaction import Scrubber
+
+    scrub = Scrubber([Secret(TRICKY)])
+    for form in sorted(_expected_forms(TRICKY)):
+        assert scrub.text(f"<{form}>") == f"<{MASK}>", form
+
+
+def test_base64_fragments_in_standard_and_url_alphabets() -> None:
+    """A secret whose base64 holds '+' and '/' is found in both alphabets at every offset."""
+    import base64
+
+    from core.redaction import Scrubber
+
+    secret = "~~~???>>>~~~???>>>"
+    scrub = Scrubber([Secret(secret)])
+    for prefix in (b"", b"x", b"xy"):
+        for encode in (base64.b64encode, base64.urlsafe_b64encode):
+            blob = encode(prefix + secret.encode() + b"tail").decode()
+            assert ("+" in blob or "-" in blob) and ("/" in blob or "_" in blob)
+            assert scrub.text(blob).count(MASK) == 1, (prefix, encode)
+
+
+def test_scrubber_lengths_order_and_credentials() -> None:
+    """3-character secrets are masked, shorter ones not; later secrets are still used after a
+    short one; a longer form wins over its prefix; Basic/Bearer credentials alone are masked;
+    free-text credentials and keyed tokens become exactly the mask."""
+    from core.redaction import Scrubber
+
+    assert Scrubber(["abc"]).text("xabcx") == f"x{MASK}x"
+    assert Scrubber(["ab"]).text("xabx") == "xabx"
+    assert Scrubber(["ab", "longer-secret"]).text("a longer-secret") == f"a {MASK}"
+    assert Scrubber(["abc", "abcdef"]).text("abcdef") == MASK
+    basic = Secret("Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==")
+    assert Scrubber([basic]).text("echo QWxhZGRpbjpvcGVuIHNlc2FtZQ==") == f"echo {MASK}"
+    assert Scrubber([Secret("Bearer tok-123")]).text("t=tok-123") == f"t={MASK}"
+    assert Scrubber([Secret("weird x1y2z3")]).text("x1y2z3") == "x1y2z3"
+    scrub = Scrubber()
+    assert scrub.text("Authorization: Basic dXNlcjpwYXNz") == f"Authorization: Basic {MASK}"
+    assert scrub.text('{"id_token": "abc"}') == f'{{"id_token": "{MASK}"}}'
+    assert scrub.text("password=hunter2&x=1") == f"password={MASK}&x=1"
+
+
+def test_scrubber_value_lists_under_secret_names() -> None:
+    """Lists under a secret-named key are masked item by item when by_name; otherwise only
+    known values are."""
+    from core.redaction import Scrubber
+
+    scrub = Scrubber(["known-value"])
+    data = {"password": ["a", "known-value"], "list": [["known-value"], Secret("s")]}
+    assert scrub.value(data) == {"password": [MASK, MASK], "list": [[MASK], MASK]}
+    assert scrub.value(data, by_name=False)["password"] == ["a", MASK]
