@@ -149,3 +149,15 @@ def test_slow_delay_must_be_a_finite_number() -> None:
             cwd=ROOT, capture_output=True, text=True, timeout=30,
         )  # fmt: skip
         assert done.returncode == 2 and "--slow-delay" in done.stderr
+
+
+def test_sigterm_right_after_start_stops_cleanly() -> None:
+    """SIGTERM sent as soon as the first line appears (before 'Press Ctrl+C') still stops
+    cleanly: the handlers are installed before anything is printed (no race)."""
+    with _serving() as process:
+        assert process.stdout is not None
+        assert process.stdout.readline().startswith("Sandbox identity provider running at")
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=15)
+    assert process.returncode == 0 and "Traceback" not in err
+    assert out.strip().endswith("Sandbox stopped.")
