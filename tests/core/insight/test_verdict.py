@@ -11,7 +11,7 @@ from core.insight.verdict import verdict_for_result, verdict_for_token
 from core.redaction import Secret
 from core.sandbox import Sandbox, scenarios
 from core.token.client import request_token, send
-from core.token.models import Outcome, TokenRequestInput
+from core.token.models import GrantType, Outcome, TokenRequestInput
 from core.token.request import build_request
 from tests.core.sandbox.conftest import to_inputs
 from tests.core.tokenkit import LocalServer, microsoft_samples, mint
@@ -198,3 +198,65 @@ def test_invalid_signature_leads_headline_and_warnings() -> None:
     assert invalid.warnings[0] == "Signature INVALID: changed after signing."
     good = SignatureResult(SignatureStatus.VALID, "Signature valid.")
     assert with_signature(base, good) == base
+
+
+def test_opaque_token_verdict_fields_exactly() -> None:
+    """An opaque token's verdict, field by field: what comes from the answer and what cannot."""
+    with LocalServer() as srv:
+        srv.json("/token", {"token_type": "Bearer", "expires_in": 600,
+                            "scope": "https://graph.microsoft.com/User.Read",
+                            "access_token": "EwBwA8l6BAAURSN-opaque-token"})  # fmt: skip
+        inputs = TokenRequestInput(client_id="c", token_url=f"{srv.base_url}/token",
+                                   grant=GrantType.PASSWORD, username="u@x.example",
+                                   password=Secret("p"))  # fmt: skip
+        result = send(build_request(inputs))
+    v = verdict_for_result(result, now=result.received_at)
+    assert v.kind_reason == "the token is not a JWT, so its claims cannot be read"
+    assert v.audience == "https://graph.microsoft.com" and v.audience_name == "Microsoft Graph"
+    assert v.scopes == ("https://graph.microsoft.com/User.Read",)
+    assert v.credential == "public client"
+    assert v.notes[1] == "Expiry and scope come from the response (expires_in, scope)."
+    assert "opaque" in v.notes[0] and v.token_kind == "unknown"
+    head = f"Token issued in {result.elapsed_ms:.0f} ms: opaque token, public client, "
+    assert v.headline.startswith(head + "Microsoft Graph, expires ")
+
+
+@pytest.mark.parametrize(
+    ("form", "headers", "expected"),
+    [
+        ((("client_assertion", Secret("eyJ.a.b")),), (), "certificate"),
+        ((("client_secret", Secret("s")),), (), "client secret"),
+        ((), (("authorization", Secret("Basic abc")),), "client secret"),
+        ((("client_secret", "not-a-secret-object"),), (), "public client"),
+        ((), (), "public client"),
+    ],
+)
+def test_credential_sent_is_read_from_the_request(form, headers, expected) -> None:
+    """The credential an opaque token was issued for: assertion, secret (body or any-case
+    Basic header) or none."""
+    from dataclasses import replace as dc_replace
+
+    from core.insight.verdict import _credential_sent
+    from core.token.models import Outcome, TokenResult
+
+    base = build_request(TokenRequestInput(client_id="c", token_url="https://x.example/t"))
+    prepared = dc_replace(base, form=form, headers=headers)
+    assert _credential_sent(TokenResult(outcome=Outcome.TOKEN, request=prepared)) == expected
+    assert _credential_sent(TokenResult(outcome=Outcome.TOKEN, request=None)) == ""
+
+
+@pytest.mark.parametrize(
+    ("url", "tenant"),
+    [
+        ("https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/token",
+         "contoso.onmicrosoft.com"),
+        (f"https://login.microsoftonline.com/{CONTOSO_TID}/oauth2/token", CONTOSO_TID),
+        ("https://login.microsoftonline.com/organizations/oauth2/v2.0/token", ""),
+        ("https://x.example/token", ""),
+    ],
+)  # fmt: skip
+def test_tenant_read_from_the_token_url(url: str, tenant: str) -> None:
+    """The tenant segment of a token URL counts when it is a domain or a GUID, else ''."""
+    from core.insight.verdict import _tenant_from_url
+
+    assert _tenant_from_url(url) == tenant

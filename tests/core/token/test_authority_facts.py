@@ -45,3 +45,27 @@ def test_every_documented_alias_is_a_known_login_host() -> None:
                   "login.usgovcloudapi.net", "login.chinacloudapi.cn", "sts.chinacloudapi.cn",
                   "login-us.microsoftonline.com", "sts.microsoftonline.de"}  # fmt: skip
     assert documented <= known_login_hosts()
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("https://ada:pw@login.example.com/t", "https://…@login.example.com/t"),
+        ("https://a@b:c@login.example.com:8443/t?x=1", "https://…@login.example.com:8443/t?x=1"),
+        ("https://login.example.com/t", "https://login.example.com/t"),
+        ("https://ada:pw@[::1/t", "[::1/t"),
+        ("https://[::1/t", "https://[::1/t"),
+    ],
+)
+def test_urls_are_shown_without_credentials(url: str, shown: str) -> None:
+    """A URL in a message never carries its user name or password, even when malformed."""
+    from core.token.authority import without_credentials
+
+    assert without_credentials(url) == shown
+
+
+def test_known_login_hosts_has_no_empty_name() -> None:
+    """The sandbox cloud (no authority) adds no empty host name to the trusted list."""
+    hosts = known_login_hosts()
+    assert "" not in hosts and all(h == h.strip() and "." in h for h in hosts)
+    assert "login.microsoftonline.com" in hosts and "login.sovcloud-identity.fr" in hosts

@@ -1,0 +1,158 @@
+"""`token` output in-process against the sandbox: the documented JSON fields by name, and the
+human lines an admin reads (verdict, request line, error, diagnosis, support, token)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import pytest
+
+from core.sandbox import Sandbox, scenarios
+from main import main
+
+FORMS = {s.key: s.form for s in scenarios()}
+GOOD = FORMS["cc-v2-graph"]
+REQUEST_KEYS = {"method", "url", "client_request_id", "headers", "form"}
+RESPONSE_KEYS = {"status", "reason", "elapsed_ms", "received_at", "headers", "json", "text",
+                 "truncated", "problem"}  # fmt: skip
+TOKEN_KEYS = {"token_type", "expires_in", "ext_expires_in", "expires_on", "expires_at", "scope",
+              "resource", "fingerprint", "has_refresh_token", "has_id_token"}  # fmt: skip
+ERROR_KEYS = {"error", "error_description", "error_codes", "trace_id", "correlation_id",
+              "timestamp", "error_uri", "suberror"}  # fmt: skip
+DIAGNOSIS_KEYS = {"code", "title", "cause", "fix", "link", "support", "parts", "support_text"}
+FINDING_KEYS = {"code", "severity", "field", "title", "detail", "fix"}
+
+
+@pytest.fixture(scope="module")
+def sandbox() -> Iterator[Sandbox]:
+    with Sandbox() as sb:
+        yield sb
+
+
+def _token(capsys, monkeypatch, sandbox: Sandbox, key: str, *extra: str,
+           secret: str | None = None) -> tuple[int, str]:  # fmt: skip
+    form = FORMS[key]
+    monkeypatch.setenv("OUT_SECRET", secret if secret is not None else form["client_secret"])
+    argv = ["token", "--cloud", "sandbox", "--authority", sandbox.base_url, "--tenant",
+            form["tenant"], "--client-id", form["client_id"], "--endpoint", form["endpoint"],
+            "--secret-env", "OUT_SECRET", *extra]  # fmt: skip
+    target = ("--scope", form["scope"]) if form["scope"] else ("--resource", form["resource"])
+    code = main([*argv, *target])
+    out, err = capsys.readouterr()
+    assert "Traceback" not in err
+    return code, out
+
+
+def test_token_json_fields_by_name(capsys, monkeypatch, sandbox: Sandbox) -> None:
+    """A v1 token answer: every documented field of request, response and token by name."""
+    code, out = _token(capsys, monkeypatch, sandbox, "cc-v1-graph", "--json")
+    doc = json.loads(out)
+    assert code == 0 and doc["outcome"] == "token" and doc["ok"] is True
+    assert set(doc["request"]) == REQUEST_KEYS and doc["request"]["method"] == "POST"
+    assert doc["request"]["form"]["client_secret"] == "********"
+    assert doc["request"]["headers"]["client-request-id"] == doc["request"]["client_request_id"]
+    response = doc["response"]
+    assert set(response) == RESPONSE_KEYS and response["status"] == 200
+    assert response["reason"] == "OK" and response["elapsed_ms"] > 0 and response["text"] is None
+    assert response["truncated"] is False and response["problem"] is None
+    assert response["json"]["access_token"] == "********" and response["received_at"].endswith(
+        "+00:00"
+    )
+    assert response["headers"]["client-request-id"] == doc["request"]["client_request_id"]
+    token = doc["token"]
+    assert set(token) == TOKEN_KEYS and token["token_type"] == "Bearer"
+    assert token["expires_in"] == 3599 and isinstance(token["expires_on"], int)
+    assert token["resource"] == "https://graph.microsoft.com" and token["scope"] is None
+    assert token["fingerprint"].startswith("sha256:") and len(token["fingerprint"]) == 19
+    assert token["has_refresh_token"] is False and token["has_id_token"] is False
+    assert doc["error"] is None and doc["failure"] is None and doc["diagnosis"] is None
+    assert doc["verdict"]["issued"] is True and doc["verdict"]["token_kind"] == "app-only"
+
+
+def test_password_grant_json_says_refresh_and_id_tokens_came(capsys, monkeypatch, sandbox) -> None:
+    """has_refresh_token / has_id_token are true when the answer carries them."""
+    form = FORMS["password-ok"]
+    monkeypatch.setenv("OUT_PASSWORD", form["password"])
+    code = main(["token", "--cloud", "sandbox", "--authority", sandbox.base_url, "--tenant",
+                 form["tenant"], "--client-id", form["client_id"], "--grant", "password",
+                 "--no-secret", "--username", form["username"], "--password-env", "OUT_PASSWORD",
+                 "--scope", form["scope"], "--json"])  # fmt: skip
+    doc = json.loads(capsys.readouterr().out)
+    assert code == 0 and doc["token"]["has_refresh_token"] and doc["token"]["has_id_token"]
+    assert doc["request"]["form"]["password"] == "********"
+
+
+def test_token_human_output_lines(capsys, monkeypatch, sandbox: Sandbox) -> None:
+    """Headline first, the facts indented, the request line, and the token's fingerprint."""
+    code, out = _token(capsys, monkeypatch, sandbox, "cc-v2-graph")
+    lines = out.splitlines()
+    assert code == 0 and lines[0].startswith("Token issued in ")
+    assert "  Kind        app-only (" in out and "  Audience    Microsoft Graph (" in out
+    assert "  Roles       " in out and "Allows:\n  - " in out
+    assert f"Request: POST {sandbox.base_url}/" in out and "(HTTP 200 OK, " in out
+    assert lines[-1].startswith("Access token: sha256:") and lines[-1].endswith(
+        " (--show-token prints it)"
+    )
+    code, out = _token(capsys, monkeypatch, sandbox, "cc-v2-graph", "--show-token")
+    assert out.splitlines()[-1].startswith("Access token: eyJ")
+
+
+def test_refused_json_and_human(capsys, monkeypatch, sandbox: Sandbox) -> None:
+    """A refusal: every error field by name, the diagnosis with support text; the human
+    output shows the error, its first line, the numbered fix and the support details."""
+    code, out = _token(capsys, monkeypatch, sandbox, "secret-wrong", "--json")
+    doc = json.loads(out)
+    assert code == 1 and doc["outcome"] == "refused" and doc["token"] is None
+    assert set(doc["error"]) == ERROR_KEYS and doc["error"]["error"] == "invalid_client"
+    assert (
+        doc["error"]["trace_id"] and doc["error"]["timestamp"] and doc["error"]["suberror"] is None
+    )
+    diagnosis = doc["diagnosis"]
+    assert set(diagnosis) == DIAGNOSIS_KEYS and diagnosis["code"] == "AADSTS7000215"
+    assert diagnosis["support"]["Trace ID"] == doc["error"]["trace_id"]
+    assert diagnosis["support_text"].startswith(f"{diagnosis['title']} (AADSTS7000215)")
+    assert diagnosis["link"] == "https://login.microsoftonline.com/error?code=7000215"
+    code, out = _token(capsys, monkeypatch, sandbox, "secret-wrong")
+    assert code == 1 and out.startswith("Failed: ")
+    assert "  error: invalid_client\n  AADSTS7000215: " in out
+    assert "Diagnosis: " in out and "\n  1. " in out and "  More: https://login." in out
+    assert "Support details:\n  AADSTS codes: AADSTS7000215\n" in out
+
+
+def test_no_answer_and_blocked(capsys, monkeypatch) -> None:
+    """No answer: failure fields, exit 3, the one-line reason; blocked: findings by name."""
+    monkeypatch.setenv("OUT_SECRET", "s3cr3t-value")
+    code = main(["token", "--token-url", "http://127.0.0.1:9/t", "--client-id", "c",
+                 "--secret-env", "OUT_SECRET", "--json"])  # fmt: skip
+    doc = json.loads(capsys.readouterr().out)
+    assert code == 3 and set(doc["failure"]) == {"kind", "message", "detail"}
+    assert doc["response"] is None and doc["diagnosis"]["code"] == "connection_refused"
+    code = main(["token", "--token-url", "http://127.0.0.1:9/t", "--client-id", "c",
+                 "--secret-env", "OUT_SECRET"])  # fmt: skip
+    out = capsys.readouterr().out
+    assert code == 3 and "(no answer, " in out and "  127.0.0.1:9 refused the connection" in out
+    code = main(["token", "--tenant", "common", "--client-id", "not-a-guid", "--secret-env",
+                 "OUT_SECRET", "--json"])  # fmt: skip
+    doc = json.loads(capsys.readouterr().out)
+    assert code == 2 and doc["outcome"] == "blocked" and doc["response"] is None
+    assert all(set(f) == FINDING_KEYS for f in doc["findings"])
+    assert {f["severity"] for f in doc["findings"]} == {"error"}
+    code = main(["token", "--tenant", "common", "--client-id", "not-a-guid", "--secret-env",
+                 "OUT_SECRET"])  # fmt: skip
+    out = capsys.readouterr().out
+    assert code == 2 and "error [client_id]: Client ID is not a GUID. " in out and " Fix: " in out
+
+
+def test_dry_run_text_and_warning_lines(capsys, monkeypatch) -> None:
+    """A dry run prints findings (warnings marked so) and the redacted request."""
+    monkeypatch.setenv("OUT_SECRET", " padded-secret ")
+    code = main(["token", "--tenant", "contoso.onmicrosoft.com", "--client-id",
+                 "6e74172b-be56-4843-9ff4-e66a39bb12e3", "--secret-env", "OUT_SECRET",
+                 "--dry-run"])  # fmt: skip
+    out = capsys.readouterr().out
+    assert code == 0 and out.startswith("warning [client_secret]: Secret has spaces at an end.")
+    assert (
+        "\nPOST https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/token" in out
+    )
+    assert "client_secret=********" in out and "padded-secret" not in out
