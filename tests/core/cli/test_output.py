@@ -156,3 +156,59 @@ def test_dry_run_text_and_warning_lines(capsys, monkeypatch) -> None:
         "\nPOST https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/token" in out
     )
     assert "client_secret=********" in out and "padded-secret" not in out
+
+
+def test_verdict_and_diagnosis_blocks_word_for_word() -> None:
+    """The human verdict block (every fact line, allows, warnings, notes) and a diagnosis
+    with parts, fix steps, link and support details, exactly as printed."""
+    import io
+
+    from core.cli.output import write_diagnosis, write_verdict
+    from core.timefmt import describe
+
+    verdict = {
+        "headline": "Token: app-only", "token_kind": "app-only", "kind_reason": "idtyp is 'app'",
+        "credential": "client secret", "version": "1.0", "issuer": "https://sts.windows.net/t/",
+        "audience": "https://graph.microsoft.com", "audience_name": "Microsoft Graph",
+        "tenant_id": "t", "client_id": "c", "issued_at": 1.0, "not_before": 2.0,
+        "expires_at": 3.0, "roles": ["A", "B"], "scopes": ["s1", "s2"], "allows": ["A: read"],
+        "warnings": ["w1", "w2"], "notes": ["n1"],
+    }  # fmt: skip
+    out = io.StringIO()
+    write_verdict(verdict, out)
+    assert out.getvalue() == (
+        "Token: app-only\n"
+        "  Kind        app-only (idtyp is 'app')\n"
+        "  Credential  client secret\n"
+        "  Version     1.0\n"
+        "  Issuer      https://sts.windows.net/t/\n"
+        "  Audience    Microsoft Graph (https://graph.microsoft.com)\n"
+        "  Tenant      t\n"
+        "  Client app  c\n"
+        f"  Issued at   {describe(1.0)}\n"
+        f"  Not before  {describe(2.0)}\n"
+        f"  Expires     {describe(3.0)}\n"
+        "  Roles       A, B\n"
+        "  Scopes      s1, s2\n"
+        "Allows:\n  - A: read\n"
+        "Warnings:\n  ! w1\n  ! w2\n"
+        "Notes:\n  - n1\n"
+    )
+    same = dict(verdict, audience_name="https://graph.microsoft.com", kind_reason="",
+                issued_at=None, not_before=None, expires_at=None, roles=[], allows=[],
+                warnings=[], notes=[])  # fmt: skip
+    out = io.StringIO()
+    write_verdict(same, out)
+    assert "  Audience    https://graph.microsoft.com\n" in out.getvalue()
+    assert "Kind" not in out.getvalue() and "Issued" not in out.getvalue()
+    part = {"code": "AADSTS1", "title": "One", "cause": "Because.", "fix": ["Do a.", "Do b."],
+            "link": "https://x.example/1"}  # fmt: skip
+    other = {"code": "HTTP 429", "title": "Too many (HTTP 429)", "cause": "Slow down.",
+             "fix": ["Wait."], "link": ""}  # fmt: skip
+    out = io.StringIO()
+    write_diagnosis({**part, "parts": [part, other], "support": {"Trace ID": "tr"}}, out)
+    assert out.getvalue() == (
+        "Diagnosis: One (AADSTS1)\n  Because.\n  1. Do a.\n  2. Do b.\n  More: https://x.example/1\n"
+        "Diagnosis: Too many (HTTP 429)\n  Slow down.\n  1. Wait.\n"
+        "Support details:\n  Trace ID: tr\n"
+    )

@@ -260,3 +260,93 @@ def test_tenant_read_from_the_token_url(url: str, tenant: str) -> None:
     from core.insight.verdict import _tenant_from_url
 
     assert _tenant_from_url(url) == tenant
+
+
+APP = "6e74172b-be56-4843-9ff4-e66a39bb12e3"
+
+
+@pytest.mark.parametrize(
+    ("claims", "kind", "reason", "use"),
+    [
+        ({"idtyp": "app", "scp": "x"}, "app-only", "idtyp is 'app'", "access token"),
+        ({"idtyp": "user"}, "delegated", "idtyp is 'user'", "access token"),
+        ({"scp": "User.Read", "roles": ["R"]}, "delegated", "it carries delegated scopes (scp)",
+         "access token"),
+        ({"nonce": "n", "name": "Ada", "upn": "a@x", "given_name": "A"}, "delegated",
+         "an ID token about a signed-in user (upn, given_name)", "ID token"),
+        ({"at_hash": "h"}, "delegated", "an ID token about a signed-in user ()", "ID token"),
+        ({"c_hash": "h", "preferred_username": "a"}, "delegated",
+         "an ID token about a signed-in user (preferred_username)", "ID token"),
+        ({"azp": APP, "unique_name": "a", "family_name": "L", "name": "N"}, "delegated",
+         "it carries user claims (unique_name, family_name)", "access token"),
+        ({"roles": ["R"]}, "app-only", "it carries application roles and no scp or user claims",
+         "access token"),
+        ({"appid": APP}, "app-only", "no scp and no user claims", "access token"),
+        ({"azp": APP}, "app-only", "no scp and no user claims", "access token"),
+        ({"nonce": "n", "appid": APP}, "app-only", "no scp and no user claims", "access token"),
+        ({}, "unknown", "none of idtyp, scp, roles or user claims is present", "access token"),
+    ],
+)  # fmt: skip
+def test_kind_reason_and_use_exactly(claims: dict, kind: str, reason: str, use: str) -> None:
+    """App-only or delegated, why, and access or ID token, for each signal alone and in the
+    order identity-platform.md 6.3 gives them (idtyp, scp, ID-token shape, user claims, roles)."""
+    from core.insight.verdict import _kind
+
+    assert _kind(claims) == (kind, reason, use)
+
+
+NOW = 1_800_000_000.0
+TID = "492a87ce-f03d-415a-bf2c-7b67c4e52753"
+
+
+def test_every_warning_and_note_word_for_word() -> None:
+    """A token that trips every warning and note: each one, word for word, in order."""
+    from core.timefmt import relative
+
+    payload = {
+        "iss": "https://sts.windows.net/not-a-guid/", "tid": "9188040d-6c67-4c5b-b112-36a304b66dad",
+        "aud": "https://graph.microsoft.com", "appid": APP, "appidacr": "1", "idtyp": "app",
+        "iat": NOW - 7200, "nbf": NOW + 3600, "exp": NOW - 60, "ver": "1.0",
+        "idp": "https://sts.windows.net/other/", "wids": ["62e90394-69f5-4237-9190-012177145e10"],
+    }  # fmt: skip
+    v = verdict_for_token(decode_token(mint(payload, nonce="abc")), tenant=TID, now=NOW)
+    assert v.warnings == (
+        "App-only token without roles: no application permission is granted for Microsoft "
+        "Graph, or admin consent is missing. Calls to the API will be refused (401/403).",
+        f"The token expired {relative(-60)}.",
+        f"The token is not valid yet (not before {relative(3600)}).",
+        f"The token's tenant (tid 9188040d-6c67-4c5b-b112-36a304b66dad) is not the tenant you "
+        f"typed ({TID}).",
+        "Issuer and tenant disagree: the issuer names tenant not-a-guid (not even a well-formed "
+        "GUID), but tid is 9188040d-6c67-4c5b-b112-36a304b66dad.",
+        "Holds privileged directory roles: Global Administrator.",
+    )
+    assert v.notes == (
+        "Microsoft Graph-style token (nonce in the header): only Microsoft can check its "
+        "signature. This is expected, not a fault.",
+        "Issued for a personal Microsoft account (consumer tenant).",
+        "The user was authenticated by another identity provider (https://sts.windows.net/other/): "
+        "a guest.",
+    )
+    assert v.tenant_matches is False and v.directory_roles == ("Global Administrator",)
+    assert (
+        v.headline
+        == f"Token: app-only, client secret, Microsoft Graph, NO roles, expired {relative(-60)}"
+    )
+    assert (v.issued_at, v.not_before, v.expires_at) == (NOW - 7200, NOW + 3600, NOW - 60)
+    assert (v.version, v.issuer, v.client_id, v.tenant_id) == (
+        "1.0", payload["iss"], APP, payload["tid"])  # fmt: skip
+
+
+def test_domain_and_alias_tenants_give_notes_not_warnings() -> None:
+    """A typed domain or alias is noted with the token's tenant ID; a matching GUID matches."""
+    token = decode_token(mint({"tid": TID, "appid": APP, "roles": ["R"], "aud": "x"}))
+    domain = verdict_for_token(token, tenant="contoso.example", now=NOW)
+    assert domain.tenant_matches is None and domain.warnings == ()
+    assert domain.notes == (
+        f"You typed the domain contoso.example; the token's tenant ID is {TID}.",
+    )
+    alias = verdict_for_token(token, tenant="organizations", now=NOW)
+    assert alias.notes == (f"You used 'organizations'; the token was issued by tenant {TID}.",)
+    assert verdict_for_token(token, tenant=TID.upper(), now=NOW).tenant_matches is True
+    assert verdict_for_token(token, tenant="", now=NOW).tenant_matches is None
