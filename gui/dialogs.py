@@ -76,7 +76,7 @@ class PreferencesDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(hint)
         layout.addWidget(buttons)
-        self.setMinimumWidth(420)
+        self.setMinimumWidth(560)  # room for a CA file path
 
     @property
     def clear_delay_s(self) -> int:
