@@ -121,3 +121,43 @@ def test_findings_never_quote_the_secret() -> None:
     secret = " abc8Q~this-is-the-real-value "
     text = repr(check(_inputs(client_secret=Secret(secret))))
     assert secret.strip() not in text
+
+
+def test_url_findings_field_by_field() -> None:
+    """A bad token URL and a plain-http one: code, severity, field, title, detail and fix."""
+    from core.token.models import Finding, Severity
+    from core.token.preflight import check
+
+    def url_findings(url: str) -> list[Finding]:
+        inputs = TokenRequestInput(client_id="c", client_secret=Secret("s"), token_url=url)
+        return [f for f in check(inputs) if f.field == "token_url"]
+
+    assert url_findings("https://ada:pw@x.example/t") == [
+        Finding("token_url-invalid", Severity.ERROR, "token_url", "Token URL is not usable",
+                "'https://…@x.example/t' cannot be used: it carries a user name or password; "
+                "credentials never go in a URL.",
+                "Enter a full address such as https://login.example.com/oauth2/token and give "
+                "credentials only in their own fields.")
+    ]  # fmt: skip
+    assert url_findings("https://x..example/t")[0].fix == (
+        "Enter a full address such as https://login.example.com/oauth2/token."
+    )
+    assert url_findings("http://x.example/t") == [
+        Finding("token_url-not-https", Severity.ERROR, "token_url", "Token URL must use HTTPS",
+                "Credentials would cross the network in clear text. Plain http is allowed only "
+                "for this computer (localhost, 127.0.0.1, ::1).",
+                "Use the https:// address of the server.")
+    ]  # fmt: skip
+    assert url_findings("http://127.0.0.1:8400/t") == []
+    authority = check(
+        TokenRequestInput(
+            authority="http://x.example",
+            tenant="contoso.example",
+            client_id="6e74172b-be56-4843-9ff4-e66a39bb12e3",
+            client_secret=Secret("s"),
+            scope="api://x/.default",
+        )
+    )
+    assert [(f.code, f.title) for f in authority if f.field == "authority"] == [
+        ("authority-not-https", "Authority URL must use HTTPS")
+    ]
