@@ -158,7 +158,7 @@ _KEYED_NAMES = (
 )
 _KEYED_RE = re.compile(
     rf"(?i)((?:[\"']|\\\")(?:{_KEYED_NAMES})(?:[\"']|\\\")\s*:\s*(?:[\"']|\\\")?"
-    rf"|\b(?:{_KEYED_NAMES})=)([^\"'&\s,;}}<\\]+)"
+    rf"|\b(?:{_KEYED_NAMES})=)([^\"'&\s,;{{}}\[<\\][^\"'&\s,;}}<\\]*)"
 )
 _URL_USERINFO_RE = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://[^/\s:@]*:)([^/\s@]+)@")
 MIN_SECRET_CHARS = 3  # shorter values would mask ordinary words everywhere

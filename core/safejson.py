@@ -37,7 +37,7 @@ def loads(text: str | bytes, *, max_depth: int = MAX_DEPTH, strict: bool = True)
         raise JsonError(_too_deep(max_depth), "depth") from None
     except json.JSONDecodeError as exc:
         where = f"line {exc.lineno}, column {exc.colno}"
-        raise JsonError(f"not valid JSON ({exc.msg} at {where})") from None
+        raise JsonError(f"not valid JSON ({exc.msg.removesuffix(' at')}, {where})") from None
     except ValueError as exc:  # an integer with thousands of digits, bad UTF-8 in bytes
         reason = "a number has too many digits" if "digits" in str(exc) else "not text"
         raise JsonError(f"not valid JSON ({reason})", "number") from None

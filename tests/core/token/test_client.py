@@ -177,3 +177,67 @@ def test_a_failure_detail_is_scrubbed_in_every_output() -> None:
         if as_json:
             doc = jsonlib.loads(text)
             assert doc["failure"]["detail"].startswith("ProxyError: ********")
+
+
+def test_ca_file_and_cancel_reach_the_exchange() -> None:
+    """request_token passes the CA file (a TLS sandbox is trusted with it) and the cancel
+    event (a set event ends the request as cancelled at once)."""
+    import threading
+
+    with Sandbox(tls=True, slow_delay_s=5) as sb:
+        inputs = to_inputs(SCENARIOS["cc-v2-graph"].form, sb.base_url)
+        assert request_token(inputs).failure.kind is FailureKind.TLS  # type: ignore[union-attr]
+        assert request_token(inputs, ca_file=str(sb.ca_file)).ok
+        cancel = threading.Event()
+        cancel.set()
+        slow = to_inputs(SCENARIOS["fault-slow"].form, sb.base_url)
+        result = request_token(slow, ca_file=str(sb.ca_file), cancel=cancel)
+        assert result.failure is not None and result.failure.kind is FailureKind.CANCELLED
+
+
+DEPTH_PROBLEM = "the JSON is nested more than 64 levels deep (refused: no real answer does that)"
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "outcome", "problem"),
+    [
+        (200, '{"access_token": "a.b.c", "not_before": "17", "refresh_in": 1800}', "token", ""),
+        (300, '{"access_token": "a.b.c"}', "refused", ""),
+        (299, '  {"access_token": "a.b.c"}  ', "token", ""),
+        (200, "[1, 2]", "refused", "the JSON is not an object"),
+        (200, '{"access_tok', "refused", "the JSON is cut off or broken: not valid JSON "
+                                          "(Unterminated string starting, line 1, column 2)"),
+        (200, "[" * 100 + "]" * 100, "refused", DEPTH_PROBLEM),
+        (200, "plain text", "refused", ""),
+    ],
+)  # fmt: skip
+def test_answers_are_read_strictly(status: int, body: str, outcome: str, problem: str) -> None:
+    """Success needs a 2xx and an access token; why a JSON-looking body could not be read is
+    kept; v1-style string numbers are read; cookies and secret-named headers are masked."""
+    from core.token.client import _result_from_answer
+    from core.token.models import PreparedRequest
+    from core.token.transport import HttpResult
+
+    prepared = PreparedRequest("POST", "https://x.example/t", (), (), 5.0, "rid")
+    answer = HttpResult("POST", prepared.url, 12.0, 100.0, status=status, reason="R",
+                        headers=(("Set-Cookie", "sid=1"), ("X-Api-Key", "k"), ("X-Other", "v")),
+                        body=body.encode())  # fmt: skip
+    result = _result_from_answer(prepared, answer)
+    assert result.outcome.value == outcome and result.body_error == problem
+    assert result.all_headers == (("Set-Cookie", "********"), ("X-Api-Key", "********"),
+                                  ("X-Other", "v"))  # fmt: skip
+    assert (result.reason, result.elapsed_ms, result.received_at) == ("R", 12.0, 100.0)
+    if outcome == "token" and status == 200:
+        assert result.token is not None
+        assert (result.token.not_before, result.token.refresh_in) == (17, 1800)
+
+
+def test_error_claims_kept_as_text() -> None:
+    """An error's `claims` challenge is kept as text whether it came as text or JSON."""
+    from core.redaction import Scrubber
+    from core.token.client import _error_fields
+
+    as_object = _error_fields({"error": "x", "claims": {"access_token": {"a": 1}}}, Scrubber())
+    assert as_object.claims == '{"access_token": {"a": 1}}'
+    assert _error_fields({"error": "x", "claims": "c"}, Scrubber()).claims == "c"
+    assert _error_fields({"error": "x"}, Scrubber()).claims == ""

@@ -156,3 +156,31 @@ def test_prepared_request_repr_and_preview_hide_secrets() -> None:
         assert SECRET not in text
         assert "hunter2-pw" not in text
         assert base64.b64encode(SECRET.encode()).decode()[:12] not in text
+
+
+def test_headers_exactly_and_errors_named() -> None:
+    """The headers sent, in order and by exact name and value; an unknown cloud or a missing
+    tenant are named; a password grant without a password still sends the field (empty)."""
+    prepared = build_request(
+        TokenRequestInput(tenant="t.example", client_id="c", client_secret=Secret("s"),
+                          auth_method=AuthMethod.BASIC, grant=GrantType.PASSWORD,
+                          username="u"),
+        client_request_id="rid",
+    )  # fmt: skip
+    names = [(k, v if isinstance(v, str) else "secret") for k, v in prepared.headers]
+    assert names == [
+        ("Accept", "application/json"),
+        ("Content-Type", "application/x-www-form-urlencoded; charset=utf-8"),
+        ("User-Agent", "entra-token-tester/0.1"),
+        ("client-request-id", "rid"),
+        ("return-client-request-id", "true"),
+        ("Authorization", "secret"),
+    ]
+    assert dict(parse_qsl(prepared.body(), keep_blank_values=True))["password"] == ""
+    assert prepared.grant is GrantType.PASSWORD
+    with pytest.raises(RequestBuildError, match="unknown cloud 'mars'"):
+        build_request(TokenRequestInput(cloud="mars", tenant="t.example"))
+    url = build_request(TokenRequestInput(client_id="c")).url
+    assert url == "https://login.microsoftonline.com/{tenant}/oauth2/v2.0/token"
+    with pytest.raises(RequestBuildError, match=r"^the token URL cannot be used: it carries"):
+        build_request(TokenRequestInput(token_url="https://a:b@x.example/t"))
