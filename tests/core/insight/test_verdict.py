@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 import pytest
 
@@ -350,3 +351,59 @@ def test_domain_and_alias_tenants_give_notes_not_warnings() -> None:
     assert alias.notes == (f"You used 'organizations'; the token was issued by tenant {TID}.",)
     assert verdict_for_token(token, tenant=TID.upper(), now=NOW).tenant_matches is True
     assert verdict_for_token(token, tenant="", now=NOW).tenant_matches is None
+
+
+@pytest.mark.parametrize(
+    ("claims", "kind", "use"),
+    [
+        ({"nonce": "n", "scp": "User.Read"}, "delegated", "access token"),
+        ({"nonce": "n", "roles": ["R"]}, "app-only", "access token"),
+        ({"c_hash": "h"}, "delegated", "ID token"),
+        ({"nonce": "n"}, "delegated", "ID token"),
+    ],
+)
+def test_id_token_shape_needs_no_scp_roles_or_client(claims: dict, kind: str, use: str) -> None:
+    """A nonce or hash makes an ID token only without scp, roles or a client claim."""
+    from core.insight.verdict import _kind
+
+    assert _kind(claims)[0::2] == (kind, use)
+
+
+def test_result_verdict_headline_and_notes_word_for_word() -> None:
+    """A token answer's headline and notes: v1 token from v2, expires_in far from exp,
+    ext_expires_in, the credential sent; and the headlines of failures."""
+    from core.insight.verdict import with_signature
+    from core.timefmt import clock, relative
+    from core.token.models import Endpoint
+
+    now = 1_900_000_000.0
+    issuer = f"https://sts.windows.net/{TID}/"
+    token = mint({"aud": "https://graph.microsoft.com", "ver": "1.0", "appid": APP, "tid": TID,
+                  "roles": ["User.Read.All"], "exp": now + 3600, "iss": issuer})  # fmt: skip
+    with LocalServer() as srv:
+        srv.json(f"/{TID}/oauth2/v2.0/token", {"token_type": "Bearer", "expires_in": 60,
+                 "ext_expires_in": 120, "access_token": token})  # fmt: skip
+        inputs = TokenRequestInput(cloud="sandbox", authority=srv.base_url, tenant=TID,
+                                   client_id=APP, client_secret=Secret("s"),
+                                   scope="https://graph.microsoft.com/.default")  # fmt: skip
+        result = send(build_request(inputs))
+    assert result.request is not None and result.request.endpoint is Endpoint.V2
+    result = replace(result, received_at=now, elapsed_ms=42.0)
+    v = verdict_for_result(result, now=now)
+    left = relative(3600).removeprefix("in ")
+    assert v.headline == (f"Token issued in 42 ms: app-only, client secret, Microsoft Graph, "
+                          f"1 role, expires {clock(now + 3600)} ({left})")  # fmt: skip
+    assert v.notes == (
+        "The v2 endpoint issued a v1 token: the API decides the token version (Microsoft Graph "
+        "always gets v1). This is normal.",
+        "expires_in (60 s) and the token's exp differ by 3540 s: the response metadata and the "
+        "token need not match exactly.",
+        "ext_expires_in: 120 s. During an Entra outage the API may accept the token that long.",
+    )
+    assert v.ext_expires_in == 120 and v.tenant_matches is True  # tenant read from the URL
+    assert with_signature(v, None) == v
+    blocked = verdict_for_result(request_token(TokenRequestInput(tenant="common")))
+    assert (
+        blocked.issued is False
+        and blocked.headline == "Not sent: the request has errors (preflight)"
+    )
