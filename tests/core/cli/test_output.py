@@ -212,3 +212,21 @@ def test_verdict_and_diagnosis_blocks_word_for_word() -> None:
         "Diagnosis: Too many (HTTP 429)\n  Slow down.\n  1. Wait.\n"
         "Support details:\n  Trace ID: tr\n"
     )
+
+
+def test_show_token_json_dry_run_findings_and_body_line(capsys, monkeypatch, sandbox) -> None:
+    """--show-token under --json adds token.access_token (only then); a dry run's JSON lists
+    its findings; a refusal that is not JSON shows its body's first words; JSON is indented."""
+    code, out = _token(capsys, monkeypatch, sandbox, "cc-v2-graph", "--json", "--show-token")
+    doc = json.loads(out)
+    assert code == 0 and doc["token"]["access_token"].startswith("eyJ")
+    assert out.startswith('{\n  "schema"')
+    code, out = _token(capsys, monkeypatch, sandbox, "cc-v2-graph", "--json")
+    assert "access_token" not in json.loads(out)["token"]
+    code, out = _token(capsys, monkeypatch, sandbox, "cc-v2-graph", "--json", "--dry-run",
+                       secret=" padded ")  # fmt: skip
+    doc = json.loads(out)
+    assert code == 0 and [f["code"] for f in doc["findings"]] == ["secret-whitespace"]
+    assert doc["ok"] is True and out.startswith('{\n  "schema"')
+    code, out = _token(capsys, monkeypatch, sandbox, "fault-503")
+    assert code == 1 and "\n  body: <!DOCTYPE html> <html><head><title>503 " in out
