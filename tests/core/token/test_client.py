@@ -241,3 +241,18 @@ def test_error_claims_kept_as_text() -> None:
     assert as_object.claims == '{"access_token": {"a": 1}}'
     assert _error_fields({"error": "x", "claims": "c"}, Scrubber()).claims == "c"
     assert _error_fields({"error": "x"}, Scrubber()).claims == ""
+
+
+@pytest.mark.parametrize("value", ["123", "null", "true", '["eyJ"]', '{"a": 1}', '""'])
+def test_a_token_that_is_not_text_is_no_token(value: str) -> None:
+    """A hostile 200 whose access_token is a number, null, a list or an object: refused as
+    'no token', never a crash; the status range check still applies."""
+    from core.token.client import _result_from_answer
+    from core.token.models import PreparedRequest
+    from core.token.transport import HttpResult
+
+    prepared = PreparedRequest("POST", "https://x.example/t", (), (), 5.0, "rid")
+    body = f'{{"access_token": {value}, "refresh_token": {value}, "id_token": {value}}}'
+    answer = HttpResult("POST", prepared.url, 1.0, 2.0, status=200, body=body.encode())
+    result = _result_from_answer(prepared, answer)
+    assert result.outcome is Outcome.REFUSED and result.token is None
