@@ -407,3 +407,33 @@ def test_result_verdict_headline_and_notes_word_for_word() -> None:
         blocked.issued is False
         and blocked.headline == "Not sent: the request has errors (preflight)"
     )
+
+
+def test_audience_lists_scope_counts_version_boundaries_and_guests() -> None:
+    """aud as a list, '1 scope' / '2 scopes', v2.0 read from the issuer when ver is absent,
+    expiry exactly now, not-before within the clock skew, and a guest's idp compared without
+    its trailing slash."""
+    from core.insight.verdict import CLOCK_SKEW_S
+
+    def verdict(**claims: object):
+        return verdict_for_token(decode_token(mint(claims)), now=NOW)
+
+    both = verdict(aud=["api://a", "api://b"], scp="One", azp=APP)
+    assert both.audience == "api://a, api://b" and both.headline.endswith(
+        "api://a, api://b, 1 scope"
+    )
+    assert verdict(aud="x", scp="One Two", azp=APP).headline.endswith(", 2 scopes")
+    assert verdict(aud="x", roles="Single", appid=APP).roles == ("Single",)
+    v2 = verdict(aud="x", iss=f"https://login.microsoftonline.com/{TID}/v2.0/", azp=APP)
+    assert v2.version == "2.0" and verdict(aud="x", iss="https://x/t/", azp=APP).version == ""
+    assert "expired" in verdict(aud="x", appid=APP, roles=["R"], exp=NOW).headline
+    assert verdict(aud="x", appid=APP, roles=["R"], nbf=NOW + CLOCK_SKEW_S).warnings == ()
+    early = verdict(aud="x", appid=APP, roles=["R"], nbf=NOW + CLOCK_SKEW_S + 1)
+    assert early.warnings and early.warnings[0].startswith("The token is not valid yet")
+    same = verdict(
+        aud="x", scp="s", iss="https://sts.windows.net/t/", idp="https://sts.windows.net/t"
+    )
+    assert not any("another identity provider" in n for n in same.notes)
+    assert verdict(aud="x", appid=APP, azpacr="2").credential == "certificate"
+    no_target = verdict(appid=APP)
+    assert "granted for this resource," in no_target.warnings[0]
