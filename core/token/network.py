@@ -3,6 +3,7 @@ a failure with no HTTP answer means in plain words."""
 
 from __future__ import annotations
 
+import functools
 import os
 import socket
 import ssl
@@ -50,9 +51,7 @@ def ssl_context(ca_file: str | None = None) -> ssl.SSLContext:
     """
     path, origin = ca_source(ca_file)
     if not path:
-        import truststore
-
-        return truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        return _os_trust_store()
     if not os.path.isfile(path):
         raise NetworkSetupError(
             TransportFailure(
@@ -62,7 +61,7 @@ def ssl_context(ca_file: str | None = None) -> ssl.SSLContext:
             )
         )
     try:
-        return ssl.create_default_context(cafile=path)
+        return _bundle_context(path, os.stat(path).st_mtime_ns)
     except (OSError, ssl.SSLError, ValueError) as exc:
         raise NetworkSetupError(
             TransportFailure(
@@ -71,6 +70,21 @@ def ssl_context(ca_file: str | None = None) -> ssl.SSLContext:
                 f"{type(exc).__name__}: {exc}",
             )
         ) from None
+
+
+@functools.lru_cache(maxsize=1)
+def _os_trust_store() -> ssl.SSLContext:
+    """One truststore context for the process (making one costs ~30 ms; it is reusable and
+    reads the OS trust store on each handshake)."""
+    import truststore
+
+    return truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+
+
+@functools.lru_cache(maxsize=4)
+def _bundle_context(path: str, mtime_ns: int) -> ssl.SSLContext:
+    """A context trusting one CA bundle, made again when the file changes."""
+    return ssl.create_default_context(cafile=path)
 
 
 def proxy_for(url: str) -> str | None:
@@ -102,8 +116,9 @@ def pool_manager(
     """
     import urllib3
 
-    context = ssl_context(ca_file)
     proxy = proxy_for(url)
+    tls = url.lower().startswith("https:") or (proxy or "").lower().startswith("https:")
+    context = ssl_context(ca_file) if tls else None  # plain http (loopback) needs no trust
     if proxy is None:
         manager = urllib3.PoolManager(num_pools=1, ssl_context=context, retries=False)
     else:
