@@ -40,9 +40,11 @@ def request_token(
     cancel: threading.Event | None = None,
 ) -> TokenResult:
     """Check, build and send: the whole round trip. Never raises for input or network trouble."""
+    from core.token.credential.resolve import resolve_credential
     from core.token.request import RequestBuildError, build_request
 
-    findings = check(inputs)
+    inputs, unreadable = resolve_credential(inputs)
+    findings = unreadable + check(inputs)
     try:
         prepared = build_request(inputs)
     except RequestBuildError:

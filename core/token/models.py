@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from core.redaction import Scrubber, Secret, redact_pairs, reveal, secrets_in
+
+if TYPE_CHECKING:
+    from core.token.credential.certificate import CertificateCredential
+    from core.token.credential.summary import CertificateSummary
 
 
 class Endpoint(str, Enum):
@@ -29,6 +33,28 @@ class AuthMethod(str, Enum):
 
     BODY = "body"
     BASIC = "basic"
+
+
+class CredentialKind(str, Enum):
+    """What proves the app's identity: a client secret, a certificate, or a federated assertion.
+
+    `SECRET` with no secret is a public client (nothing is sent).
+    """
+
+    SECRET = "secret"
+    CERTIFICATE = "certificate"
+    FEDERATED = "federated"
+
+
+class AssertionAlg(str, Enum):
+    """How a certificate assertion is signed: RSA-PSS with `x5t#S256` (Entra's current
+    default), or PKCS#1 v1.5 with `x5t` (older servers)."""
+
+    PS256 = "PS256"
+    RS256 = "RS256"
+
+
+JWT_BEARER = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 
 
 class Severity(str, Enum):
@@ -75,6 +101,20 @@ class TokenRequestInput:
     timeout_s: float = DEFAULT_TIMEOUT_S
     token_url: str = ""
     authority: str = ""
+    credential: CredentialKind = CredentialKind.SECRET
+    # Certificate: the file(s) it came from (kept in profiles), the PFX / key password (a
+    # secret), and the loaded certificate when the caller has loaded it already (else the
+    # files are read when the request is sent).
+    certificate_path: str = ""
+    certificate_key_path: str = ""
+    certificate_password: Secret | None = None
+    certificate: CertificateCredential | None = field(default=None, repr=False, compare=False)
+    assertion_alg: AssertionAlg = AssertionAlg.PS256
+    send_x5c: bool = False
+    # Federated: the external token itself (a secret), or the file it is read from at send
+    # time (the AZURE_FEDERATED_TOKEN_FILE convention: the file is rotated by its owner).
+    client_assertion: Secret | None = None
+    assertion_file: str = ""
 
 
 @dataclass(frozen=True)
@@ -106,6 +146,8 @@ class PreparedRequest:
     endpoint: Endpoint | None = None  # None for a custom token URL
     grant: GrantType = GrantType.CLIENT_CREDENTIALS
     auth_method: AuthMethod = AuthMethod.BODY
+    credential: CredentialKind = CredentialKind.SECRET
+    certificate: CertificateSummary | None = None  # the certificate that signed the assertion
     # Every Secret of the inputs, sent or not (a key's password, say): the scrubber masks them.
     input_secrets: tuple[Secret, ...] = field(default=(), repr=False)
 

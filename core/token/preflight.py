@@ -18,6 +18,7 @@ from core.token.authority import (
 )
 from core.token.models import (
     MAX_TIMEOUT_S,
+    CredentialKind,
     Endpoint,
     Finding,
     GrantType,
@@ -144,7 +145,23 @@ def _client_id(inputs: TokenRequestInput) -> Iterator[Finding]:
 
 
 @_check
+def _credential(inputs: TokenRequestInput) -> Iterator[Finding]:
+    if inputs.credential is CredentialKind.SECRET:
+        return
+    from core.token.credential.resolve import credential_findings
+    from core.token.request import RequestBuildError, request_url
+
+    try:
+        url = request_url(inputs)
+    except RequestBuildError:
+        url = ""
+    yield from credential_findings(inputs, url)
+
+
+@_check
 def _secret(inputs: TokenRequestInput) -> Iterator[Finding]:
+    if inputs.credential is not CredentialKind.SECRET:
+        return
     plain = reveal(inputs.client_secret)
     if not plain:
         if inputs.grant is GrantType.CLIENT_CREDENTIALS:

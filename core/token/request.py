@@ -9,7 +9,9 @@ from urllib.parse import quote_plus
 from core.redaction import Secret, secrets_in
 from core.token.authority import get_cloud, token_url, url_problem
 from core.token.models import (
+    JWT_BEARER,
     AuthMethod,
+    CredentialKind,
     Endpoint,
     GrantType,
     PreparedRequest,
@@ -53,9 +55,11 @@ def basic_credentials(client_id: str, secret: Secret) -> Secret:
 
 
 def build_request(
-    inputs: TokenRequestInput, *, client_request_id: str | None = None
+    inputs: TokenRequestInput, *, client_request_id: str | None = None, now: float | None = None
 ) -> PreparedRequest:
-    """Build the token request exactly as it will be sent. Pure: no I/O, no clock.
+    """Build the token request exactly as it will be sent. No I/O: a certificate must be loaded
+    already (`core.token.credential.resolve`); its assertion is signed for `now` (the clock
+    when None), with `aud` = the exact token URL.
 
     The target is sent as typed (`scope` and/or `resource`), so an admin can reproduce what
     an automation sends; the pre-flight checks warn about mismatches with the endpoint.
@@ -63,7 +67,9 @@ def build_request(
     url = request_url(inputs)
     request_id = client_request_id or str(uuid.uuid4())
     client_id = inputs.client_id.strip()
-    secret = inputs.client_secret if inputs.client_secret else None
+    kind = inputs.credential
+    use_secret = bool(inputs.client_secret) and kind is CredentialKind.SECRET
+    secret = inputs.client_secret if use_secret else None
 
     form: list[tuple[str, str | Secret]] = [("grant_type", inputs.grant.value)]
     form.append(("client_id", client_id))
@@ -87,7 +93,11 @@ def build_request(
             headers.append(("Authorization", basic_credentials(client_id, secret)))
         else:
             form.append(("client_secret", secret))
+    if kind is not CredentialKind.SECRET:
+        form.append(("client_assertion_type", JWT_BEARER))
+        form.append(("client_assertion", _assertion(inputs, url, client_id, now)))
 
+    cert = inputs.certificate if kind is CredentialKind.CERTIFICATE else None
     return PreparedRequest(
         method="POST",
         url=url,
@@ -99,7 +109,34 @@ def build_request(
         grant=inputs.grant,
         auth_method=inputs.auth_method,
         input_secrets=secrets_in(inputs),
+        credential=kind,
+        certificate=cert.summary if cert is not None else None,
     )
+
+
+def _assertion(inputs: TokenRequestInput, url: str, client_id: str, now: float | None) -> Secret:
+    """The federated assertion as given, or a certificate assertion signed now ('' when the
+    certificate cannot sign: the pre-flight checks say why and block the request)."""
+    if inputs.credential is CredentialKind.FEDERATED:
+        from core.token.credential.federated import clean_assertion
+
+        return clean_assertion(inputs.client_assertion) if inputs.client_assertion else Secret("")
+    if inputs.certificate is None:
+        return Secret("")
+    from core.token.credential.assertion import sign_assertion
+    from core.token.credential.certificate import CertificateError
+
+    try:
+        return sign_assertion(
+            inputs.certificate,
+            client_id=client_id,
+            audience=url,
+            alg=inputs.assertion_alg,
+            send_x5c=inputs.send_x5c,
+            now=now,
+        )
+    except CertificateError:
+        return Secret("")
 
 
 def target_field(endpoint: Endpoint | None) -> str:

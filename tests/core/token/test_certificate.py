@@ -1,0 +1,180 @@
+"""Loading certificate credentials in every format, and the summary an admin compares."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from cryptography.hazmat.primitives import hashes
+
+from core.redaction import Secret
+from core.token.credential.certificate import (
+    MAX_FILE_BYTES,
+    CertificateError,
+    load_certificate,
+)
+from tests.core import certkit as ck
+
+PASSWORD = "Pfx-Pa55!"
+
+
+@pytest.fixture(scope="module")
+def material() -> tuple:
+    key = ck.rsa_key()
+    return key, ck.cert(key, "daemon.tests.example", serial=0x0A1B2C)
+
+
+def test_pem_with_certificate_first_and_key_first(tmp_path: Path, material: tuple) -> None:
+    """A PEM holding the key and the certificate loads in either order, key matched."""
+    key, leaf = material
+    for order, data in (("cert-first", ck.cert_pem(leaf) + ck.key_pem(key)),
+                        ("key-first", ck.key_pem(key) + ck.cert_pem(leaf))):  # fmt: skip
+        loaded = load_certificate(ck.write(tmp_path, f"{order}.pem", data))
+        assert loaded.summary.has_private_key and loaded.summary.key_matches is True
+        assert loaded.summary.file_format == "PEM"
+        assert loaded.summary.sha1 == leaf.fingerprint(hashes.SHA1()).hex().upper()
+
+
+def test_pem_with_chain_in_any_order_puts_the_leaf_first(tmp_path: Path) -> None:
+    """Key + leaf + intermediate + root, shuffled: the leaf is the key's, the chain goes up."""
+    key, leaf, mid, root = ck.chain3()
+    data = ck.cert_pem(root) + ck.key_pem(key) + ck.cert_pem(mid, leaf)
+    loaded = load_certificate(ck.write(tmp_path, "chain.pem", data))
+    assert (
+        loaded.summary.subject.startswith("CN=leaf.tests.example")
+        or "leaf" in loaded.summary.subject
+    )
+    assert loaded.summary.key_matches is True
+    assert [c.subject for c in loaded.chain] == [mid.subject, root.subject]
+    assert len(loaded.x5c()) == 3
+
+
+def test_separate_key_with_pem_or_der_certificate(tmp_path: Path, material: tuple) -> None:
+    """A key file plus a PEM or a DER (.cer) certificate."""
+    key, leaf = material
+    key_file = ck.write(tmp_path, "app.key", ck.key_pem(key))
+    for name, data in (("app.crt", ck.cert_pem(leaf)), ("app.cer", leaf.public_bytes(ck.DER))):
+        loaded = load_certificate(ck.write(tmp_path, name, data), key_file)
+        assert loaded.summary.key_matches is True
+        assert loaded.summary.file_format == ("DER" if name.endswith(".cer") else "PEM")
+        assert "app.key" in loaded.summary.source
+
+
+def test_pkcs12_with_password_and_its_errors(tmp_path: Path, material: tuple) -> None:
+    """A PFX opens with its password; a wrong or missing password says so plainly."""
+    key, leaf = material
+    path = ck.write(tmp_path, "app.pfx", ck.pfx(key, leaf, PASSWORD.encode()))
+    loaded = load_certificate(path, password=Secret(PASSWORD))
+    assert loaded.summary.file_format == "PKCS#12" and loaded.summary.key_matches is True
+    with pytest.raises(CertificateError) as wrong:
+        load_certificate(path, password=Secret("nope"))
+    assert wrong.value.kind == "wrong_password"
+    assert wrong.value.message == "Wrong password for this PFX (app.pfx)."
+    with pytest.raises(CertificateError) as missing:
+        load_certificate(path)
+    assert missing.value.kind == "password_needed"
+    assert "nope" not in str(wrong.value) and PASSWORD not in str(missing.value)
+
+
+def test_pkcs12_without_password(tmp_path: Path, material: tuple) -> None:
+    """A PFX exported without a password opens with none (and with one typed by mistake)."""
+    key, leaf = material
+    path = ck.write(tmp_path, "open.p12", ck.pfx(key, leaf, None))
+    assert load_certificate(path).summary.has_private_key
+    assert load_certificate(path, password=Secret("typed anyway")).summary.has_private_key
+
+
+def test_encrypted_pem_keys(tmp_path: Path, material: tuple) -> None:
+    """PKCS#8 and traditional encrypted keys open with the password; errors are plain."""
+    key, leaf = material
+    for traditional in (False, True):
+        data = ck.cert_pem(leaf) + ck.key_pem(key, PASSWORD.encode(), traditional=traditional)
+        path = ck.write(tmp_path, f"enc-{traditional}.pem", data)
+        assert load_certificate(path, password=Secret(PASSWORD)).summary.key_matches is True
+        with pytest.raises(CertificateError, match="Wrong password for the private key"):
+            load_certificate(path, password=Secret("bad"))
+        with pytest.raises(CertificateError, match="is encrypted: give its password") as exc:
+            load_certificate(path)
+        assert exc.value.kind == "password_needed"
+
+
+def test_certificate_without_key_and_key_without_certificate(
+    tmp_path: Path, material: tuple
+) -> None:
+    """A .cer alone loads (to compare thumbprints) but says it cannot sign; a key alone fails."""
+    key, leaf = material
+    only_cert = load_certificate(ck.write(tmp_path, "only.cer", leaf.public_bytes(ck.DER)))
+    assert only_cert.summary.has_private_key is False and only_cert.summary.key_matches is None
+    titles = [p[1] for p in only_cert.summary.problems()]
+    assert "No private key" in titles
+    with pytest.raises(CertificateError, match="holds a private key but no certificate"):
+        load_certificate(ck.write(tmp_path, "only.key", ck.key_pem(key)))
+
+
+def test_key_of_another_certificate(tmp_path: Path, material: tuple) -> None:
+    """A key that does not belong to the certificate is reported, never silently used."""
+    _, leaf = material
+    other = ck.rsa_key()
+    loaded = load_certificate(
+        ck.write(tmp_path, "mixed.pem", ck.cert_pem(leaf) + ck.key_pem(other))
+    )
+    assert loaded.summary.key_matches is False
+    assert ("error", "Key does not match") in [(s, t) for s, t, _ in loaded.summary.problems()]
+
+
+def test_unreadable_files(tmp_path: Path) -> None:
+    """Missing, folder, junk and huge files each get one plain message."""
+    cases = {
+        tmp_path / "absent.pem": "does not exist",
+        tmp_path: "is a folder",
+        ck.write(tmp_path, "junk.bin", b"\x00junk" * 50): "neither a PEM file",
+        ck.write(tmp_path, "empty.pem", b"-----BEGIN NOTHING-----\n"): "neither a certificate",
+        ck.write(tmp_path, "huge.pem", b"x" * (MAX_FILE_BYTES + 1)): "larger than",
+    }
+    for path, words in cases.items():
+        with pytest.raises(CertificateError, match=words):
+            load_certificate(path)
+
+
+def test_summary_fields_and_validity(tmp_path: Path, material: tuple) -> None:
+    """Serial, times, SHA-256 and the validity states with their severities."""
+    key, leaf = material
+    loaded = load_certificate(ck.write(tmp_path, "a.pem", ck.cert_pem(leaf) + ck.key_pem(key)))
+    s = loaded.summary
+    assert s.serial == "0A1B2C"
+    assert s.sha256 == leaf.fingerprint(hashes.SHA256()).hex().upper() and len(s.sha256) == 64
+    assert s.key_type == "RSA 2048-bit" and s.is_rsa
+    assert s.validity()[0] == "valid" and s.problems() == ()
+    assert s.validity(s.not_after - 5 * 86400)[0] == "expiring"
+    assert s.validity(s.not_after + 1)[0] == "expired"
+    assert s.validity(s.not_before - 10)[0] == "not_yet_valid"
+    severities = {t: sev for sev, t, _ in s.problems(s.not_before - 10)}
+    assert severities == {"Certificate not valid yet": "error"}
+    assert {t: sev for sev, t, _ in s.problems(s.not_after + 1)} == {
+        "Certificate expired": "warning"
+    }
+    assert {t: sev for sev, t, _ in s.problems(time.time() + 400 * 86400)} == {
+        "Certificate expired": "warning"
+    }
+
+
+def test_ec_key_is_not_usable_for_entra(tmp_path: Path) -> None:
+    """An EC certificate loads and is summarised, but is flagged: Entra takes RSA only."""
+    key = ck.ec_key()
+    loaded = load_certificate(
+        ck.write(tmp_path, "ec.pem", ck.cert_pem(ck.cert(key)) + ck.key_pem(key))
+    )
+    assert not loaded.summary.is_rsa and loaded.summary.key_type == "EC secp256r1"
+    assert "Not an RSA certificate" in [t for _, t, _ in loaded.summary.problems()]
+
+
+def test_private_key_never_in_repr_or_pickle(tmp_path: Path, material: tuple) -> None:
+    """The loaded credential's repr shows no key material and it refuses to be pickled."""
+    import pickle
+
+    key, leaf = material
+    loaded = load_certificate(ck.write(tmp_path, "a.pem", ck.cert_pem(leaf) + ck.key_pem(key)))
+    assert "PRIVATE" not in repr(loaded) and "RSAPrivateKey" not in repr(loaded)
+    with pytest.raises(TypeError):
+        pickle.dumps(loaded)
