@@ -63,8 +63,14 @@ def _entry(table: str, key: str, name: str, link: str = "", **values: str) -> Di
     )
 
 
-def explain_aadsts(number: int, *, secret: Secret | None = None) -> Diagnosis:
-    """The diagnosis of one AADSTS code (a generic one when the code is not in the catalog)."""
+def explain_aadsts(
+    number: int, *, secret: Secret | None = None, result: TokenResult | None = None
+) -> Diagnosis:
+    """The diagnosis of one AADSTS code (a generic one when the code is not in the catalog).
+
+    With the `result`, assertion codes name the values the request carried and what to compare
+    them with (core/insight/compare.py).
+    """
     code = f"AADSTS{number}"
     link = ERROR_LOOKUP.format(code=number)
     if number == 7000215 and secret is not None and is_guid(secret.reveal()):
@@ -73,6 +79,13 @@ def explain_aadsts(number: int, *, secret: Secret | None = None) -> Diagnosis:
         base = _entry("aadsts", str(number), code, link)
     else:
         base = _entry("special", "unknown_aadsts", code, link, code=code)
+    if result is not None:
+        from core.insight.compare import compare
+
+        sent, steps = compare(number, result)
+        if sent or steps:
+            cause = f"{base.cause} {sent}".strip()
+            return Diagnosis(base.code, base.title, cause, steps + base.fix, base.link)
     return base
 
 
@@ -149,7 +162,7 @@ def _http_diagnosis(result: TokenResult) -> Diagnosis:
 def _refused(result: TokenResult) -> Diagnosis:
     codes = error_codes(result)
     secret = _secret_sent(result)
-    parts = [explain_aadsts(c, secret=secret) for c in codes]
+    parts = [explain_aadsts(c, secret=secret, result=result) for c in codes]
     err = result.error
     if not parts and err is not None and err.error:
         if err.error in catalog()["oauth"]:

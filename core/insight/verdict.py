@@ -21,7 +21,7 @@ from core.insight.diagnosis import diagnose
 from core.redaction import Secret
 from core.timefmt import as_epoch, clock, relative
 from core.token.authority import PERSONAL_ACCOUNTS_TENANT, TenantKind, is_guid, tenant_kind
-from core.token.models import Endpoint, Outcome, TokenResult
+from core.token.models import CredentialKind, Endpoint, Outcome, TokenResult
 
 CLOCK_SKEW_S = 300
 _USER_CLAIMS = ("upn", "unique_name", "preferred_username", "given_name", "family_name", "name")
@@ -268,6 +268,8 @@ def _tenant_from_url(url: str) -> str:
 def _credential_sent(result: TokenResult) -> str:
     if result.request is None:
         return ""
+    if result.request.credential is CredentialKind.FEDERATED:
+        return "federated credential"
     if result.request.field("client_assertion"):
         return "certificate"
     secret = result.request.field("client_secret")
@@ -348,6 +350,9 @@ def verdict_for_result(
             "accept the token that long."
         )
     credential = base.credential or _credential_sent(result)
+    if base.credential == "certificate" and _credential_sent(result) == "federated credential":
+        # appidacr/azpacr 2 means "a client assertion": a certificate's, or a federated one.
+        credential = "federated credential"
     summary = _summary(base.token_kind, credential, base.audience_name or base.audience,
                        base.roles, base.scopes, _time_phrase(base.expires_at, moment))  # fmt: skip
     return replace(

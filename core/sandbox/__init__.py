@@ -9,16 +9,37 @@ from __future__ import annotations
 from typing import Any
 
 from core.sandbox import directory as _d
+from core.sandbox.certificates import FILES as _FILES
+from core.sandbox.certificates import PFX_PASSWORD
 from core.sandbox.errors import EMITTED_CODES
 from core.sandbox.scenarios import Scenario, scenarios
 from core.sandbox.service import Sandbox
 
-__all__ = ["EMITTED_CODES", "Sandbox", "Scenario", "describe", "scenarios"]
+__all__ = ["EMITTED_CODES", "PFX_PASSWORD", "Sandbox", "Scenario", "describe", "scenarios"]
 
 
-def describe() -> dict[str, Any]:
-    """The demo directory and the scenarios, as plain JSON-able data."""
+def _certificates(sandbox: Sandbox | None) -> list[dict[str, Any]]:
+    """The demo certificates; thumbprints only for a running sandbox (they are made per run)."""
+    from core.sandbox.certificates import demo_certificates
+
+    out = []
+    for cert in demo_certificates() if sandbox is not None else ():
+        holders = [a.name for a in _d.APPS if cert.name in a.certificates]
+        out.append({"name": cert.name, "description": cert.description,
+                    "uploaded_to": holders, "thumbprint_sha1": cert.sha1,
+                    "thumbprint_sha256": cert.sha256, "expired": cert.expired(),
+                    "not_after": cert.cert.not_valid_after_utc.isoformat()})  # fmt: skip
+    return out
+
+
+def describe(sandbox: Sandbox | None = None) -> dict[str, Any]:
+    """The demo directory and the scenarios, as plain JSON-able data.
+
+    With a running sandbox, the files it wrote (certificates, tokens) carry their paths and the
+    certificates their thumbprints; without one, the files are named (they are made at start).
+    """
     by_id = {api.app_id: api for api in _d.APIS}
+    folder = str(sandbox.files_dir) if sandbox is not None else None
     return {
         "tenants": [{"id": t.id, "domain": t.domain, "name": t.name} for t in _d.TENANTS],
         "apis": [
@@ -53,6 +74,16 @@ def describe() -> dict[str, Any]:
                 "consented_scopes": {by_id[k].uri: list(v) for k, v in app.delegated.items()},
                 "token_lifetime_s": app.lifetime_s,
                 "note": app.note,
+                "certificates": list(app.certificates),
+                "federated_credentials": [
+                    {
+                        "name": f.name,
+                        "issuer": f.issuer,
+                        "subject": f.subject,
+                        "audience": f.audience,
+                    }
+                    for f in app.federated
+                ],
             }
             for app in _d.APPS
         ],
@@ -79,6 +110,14 @@ def describe() -> dict[str, Any]:
             {"domain": f.domain, "fault": f.key, "behaviour": f.description} for f in _d.FAULTS
         ],
         "unknown_tenant_id": _d.UNKNOWN_TENANT_ID,
+        "files_dir": folder,
+        "files": [
+            {"file": name, "path": f"{folder}/{name}" if folder else None, "content": text}
+            for name, text in _FILES.items()
+        ],
+        "pfx_password": PFX_PASSWORD,
+        "certificates": _certificates(sandbox),
+        "external_issuer": _d.EXTERNAL_ISSUER,
         "scenarios": [
             {
                 "key": s.key,
@@ -86,7 +125,7 @@ def describe() -> dict[str, Any]:
                 "description": s.description,
                 "expect": s.expect,
                 "needs_tls": s.needs_tls,
-                "form": dict(s.form),
+                "form": sandbox.scenario_form(s.form) if sandbox is not None else dict(s.form),
             }
             for s in scenarios()
         ],

@@ -65,6 +65,17 @@ class Api:
 
 
 @dataclass(frozen=True)
+class FederatedCredential:
+    """A federated identity credential: the external token's iss, sub and aud, matched exactly
+    (case-sensitive), as Entra does."""
+
+    name: str
+    issuer: str
+    subject: str
+    audience: str
+
+
+@dataclass(frozen=True)
 class App:
     """An app registration and its service principal in its home tenant."""
 
@@ -79,6 +90,9 @@ class App:
     delegated: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # consented scopes
     lifetime_s: int = DEFAULT_LIFETIME_S
     note: str = ""
+    # Names of the demo certificates uploaded to the app (core/sandbox/certificates.py).
+    certificates: tuple[str, ...] = ()
+    federated: tuple[FederatedCredential, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -158,7 +172,9 @@ DAEMON = App(
         {GRAPH_APP_ID: ("User.Read.All", "Group.Read.All"), API_APP_ID: ("Orders.Read.All",)}
     ),
     delegated=MappingProxyType({GRAPH_APP_ID: ("User.Read",)}),
-    note="Confidential app: a valid and an expired secret, roles on Graph and the Orders API.",
+    note="Confidential app: a valid and an expired secret, two uploaded certificates (one "
+    "expired), roles on Graph and the Orders API.",
+    certificates=("contoso-daemon", "expired"),
 )
 NO_CONSENT = App(
     "Contoso Reporting (no admin consent)",
@@ -237,7 +253,26 @@ FABRIKAM_APP = App(
     roles=MappingProxyType({GRAPH_APP_ID: ("Reports.Read.All",)}),
     note="Lives in the second tenant only.",
 )
-APPS: tuple[App, ...] = (DAEMON, NO_CONSENT, SHORT_LIVED, DESKTOP, DISABLED, FABRIKAM_APP)
+EXTERNAL_ISSUER = "https://token.actions.sandbox.example"  # a GitHub-Actions-like issuer
+EXTERNAL_SUBJECT = "repo:contoso/app:ref:refs/heads/main"
+FEDERATED_AUDIENCE = "api://AzureADTokenExchange"
+PIPELINE = App(
+    "Contoso Pipeline (federated)",
+    "3849ecf4-3bd8-4918-9187-070612f324d3",
+    CONTOSO.id,
+    "d16d0b10-b02f-4615-8a37-2a804818ee22",
+    roles=MappingProxyType({GRAPH_APP_ID: ("User.Read.All",), API_APP_ID: ("Orders.Read.All",)}),
+    note="No secret and no certificate: it trusts the sandbox's GitHub-Actions-like issuer for "
+    "the main branch of contoso/app (federated credential).",
+    federated=(
+        FederatedCredential(
+            "contoso-app-main", EXTERNAL_ISSUER, EXTERNAL_SUBJECT, FEDERATED_AUDIENCE
+        ),
+    ),
+)
+APPS: tuple[App, ...] = (
+    DAEMON, NO_CONSENT, SHORT_LIVED, DESKTOP, DISABLED, FABRIKAM_APP, PIPELINE,
+)  # fmt: skip
 
 PASSWORD = "Sandbox-Pa55!"
 WRONG_PASSWORD = "Sandbox-Pa55?"

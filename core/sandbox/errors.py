@@ -89,6 +89,30 @@ CATALOG: dict[int, tuple[str, int, str]] = {
     53003: ("interaction_required", 400,
             "Access has been blocked by Conditional Access policies. The access policy does "
             "not allow token issuance."),
+    700027: ("invalid_client", 401,
+             "Client assertion failed signature validation. [Reason - {reason}, Thumbprint of "
+             "key used by client: '{thumbprint}'. Please visit the Azure Portal, Graph Explorer "
+             "or directly use MS Graph to see configured keys for app Id '{client_id}'.]"),
+    700024: ("invalid_client", 401,
+             "Client assertion is not within its valid time range. Current time: {now}, "
+             "assertion valid from {nbf}, expiry time of assertion {exp}."),
+    50048: ("invalid_client", 401,
+            "Subject mismatches Issuer claim in the client assertion for application "
+            "'{client_id}'."),
+    50027: ("invalid_request", 400, "JWT token is invalid or is malformed: {reason}"),
+    50013: ("invalid_client", 401,
+            "Assertion is invalid: an assertion with jti '{jti}' was already used. Create a "
+            "new assertion for every request."),
+    5002738: ("invalid_request", 400,
+              "'{alg}' is not a supported signature algorithm. Supported signing algorithms "
+              "are: 'RS256, PS256'."),
+    70021: ("invalid_request", 400,
+            "No matching federated identity record found for presented assertion. Assertion "
+            "Issuer: '{iss}'. Assertion Subject: '{sub}'. Assertion Audience: '{aud}'."),
+    700211: ("invalid_request", 400,
+             "No matching federated identity record found for presented assertion issuer "
+             "'{iss}'. Please check your federated identity credential Subject, Audience and "
+             "Issuer against the presented assertion."),
     90055: ("temporarily_unavailable", 429,
             "The tenant is being throttled because it sent too many requests. Retry after "
             "{retry_after} seconds."),

@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import unquote_plus
 
 from core.sandbox import directory as d
+from core.sandbox.assertions import JWT_BEARER, JtiStore, check_assertion
 from core.sandbox.errors import EntraError
 from core.sandbox.keys import signing_key
 
@@ -29,6 +30,13 @@ class TokenCall:
     tenant: str  # the tenant path segment as sent
     form: dict[str, str]
     authorization: str = ""
+    base_url: str = ""  # the sandbox's address, for the assertion audience
+    jtis: JtiStore | None = None  # client-assertion ids already used (replays are refused)
+
+    def token_urls(self, tenant_id: str) -> tuple[str, ...]:
+        """The URLs a client assertion's aud may name: the one posted to, or its GUID form."""
+        path = "oauth2/token" if self.version == "v1" else "oauth2/v2.0/token"
+        return (f"{self.base_url}/{self.tenant}/{path}", f"{self.base_url}/{tenant_id}/{path}")
 
 
 def is_guid(text: str) -> bool:
@@ -66,8 +74,9 @@ def _client_auth(call: TokenCall) -> tuple[str, str | None]:
     return client_id, secret or None
 
 
-def check_request(call: TokenCall, tenant: d.Tenant | None) -> d.App:
-    """Run the checks shared by every grant; returns the authenticated app."""
+def check_request(call: TokenCall, tenant: d.Tenant | None) -> tuple[d.App, str]:
+    """Run the checks shared by every grant; returns the authenticated app and how it
+    authenticated (`appidacr`: "0" public client, "1" secret, "2" certificate or federated)."""
     form = call.form
     grant = form.get("grant_type", "").strip()
     if not grant:
@@ -96,8 +105,14 @@ def check_request(call: TokenCall, tenant: d.Tenant | None) -> d.App:
         raise EntraError(700016, client_id=client_id, tenant_name=tenant.name)
     if not app.enabled:
         raise EntraError(7000112, client_id=app.client_id, app_name=app.name)
-    _authenticate(app, secret, grant)
-    return app
+    assertion = form.get("client_assertion", "").strip()
+    if form.get("client_assertion_type", "").strip() != JWT_BEARER:
+        assertion = ""  # an assertion of an unknown type is no credential
+    if assertion and not app.public:
+        check_assertion(app, assertion, call.token_urls(tenant.id), call.jtis or JtiStore())
+        return app, "2"
+    _authenticate(app, secret or (assertion or None), grant)
+    return app, "0" if app.public else "1"
 
 
 def _authenticate(app: d.App, secret: str | None, grant: str) -> None:
@@ -225,7 +240,7 @@ def b64(data: bytes) -> str:
 
 def mint(
     *, app: d.App, tenant: d.Tenant, api: d.Api, requested: str, endpoint: str,
-    base_url: str, user: d.User | None = None, scp: str = "",
+    base_url: str, user: d.User | None = None, scp: str = "", acr: str = "1",
 ) -> tuple[str, int, int]:  # fmt: skip
     """Sign an access token; returns it with its exp and nbf. Graph tokens are v1 + nonce."""
     now = int(time.time())
@@ -238,9 +253,9 @@ def mint(
             claims.update(acr="1", amr=["pwd"])
         if api is d.GRAPH:
             claims["app_displayname"] = app.name
-        claims.update(appid=app.client_id, appidacr="0" if app.public else "1")
+        claims.update(appid=app.client_id, appidacr=acr)
     else:
-        claims.update(azp=app.client_id, azpacr="0" if app.public else "1")
+        claims.update(azp=app.client_id, azpacr=acr)
     if user is None:
         claims["idtyp"] = "app"
         claims["oid"] = app.object_id

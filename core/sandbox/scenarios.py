@@ -7,12 +7,16 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from core.sandbox import directory as d
+from core.sandbox.certificates import PFX_PASSWORD
 
 GRAPH_DEFAULT = f"{d.GRAPH_URI}/.default"
 FORM_FIELDS = (
     "cloud", "endpoint", "tenant", "client_id", "grant", "client_secret", "username",
-    "password", "scope", "resource", "auth_method",
+    "password", "scope", "resource", "auth_method", "credential", "certificate_path",
+    "certificate_key_path", "certificate_password", "assertion_alg", "send_x5c",
+    "assertion_file",
 )  # fmt: skip
+FILES = "{files}"  # replaced by the running sandbox's folder (Sandbox.scenario_form)
 
 
 @dataclass(frozen=True)
@@ -30,7 +34,8 @@ class Scenario:
 def _form(**fields: str) -> Mapping[str, str]:
     values = {name: "" for name in FORM_FIELDS}
     values.update(cloud="sandbox", endpoint="v2", tenant=d.CONTOSO.id,
-                  grant="client_credentials", auth_method="body")  # fmt: skip
+                  grant="client_credentials", auth_method="body", credential="secret",
+                  assertion_alg="PS256", send_x5c="false")  # fmt: skip
     values.update(fields)
     unknown = set(values) - set(FORM_FIELDS)
     if unknown:
@@ -47,6 +52,18 @@ def _cc(
     else:
         defaults["scope"] = GRAPH_DEFAULT
     return _form(**{**defaults, **fields})
+
+
+def _cert(file: str = "contoso-daemon.pem", **fields: str) -> Mapping[str, str]:
+    base = {"client_id": d.DAEMON.client_id, "credential": "certificate", "scope": GRAPH_DEFAULT,
+            "certificate_path": f"{FILES}/{file}"}  # fmt: skip
+    return _form(**{**base, **fields})
+
+
+def _assertion(file: str, app: d.App = d.DAEMON, **fields: str) -> Mapping[str, str]:
+    base = {"client_id": app.client_id, "credential": "federated", "scope": GRAPH_DEFAULT,
+            "assertion_file": f"{FILES}/{file}"}  # fmt: skip
+    return _form(**{**base, **fields})
 
 
 def _pw(user: str, password: str = d.PASSWORD, **fields: str) -> Mapping[str, str]:
@@ -95,6 +112,44 @@ SCENARIOS: tuple[Scenario, ...] = (
     S("secret-wrong", "Wrong secret",
       "A secret that belongs to another app: AADSTS7000215 (invalid_client, HTTP 401).",
       "AADSTS7000215", _cc(secret=d.FABRIKAM_APP.secrets[0].value)),
+    S("cert-ps256", "Certificate (PS256, x5t#S256)",
+      "Contoso Daemon signs a client assertion with its uploaded certificate (contoso-daemon.pem): "
+      "PS256 with x5t#S256, as Entra's current documentation describes. The token's azpacr/"
+      "appidacr is 2 (certificate).",
+      "token", _cert()),
+    S("cert-rs256-pfx", "Certificate from a PFX (RS256, x5t)",
+      f"The same certificate from contoso-daemon.pfx (password {PFX_PASSWORD}), signed the older "
+      "way: RS256 with the SHA-1 x5t, plus the x5c chain.",
+      "token", _cert("contoso-daemon.pfx", certificate_password=PFX_PASSWORD,
+                     assertion_alg="RS256", send_x5c="true")),
+    S("cert-not-uploaded", "Certificate not uploaded to the app",
+      "not-uploaded.pem is a valid certificate, but not one of Contoso Daemon's: its thumbprint "
+      "matches no uploaded key, AADSTS700027.",
+      "AADSTS700027", _cert("not-uploaded.pem")),
+    S("cert-expired", "Expired certificate",
+      "expired.pem is uploaded to Contoso Daemon but expired 10 days ago: the tester warns "
+      "before sending and Entra refuses it, AADSTS700027.",
+      "AADSTS700027", _cert("expired.pem")),
+    S("cert-pfx-wrong-password", "PFX with a wrong password",
+      "contoso-daemon.pfx opened with a wrong password: caught before sending, nothing is sent.",
+      "not sent", _cert("contoso-daemon.pfx", certificate_password="wrong-password")),
+    S("assertion-expired", "Expired client assertion",
+      "A ready-made assertion (expired-assertion.jwt) signed with the right certificate an hour "
+      "ago: outside its time window, AADSTS700024.",
+      "AADSTS700024", _assertion("expired-assertion.jwt")),
+    S("assertion-sub-iss", "Client assertion with sub different from iss",
+      "A ready-made assertion (sub-mismatch-assertion.jwt) whose sub is not the client ID: "
+      "AADSTS50048.",
+      "AADSTS50048", _assertion("sub-mismatch-assertion.jwt")),
+    S("federated-ok", "Federated credential (GitHub-Actions-like token)",
+      f"Contoso Pipeline has no secret and no certificate; it trusts issuer {d.EXTERNAL_ISSUER} "
+      f"with subject {d.EXTERNAL_SUBJECT}. The external token (github-token.jwt) is sent as the "
+      "client assertion.",
+      "token", _assertion("github-token.jwt", d.PIPELINE)),
+    S("federated-wrong-subject", "Federated credential: subject does not match",
+      "The external token's subject is repo:Contoso/app:... (capital C): Entra compares "
+      "case-sensitively and finds no federated credential, AADSTS70021.",
+      "AADSTS70021", _assertion("github-token-wrong-subject.jwt", d.PIPELINE)),
     S("tenant-unknown", "Unknown tenant",
       "A well-formed tenant ID that no directory has: AADSTS90002 (tenant not found).",
       "AADSTS90002", _cc(tenant=d.UNKNOWN_TENANT_ID)),

@@ -13,6 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Protocol
 from urllib.parse import parse_qsl, urlsplit
 
+from core.sandbox.assertions import JtiStore
 from core.sandbox.discovery import key_set, openid_configuration
 from core.sandbox.errors import EntraError
 from core.sandbox.faults import FAULT_HANDLERS
@@ -52,6 +53,7 @@ class SandboxServer(ThreadingHTTPServer):
         self.connections: set[socket.socket] = set()
         self.connections_lock = threading.Lock()
         self.tls: ssl.SSLContext | None = None
+        self.jtis = JtiStore()
         super().__init__(address, _Handler)
 
     def get_request(self) -> tuple[socket.socket, Any]:
@@ -171,7 +173,8 @@ class _Handler(BaseHTTPRequestHandler):
                 handler = FAULT_HANDLERS[fault.key]
                 if handler(self) is not None:
                     return
-            call = TokenCall(version, segment, self._form(), self.headers.get("Authorization", ""))
+            call = TokenCall(version, segment, self._form(), self.headers.get("Authorization", ""),
+                             self.server.sandbox.base_url, self.server.jtis)  # fmt: skip
             body = token_response(call, tenant, self.server.sandbox.base_url)
         except EntraError as exc:
             headers = {"Retry-After": str(exc.params["retry_after"])} if exc.status == 429 else {}

@@ -7,9 +7,11 @@ import shutil
 import ssl
 import tempfile
 import threading
+from collections.abc import Mapping
 from pathlib import Path
 from types import TracebackType
 
+from core.sandbox.certificates import demo_certificates, refresh_tokens, write_files
 from core.sandbox.keys import signing_key, tls_material
 from core.sandbox.server import SandboxServer
 
@@ -51,11 +53,16 @@ class Sandbox:
             if self._server is not None:
                 return self
             signing_key()  # made before the first request, not during it
+            demo_certificates()
             server = SandboxServer(("127.0.0.1", self.port), self)
             try:
+                self._tmp = Path(tempfile.mkdtemp(prefix="entra-sandbox-"))
+                self._server = server  # base_url is known from here on
+                write_files(self._tmp, self.base_url)
                 if self.tls:
                     server.tls = self._tls_context()
             except BaseException:
+                self._server = None
                 server.server_close()
                 self._remove_tmp()
                 raise
@@ -68,9 +75,27 @@ class Sandbox:
             log.info("sandbox serving on %s", self.base_url)
             return self
 
+    @property
+    def files_dir(self) -> Path:
+        """The temporary folder holding the demo certificates and token files (see FILES)."""
+        if self._tmp is None:
+            raise RuntimeError("the sandbox is not running")
+        return self._tmp
+
+    def refresh_tokens(self) -> None:
+        """Mint the token files again (external tokens and ready-made assertions expire)."""
+        refresh_tokens(self.files_dir, self.base_url)
+
+    def scenario_form(self, form: Mapping[str, str]) -> dict[str, str]:
+        """A scenario's form with `{files}` replaced by this sandbox's folder; token files are
+        re-minted first, so a loaded scenario never starts with an expired token."""
+        if any("{files}" in value for value in form.values()):
+            self.refresh_tokens()
+        return {k: v.replace("{files}", str(self.files_dir)) for k, v in form.items()}
+
     def _tls_context(self) -> ssl.SSLContext:
         material = tls_material()
-        self._tmp = Path(tempfile.mkdtemp(prefix="entra-sandbox-"))
+        assert self._tmp is not None
         self.ca_file = self._tmp / "sandbox-ca.pem"
         self.ca_file.write_bytes(material.ca_pem)
         cert, key = self._tmp / "server.pem", self._tmp / "server.key"

@@ -21,11 +21,11 @@ from core.sandbox.issuer import (
 
 def token_response(call: TokenCall, tenant: d.Tenant | None, base_url: str) -> dict[str, Any]:
     """The JSON body of a successful token response; raises EntraError for every refusal."""
-    app = check_request(call, tenant)
+    app, acr = check_request(call, tenant)
     home = d.tenant_by_id(app.tenant_id)
     if call.form["grant_type"].strip() == "client_credentials":
-        return _app_only(call, app, home, base_url)
-    return _user_flow(call, app, home, base_url)
+        return _app_only(call, app, home, base_url, acr)
+    return _user_flow(call, app, home, base_url, acr)
 
 
 def _numbers(call: TokenCall, lifetime: int, exp: int, nbf: int) -> dict[str, Any]:
@@ -39,11 +39,12 @@ def _numbers(call: TokenCall, lifetime: int, exp: int, nbf: int) -> dict[str, An
     }
 
 
-def _app_only(call: TokenCall, app: d.App, tenant: d.Tenant, base_url: str) -> dict[str, Any]:
+def _app_only(call: TokenCall, app: d.App, tenant: d.Tenant, base_url: str,
+              acr: str) -> dict[str, Any]:  # fmt: skip
     api, requested = app_only_target(call, tenant)
     token, exp, nbf = mint(
         app=app, tenant=tenant, api=api, requested=requested, endpoint=call.version,
-        base_url=base_url,
+        base_url=base_url, acr=acr,
     )  # fmt: skip
     body: dict[str, Any] = {"token_type": "Bearer", **_numbers(call, app.lifetime_s, exp, nbf)}
     if call.version == "v1":
@@ -52,7 +53,8 @@ def _app_only(call: TokenCall, app: d.App, tenant: d.Tenant, base_url: str) -> d
     return body
 
 
-def _user_flow(call: TokenCall, app: d.App, tenant: d.Tenant, base_url: str) -> dict[str, Any]:
+def _user_flow(call: TokenCall, app: d.App, tenant: d.Tenant, base_url: str,
+               acr: str) -> dict[str, Any]:  # fmt: skip
     api, requested, named = user_target(call, tenant)
     user = sign_in(call, tenant, api)
     consented = app.delegated.get(api.app_id, ())
@@ -66,7 +68,7 @@ def _user_flow(call: TokenCall, app: d.App, tenant: d.Tenant, base_url: str) -> 
     scp = " ".join(granted)
     token, exp, nbf = mint(
         app=app, tenant=tenant, api=api, requested=requested, endpoint=call.version,
-        base_url=base_url, user=user, scp=scp,
+        base_url=base_url, user=user, scp=scp, acr=acr,
     )  # fmt: skip
     requested_scopes = call.form.get("scope", "").split()
     oidc = [s for s in ("profile", "openid", "email") if s in requested_scopes]

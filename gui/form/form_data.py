@@ -7,20 +7,35 @@ from collections.abc import Mapping
 from dataclasses import fields
 
 from core.redaction import Secret
-from core.token.models import AuthMethod, Endpoint, GrantType, TokenRequestInput, timeout_problem
+from core.token.models import (
+    AssertionAlg,
+    AuthMethod,
+    CredentialKind,
+    Endpoint,
+    GrantType,
+    TokenRequestInput,
+    timeout_problem,
+)
 
 log = logging.getLogger(__name__)
 
 _FIELDS = {f.name for f in fields(TokenRequestInput)}
-_SECRETS = ("client_secret", "password")
-_ENUMS = {"endpoint": Endpoint, "grant": GrantType, "auth_method": AuthMethod}
+_SECRETS = ("client_secret", "password", "certificate_password", "client_assertion")
+_ENUMS = {
+    "endpoint": Endpoint,
+    "grant": GrantType,
+    "auth_method": AuthMethod,
+    "credential": CredentialKind,
+    "assertion_alg": AssertionAlg,
+}
+_NOT_STRINGS = ("certificate",)  # a loaded object, never built from text
 
 
 def input_from_strings(values: Mapping[str, str], *, authority: str = "") -> TokenRequestInput:
     """Build inputs from plain strings; unknown names and unusable values are skipped."""
     kwargs: dict[str, object] = {}
     for name, value in values.items():
-        if name not in _FIELDS:
+        if name not in _FIELDS or name in _NOT_STRINGS:
             log.debug("ignoring unknown form field %s", name)
             continue
         try:
@@ -32,6 +47,8 @@ def input_from_strings(values: Mapping[str, str], *, authority: str = "") -> Tok
                 if timeout_problem(seconds := float(value)):
                     raise ValueError("timeout out of range")
                 kwargs[name] = seconds
+            elif name == "send_x5c":
+                kwargs[name] = value.strip().lower() in ("1", "true", "yes")
             else:
                 kwargs[name] = str(value)
         except ValueError:

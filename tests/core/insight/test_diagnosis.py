@@ -282,7 +282,7 @@ def test_sandbox_refusals_are_diagnosed() -> None:
     assert len(expected) > 10
     with Sandbox() as sb:
         for key, scenario in expected.items():
-            d = diagnose(request_token(to_inputs(scenario.form, sb.base_url)))
+            d = diagnose(request_token(to_inputs(scenario.form, sb)))
             assert d is not None, key
             codes = {d.code, *(p.code for p in d.parts)}
             assert scenario.expect in codes, (key, codes)

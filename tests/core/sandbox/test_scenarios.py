@@ -20,6 +20,8 @@ REQUIRED = {
     "scope-not-default", "resource-on-v2", "password-confidential-no-secret",
     "public-client-secret", "fault-slow", "fault-throttled", "fault-503",
     "fault-malformed-json", "fault-huge-body", "fault-dropped", "fault-tls",
+    "cert-ps256", "cert-rs256-pfx", "cert-not-uploaded", "assertion-expired", "assertion-sub-iss",
+    "cert-pfx-wrong-password", "federated-ok", "federated-wrong-subject",
 }  # fmt: skip
 PLAIN = [s for s in scenarios() if not s.needs_tls]
 
@@ -60,6 +62,8 @@ def _check(s: Scenario, result: object) -> None:
     elif s.expect.startswith("HTTP"):
         assert result.outcome is Outcome.REFUSED
         assert result.status == int(s.expect.split()[1].rstrip(","))
+    elif s.expect == "not sent":
+        assert result.outcome is Outcome.BLOCKED
     elif s.expect == "connection closed":
         assert result.outcome is Outcome.NO_ANSWER
         assert result.failure is not None and result.failure.kind is FailureKind.CONNECTION
@@ -70,7 +74,7 @@ def _check(s: Scenario, result: object) -> None:
 @pytest.mark.parametrize("scenario", PLAIN, ids=[s.key for s in PLAIN])
 def test_scenario_end_to_end(sandbox: Sandbox, scenario: Scenario) -> None:
     """The scenario's form, sent by the core client, gets the outcome the menu promises."""
-    result = request_token(to_inputs(scenario.form, sandbox.base_url))
+    result = request_token(to_inputs(scenario.form, sandbox))
     _check(scenario, result)
 
 
