@@ -33,7 +33,18 @@ _SECRET_NAMES = frozenset(
 _SECRET_NAME_RE = re.compile(r"secret|password|token|assertion|key", re.IGNORECASE)
 # Names that contain one of the words above but carry no secret.
 _PUBLIC_NAMES = frozenset(
-    {"token_type", "grant_type", "client_assertion_type", "kid", "token_url", "remember_secret"}
+    {
+        "token_type",
+        "grant_type",
+        "client_assertion_type",
+        "kid",
+        "token_url",
+        "remember_secret",
+        # Certificate and federated settings: paths and choices, never the key or the token.
+        "certificate_key_path",
+        "assertion_alg",
+        "assertion_file",
+    }
 )
 
 

@@ -1,4 +1,4 @@
-"""The headless command line over the core: `main.py token|decode|sandbox|profiles ...`.
+"""The headless command line over the core: `main.py token|decode|sandbox|profiles|cert ...`.
 
 Each command lives in its own module with `add_parser(subparsers)` (argparse only, no heavy
 imports, so `--help` stays fast and Qt never loads) and a `run(args) -> int` that imports what
@@ -16,6 +16,7 @@ COMMAND_MODULES = {
     "decode": "core.cli.decode_cmd",
     "sandbox": "core.cli.sandbox_cmd",
     "profiles": "core.cli.profiles_cmd",
+    "cert": "core.cli.cert_cmd",
 }
 
 # Exit codes (documented in README.md).

@@ -11,9 +11,18 @@ import getpass
 import os
 import re
 import sys
+from dataclasses import dataclass
+from typing import Any
 
 from core.redaction import Secret
-from core.token.models import AuthMethod, Endpoint, GrantType, TokenRequestInput
+from core.token.models import (
+    AssertionAlg,
+    AuthMethod,
+    CredentialKind,
+    Endpoint,
+    GrantType,
+    TokenRequestInput,
+)
 
 
 class UsageError(Exception):
@@ -29,17 +38,47 @@ _PLAIN_ARGUMENT = (
 
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _CONVENTIONAL_NAME = re.compile(r"^[A-Z_][A-Z0-9_]{0,63}$")
+_EXAMPLE_NAMES = {"secret": "CLIENT_SECRET", "certificate-password": "PFX_PASSWORD",
+                  "assertion": "ID_TOKEN"}  # fmt: skip
 # Shown in a dry run in place of a secret that was not given (the output masks it anyway).
 NOT_GIVEN = Secret("(not given: asked for when the request is really sent)")
 
 
+@dataclass(frozen=True)
+class Credentials:
+    """The secrets of one token command: from variables, stdin, the keychain or a prompt."""
+
+    secret: Secret | None = None
+    password: Secret | None = None
+    certificate_password: Secret | None = None
+    assertion: Secret | None = None
+    certificate: Any = None  # the certificate, when it had to be opened to ask for a password
+
+
+def credential_kind(args: argparse.Namespace) -> CredentialKind:
+    """Which credential the options choose; a mix of two is a usage error."""
+    cert = bool(getattr(args, "certificate", None))
+    assertion = any(getattr(args, n, None) for n in ("assertion_file", "assertion_env",
+                                                    "assertion_stdin"))  # fmt: skip
+    secret = bool(args.secret_env or args.secret_stdin)
+    if sum((cert, assertion, secret)) > 1:
+        raise UsageError("choose one credential: a client secret (--secret-env/--secret-stdin), "
+                         "a certificate (--certificate) or a federated assertion "
+                         "(--assertion-file/--assertion-env/--assertion-stdin)")  # fmt: skip
+    if cert:
+        return CredentialKind.CERTIFICATE
+    return CredentialKind.FEDERATED if assertion else CredentialKind.SECRET
+
+
 def _read_stdin_lines(wanted: list[str]) -> list[str]:
-    """One line of standard input per value wanted (secret first, then password); on a
-    terminal, a hidden prompt for each instead of a visible line."""
+    """One line of standard input per value wanted (in the documented order); on a terminal,
+    a hidden prompt for each instead of a visible line."""
     if not wanted:
         return []
     if sys.stdin.isatty():
         return [getpass.getpass(f"{what[4:].capitalize()} (hidden): ") for what in wanted]
+    if wanted == ["the assertion"]:
+        return [sys.stdin.read(64_001).strip()]
     lines = sys.stdin.read().splitlines()
     if len(lines) < len(wanted):
         raise UsageError(
@@ -63,7 +102,7 @@ def _resolve(
             raise UsageError(
                 f"the value given to --{option}-env is not a variable name; did you paste the "
                 f"{what} itself? Give the name of the variable that holds it, e.g. "
-                f"--{option}-env {'CLIENT_SECRET' if option == 'secret' else 'USER_PASSWORD'} (the "
+                f"--{option}-env {_EXAMPLE_NAMES.get(option, 'USER_PASSWORD')} (the "
                 "value is not repeated here)"
             )
         value = os.environ.get(env_name)
@@ -90,51 +129,91 @@ def credentials(
     *,
     known_secret: Secret | None = None,
     known_password: Secret | None = None,
-) -> tuple[Secret | None, Secret | None]:
-    """The client secret and password: from the environment or stdin when the options say so,
-    else the known ones (a profile's keychain entries), else a hidden prompt."""
+    known_certificate_password: Secret | None = None,
+) -> Credentials:
+    """The secrets the options ask for: from the environment or stdin when the options say so,
+    else the known ones (a profile's keychain entries), else a hidden prompt.
+
+    Standard input holds one value per line, in this order: the client secret or the
+    certificate password, the user's password, the assertion.
+    """
     for value, what, option in (
         (args.secret, "A client secret", "secret"),
         (args.password, "A password", "password"),
-    ):
+        (getattr(args, "certificate_password", None), "A certificate password",
+         "certificate-password"),
+        (getattr(args, "assertion", None), "An assertion", "assertion"),
+    ):  # fmt: skip
         if value is not None:
-            raise UsageError(
-                _PLAIN_ARGUMENT.format(
-                    what=what, env=f"--{option}-env NAME", stdin=f"--{option}-stdin"
-                )
-            )
+            raise UsageError(_PLAIN_ARGUMENT.format(
+                what=what, env=f"--{option}-env NAME", stdin=f"--{option}-stdin"))  # fmt: skip
+    kind = credential_kind(args)
     password_grant = args.grant == "password"
     if args.dry_run:
-        known_secret = known_secret or (None if args.no_secret or password_grant else NOT_GIVEN)
+        plain = args.no_secret or password_grant or kind is not CredentialKind.SECRET
+        known_secret = known_secret or (None if plain else NOT_GIVEN)
         known_password = known_password or (NOT_GIVEN if password_grant else None)
+    cert_stdin = kind is CredentialKind.CERTIFICATE and args.certificate_password_stdin
     wanted = ["the client secret"] if args.secret_stdin else []
+    wanted += ["the certificate password"] if cert_stdin else []
     if password_grant and args.password_stdin:
         wanted.append("the password")
-    lines = iter(_read_stdin_lines(wanted))
-    secret = _resolve(
-        what="client secret",
-        option="secret",
-        env_name=args.secret_env,
-        stdin_line=next(lines) if args.secret_stdin else None,
-        known=known_secret,
-        may_prompt=not args.no_secret and not password_grant and not args.dry_run,
-    )
-    if not password_grant:
-        return secret, None
-    password = _resolve(
-        what="password",
-        option="password",
-        env_name=args.password_env,
-        stdin_line=next(lines) if args.password_stdin else None,
-        known=known_password,
-        may_prompt=not args.dry_run,
-    )
-    return secret, password
+    if kind is CredentialKind.FEDERATED and args.assertion_stdin:
+        wanted.append("the assertion")
+    lines = dict(zip(wanted, _read_stdin_lines(wanted), strict=False))
+    found: dict[str, Any] = {}
+    if kind is CredentialKind.SECRET:
+        found["secret"] = _resolve(
+            what="client secret", option="secret", env_name=args.secret_env,
+            stdin_line=lines.get("the client secret"), known=known_secret,
+            may_prompt=not args.no_secret and not password_grant and not args.dry_run,
+        )  # fmt: skip
+    elif kind is CredentialKind.CERTIFICATE:
+        found.update(_certificate(args, lines.get("the certificate password"),
+                                  known_certificate_password))  # fmt: skip
+    else:
+        found["assertion"] = _assertion(args, lines.get("the assertion"))
+    if password_grant:
+        found["password"] = _resolve(
+            what="password", option="password", env_name=args.password_env,
+            stdin_line=lines.get("the password"), known=known_password,
+            may_prompt=not args.dry_run,
+        )  # fmt: skip
+    return Credentials(**found)
 
 
-def inputs_from_args(
-    args: argparse.Namespace, secret: Secret | None, password: Secret | None
-) -> TokenRequestInput:
+def _certificate(args: argparse.Namespace, stdin_line: str | None,
+                 known: Secret | None) -> dict[str, Any]:  # fmt: skip
+    """The certificate password (asked for only when the file needs one) and the opened file."""
+    password = _resolve(what="certificate password", option="certificate-password",
+                        env_name=args.certificate_password_env, stdin_line=stdin_line,
+                        known=known, may_prompt=False)  # fmt: skip
+    from core.token.credential.certificate import CertificateError, load_certificate
+
+    try:
+        loaded = load_certificate(args.certificate, args.certificate_key or "", password)
+    except CertificateError as exc:
+        if exc.kind != "password_needed" or args.dry_run or not sys.stdin.isatty():
+            return {"certificate_password": password}  # the pre-flight checks explain it
+        password = Secret(getpass.getpass("Certificate password: "))
+        try:
+            loaded = load_certificate(args.certificate, args.certificate_key or "", password)
+        except CertificateError:
+            return {"certificate_password": password}
+    return {"certificate_password": password, "certificate": loaded}
+
+
+def _assertion(args: argparse.Namespace, stdin_text: str | None) -> Secret | None:
+    if args.assertion_env:
+        value = _resolve(what="assertion", option="assertion", env_name=args.assertion_env,
+                         stdin_line=None, known=None, may_prompt=False)  # fmt: skip
+        return Secret(value.reveal().strip()) if value is not None else None
+    if stdin_text is not None:
+        return Secret(stdin_text.strip())
+    return None  # --assertion-file: read when the request is sent
+
+
+def inputs_from_args(args: argparse.Namespace, creds: Credentials) -> TokenRequestInput:
     """Turn the parsed options into request inputs, with the cloud's default target."""
     from core.token.authority import CLOUDS_BY_KEY, default_target
 
@@ -152,13 +231,22 @@ def inputs_from_args(
         tenant=args.tenant,
         client_id=args.client_id,
         grant=GrantType(args.grant),
-        client_secret=secret,
+        client_secret=creds.secret,
         username=args.username,
-        password=password,
+        password=creds.password,
         scope=scope,
         resource=resource,
         auth_method=AuthMethod(args.auth_method),
         timeout_s=args.timeout,
         token_url=args.token_url,
         authority=args.authority,
+        credential=credential_kind(args),
+        certificate_path=args.certificate or "",
+        certificate_key_path=args.certificate_key or "",
+        certificate_password=creds.certificate_password,
+        certificate=creds.certificate,
+        assertion_alg=AssertionAlg(args.assertion_alg or "PS256"),
+        send_x5c=bool(args.send_x5c),
+        client_assertion=creds.assertion,
+        assertion_file=args.assertion_file or "",
     )

@@ -12,6 +12,7 @@ from dataclasses import asdict
 from typing import TYPE_CHECKING, Any, TextIO
 
 from core.cli import EXIT_NO_ANSWER, EXIT_OK, EXIT_REFUSED, EXIT_USAGE
+from core.cli.cert_output import credential_json, write_credential
 from core.redaction import fingerprint
 from core.timefmt import describe, iso_utc
 from core.token.models import Finding, Outcome, PreparedRequest, TokenRequestInput, TokenResult
@@ -101,11 +102,13 @@ def write_diagnosis(d: dict[str, Any], out: TextIO) -> None:
 def dry_run(inputs: TokenRequestInput, *, as_json: bool, out: TextIO | None = None) -> int:
     """Print the redacted request and the pre-flight findings without sending anything."""
     from core.cli.credentials import NOT_GIVEN
+    from core.token.credential.resolve import resolve_credential
     from core.token.preflight import check, has_errors
     from core.token.request import RequestBuildError, build_request
 
     out = out or sys.stdout
-    findings = check(inputs)
+    inputs, unreadable = resolve_credential(inputs)
+    findings = unreadable + check(inputs)
     try:
         prepared: PreparedRequest | None = build_request(inputs)
     except RequestBuildError:
@@ -115,6 +118,7 @@ def dry_run(inputs: TokenRequestInput, *, as_json: bool, out: TextIO | None = No
     if as_json:
         doc = _empty_doc("dry_run", ok)
         doc["request"] = _request_json(prepared)
+        doc["credential"] = credential_json(prepared)
         doc["findings"] = [_finding_json(f) for f in findings]
         doc["secrets_not_given"] = missing
         out.write(json.dumps(doc, indent=2) + "\n")
@@ -136,6 +140,7 @@ def _empty_doc(outcome: str, ok: bool) -> dict[str, Any]:
         "outcome": outcome,
         "ok": ok,
         "request": None,
+        "credential": None,
         "findings": [],
         "response": None,
         "token": None,
@@ -214,6 +219,7 @@ def result_json(result: TokenResult) -> dict[str, Any]:
     scrubbed when it was received (core.token.client), and `report` scrubs the whole again."""
     doc = _empty_doc(result.outcome.value, result.ok)
     doc["request"] = _request_json(result.request)
+    doc["credential"] = credential_json(result.request)
     doc["findings"] = [_finding_json(f) for f in result.findings]
     if result.status is not None:
         body = result.body_json
@@ -278,6 +284,7 @@ def _write_findings(findings: tuple[Finding, ...], out: TextIO) -> None:
 def _write_human(result: TokenResult, doc: dict[str, Any], out: TextIO) -> None:
     _write_findings(result.findings, out)
     write_verdict(doc["verdict"], out)
+    write_credential(doc["credential"], out)
     if result.request is not None:
         status = f"HTTP {result.status} {result.reason}".strip() if result.status else "no answer"
         out.write(f"Request: POST {result.request.url} ({status}, {result.elapsed_ms:.0f} ms)\n")

@@ -48,6 +48,9 @@ _OVERRIDABLE = {
     "token_url": "token_url",
     "username": "username",
     "timeout": "timeout_s",
+    "certificate_key": "certificate_key_path",
+    "assertion_alg": "assertion_alg",
+    "send_x5c": "send_x5c",
 }
 
 
@@ -64,6 +67,11 @@ def add_profile_option(parser: argparse.ArgumentParser) -> None:
             action.default = _DefaultStr(action.default)
         elif action.dest in _OVERRIDABLE and isinstance(action.default, float):
             action.default = _DefaultFloat(action.default)
+
+
+def is_default(args: argparse.Namespace, dest: str) -> bool:
+    """True when the option was not typed (its value is the parser's default)."""
+    return not _given(args, dest)
 
 
 def _given(args: argparse.Namespace, dest: str) -> bool:
@@ -91,6 +99,18 @@ def _apply(args: argparse.Namespace, profile: Profile) -> argparse.Namespace:
             resource = "" if resource in defaults else resource
         ns.scope = scope or None  # both empty: the cloud's default target applies
         ns.resource = resource or None
+    from core.cli.credentials import credential_kind
+    from core.token.models import CredentialKind
+
+    chosen = credential_kind(args) is not CredentialKind.SECRET or args.secret_env or \
+        args.secret_stdin or args.no_secret  # fmt: skip
+    if not chosen:  # the profile's credential, unless the options choose one
+        if profile.credential is CredentialKind.CERTIFICATE:
+            ns.certificate = profile.certificate_path
+        elif profile.credential is CredentialKind.FEDERATED:
+            ns.assertion_file = profile.assertion_file or None
+            if not ns.assertion_file:  # a pasted assertion is never kept: ask for it
+                ns.assertion_stdin = True
     return ns
 
 
@@ -112,6 +132,14 @@ def profile_token_inputs(args: argparse.Namespace) -> TokenRequestInput:
     ns = _apply(args, profile)
     kept = {}
     wanted = {SecretKind.CLIENT_SECRET: not (ns.secret_env or ns.secret_stdin or ns.no_secret)}
+    if ns.certificate:
+        wanted = {
+            SecretKind.CERTIFICATE_PASSWORD: not (
+                ns.certificate_password_env or ns.certificate_password_stdin
+            )
+        }
+    elif ns.assertion_file or ns.assertion_env or ns.assertion_stdin:
+        wanted = {}
     if ns.grant == "password":
         wanted[SecretKind.PASSWORD] = not (ns.password_env or ns.password_stdin)
     if profile.remember_secret and any(wanted.values()):
@@ -123,9 +151,10 @@ def profile_token_inputs(args: argparse.Namespace) -> TokenRequestInput:
                 kept[kind] = store.get(SecretRef(profile.id, kind))
             except SecretStoreError as exc:
                 print(f"warning: {exc.message}", file=sys.stderr)
-    secret, password = credentials(
+    creds = credentials(
         ns,
         known_secret=kept.get(SecretKind.CLIENT_SECRET),
         known_password=kept.get(SecretKind.PASSWORD),
+        known_certificate_password=kept.get(SecretKind.CERTIFICATE_PASSWORD),
     )
-    return inputs_from_args(ns, secret, password)
+    return inputs_from_args(ns, creds)

@@ -55,7 +55,7 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
         print(f"Sandbox identity provider running at {sandbox.base_url}", file=out)
         if sandbox.ca_file is not None:
             print(f"CA certificate (trust it to connect): {sandbox.ca_file}", file=out)
-        print(_directory_text(describe(), sandbox.base_url), file=out)
+        print(_directory_text(describe(sandbox), sandbox.base_url), file=out)
         print("Press Ctrl+C to stop.", file=out, flush=True)
         while not stop.wait(0.5):
             pass
@@ -94,6 +94,19 @@ def _directory_text(info: dict[str, Any], base: str) -> str:
             status = "EXPIRED" if s["expired"] else "valid"
             lines.append(f"      secret value {s['value']}  ID {s['secret_id']}  "
                          f"{status} (expires {s['expires']})")  # fmt: skip
+        for name in app["certificates"]:
+            lines.append(f"      uploaded certificate {name}")
+        for fic in app["federated_credentials"]:
+            lines.append(f"      federated credential: issuer {fic['issuer']}, subject "
+                         f"{fic['subject']}, audience {fic['audience']}")  # fmt: skip
+    if info["certificates"]:
+        lines += ["", "Certificates (made at start):"]
+        for c in info["certificates"]:
+            where = ", ".join(c["uploaded_to"]) or "no app"
+            lines.append(f"  {c['name']}: thumbprint {c['thumbprint_sha1']} (uploaded to "
+                         f"{where}{', EXPIRED' if c['expired'] else ''})")  # fmt: skip
+    lines += ["", f"Files (certificates and tokens) in {info['files_dir']}:"]
+    lines += [f"  {f['file']}: {f['content']}" for f in info["files"]]
     lines += ["", "Users (password grant, through Contoso Desktop):"]
     lines += [f"  {u['upn']}  password {u['password']}  -> {u['sign_in']}" for u in info["users"]]
     lines += ["", "Fault tenants (use with any Contoso app):"]
@@ -108,6 +121,9 @@ def _directory_text(info: dict[str, Any], base: str) -> str:
         f"  v2: {base}/{tenant}/oauth2/v2.0/token",
         f"Try: CLIENT_SECRET=... uv run main.py token --cloud sandbox --authority {base} "
         f"--tenant {tenant} --client-id <client ID> --secret-env CLIENT_SECRET",
+        f"Certificate: uv run main.py token --cloud sandbox --authority {base} --tenant "
+        f"{tenant} --client-id <Contoso Daemon> --certificate {info['files_dir']}/"
+        "contoso-daemon.pem",
         "",
     ]
     return "\n".join(lines)

@@ -72,6 +72,40 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "--password-stdin", action="store_true", help="read the password from standard input"
     )
     password.add_argument("--password", help=argparse.SUPPRESS)  # refused with a clear message
+    cert = p.add_argument_group("certificate credential (instead of a client secret)")
+    cert.add_argument("--certificate", metavar="PATH",
+                      help="PEM (key and certificate), PFX/P12, or a certificate with "
+                      "--certificate-key")  # fmt: skip
+    cert.add_argument("--certificate-key", metavar="PATH", help="the private key, when separate")
+    cert_pw = cert.add_mutually_exclusive_group()
+    cert_pw.add_argument("--certificate-password-env", metavar="NAME",
+                         help="read the PFX or key password from $NAME")  # fmt: skip
+    cert_pw.add_argument("--certificate-password-stdin", action="store_true",
+                         help="read the PFX or key password from standard input")  # fmt: skip
+    cert_pw.add_argument("--certificate-password", help=argparse.SUPPRESS)  # refused
+    cert.add_argument("--assertion-alg", choices=["PS256", "RS256"], default=None,
+                      help="PS256 with x5t#S256 (default) or RS256 with x5t")  # fmt: skip
+    cert.add_argument(
+        "--send-x5c",
+        action="store_const",
+        const=True,
+        default=None,
+        help="send the certificate chain (x5c) for subject name + issuer auth",
+    )
+    fed = p.add_argument_group("federated credential (an external token as the assertion)")
+    source = fed.add_mutually_exclusive_group()
+    source.add_argument(
+        "--assertion-file",
+        metavar="PATH",
+        help="read it from a file (the AZURE_FEDERATED_TOKEN_FILE convention)",
+    )
+    source.add_argument("--assertion-env", metavar="NAME", help="read it from $NAME")
+    source.add_argument("--assertion-stdin", action="store_true",
+                        help="read it from standard input")  # fmt: skip
+    source.add_argument("--assertion", help=argparse.SUPPRESS)  # refused
+    p.add_argument("--azure-env", action="store_true",
+                   help="take tenant, app and credential from the AZURE_* variables, in "
+                   "azure-identity's EnvironmentCredential order (see README)")  # fmt: skip
     p.add_argument("--json", action="store_true", help="print the documented JSON schema")
     p.add_argument("--show-token", action="store_true", help="print the access token itself")
     p.add_argument(
@@ -85,19 +119,24 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+
     from core.cli import output
     from core.cli.credentials import UsageError, credentials, inputs_from_args
 
     try:
         if args.ca_file and not os.path.isfile(args.ca_file):
             raise UsageError(f"--ca-file: there is no file {args.ca_file}")
+        if args.azure_env:
+            from core.cli.azure_env import apply_azure_env
+
+            args, chosen = apply_azure_env(args, os.environ)
+            print(f"azure-env: {chosen}", file=sys.stderr)
         if args.profile:
             from core.cli.profile_option import profile_token_inputs
 
             inputs = profile_token_inputs(args)
         else:
-            secret, password = credentials(args)
-            inputs = inputs_from_args(args, secret, password)
+            inputs = inputs_from_args(args, credentials(args))
     except UsageError as exc:
         if args.json:
             from core.cli.terminal import usage_error_json

@@ -148,7 +148,7 @@ FILES = {
     "not-uploaded.pem": "a key + certificate no app holds (AADSTS700027)",
     "expired.pem": "key + certificate uploaded to Contoso Daemon, expired 10 days ago",
     "github-token.jwt": f"an external token: iss {d.EXTERNAL_ISSUER}, sub {d.EXTERNAL_SUBJECT}",
-    "github-token-wrong-subject.jwt": "an external token for another branch spelling (70021)",
+    "github-token-wrong-subject.jwt": "an external token, subject differs in case (70021)",
     "expired-assertion.jwt": "a certificate assertion for Contoso Daemon that expired (700024)",
     "sub-mismatch-assertion.jwt": "a certificate assertion with sub != iss (50048)",
 }

@@ -16,7 +16,15 @@ from enum import Enum
 from typing import Any
 
 from core.redaction import is_secret_name
-from core.token.models import MAX_TIMEOUT_S, AuthMethod, Endpoint, GrantType, timeout_problem
+from core.token.models import (
+    MAX_TIMEOUT_S,
+    AssertionAlg,
+    AuthMethod,
+    CredentialKind,
+    Endpoint,
+    GrantType,
+    timeout_problem,
+)
 
 SCHEMA = "entra-token-tester/profiles"
 SCHEMA_VERSION = 1
@@ -36,13 +44,19 @@ TEXT_FIELDS = (
     "token_url",
     "authority",
     "notes",
+    "certificate_path",
+    "certificate_key_path",
+    "assertion_file",
 )
 CHOICE_FIELDS: dict[str, type[Enum]] = {
     "endpoint": Endpoint,
     "grant": GrantType,
     "auth_method": AuthMethod,
+    "credential": CredentialKind,
+    "assertion_alg": AssertionAlg,
 }
-FIELDS = ("id", "name", *TEXT_FIELDS, *CHOICE_FIELDS, "timeout_s", "remember_secret")
+BOOL_FIELDS = ("remember_secret", "send_x5c")
+FIELDS = ("id", "name", *TEXT_FIELDS, *CHOICE_FIELDS, "timeout_s", *BOOL_FIELDS)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 # Characters that reorder or hide text: a name could otherwise read as another one.
 _BIDI = re.compile(r"[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
@@ -122,7 +136,7 @@ def _field(key: str, value: Any, where: str) -> Any:
         if problem := timeout_problem(value):
             raise ProfileFormatError(f"{label}: {problem}.")
         return float(value)
-    if key == "remember_secret":
+    if key in BOOL_FIELDS:
         if not isinstance(value, bool):
             raise ProfileFormatError(f"{label} must be true or false, not {_kind(value)}.")
         return value

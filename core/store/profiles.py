@@ -28,7 +28,15 @@ from core.store.config import (
     stamp,
     write_json_atomic,
 )
-from core.token.models import DEFAULT_TIMEOUT_S, AuthMethod, Endpoint, GrantType, TokenRequestInput
+from core.token.models import (
+    DEFAULT_TIMEOUT_S,
+    AssertionAlg,
+    AuthMethod,
+    CredentialKind,
+    Endpoint,
+    GrantType,
+    TokenRequestInput,
+)
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +67,8 @@ class ProfileStoreError(ProfileError):
 
 @dataclass(frozen=True)
 class Profile:
-    """A named setup for token requests. Never a secret or a password."""
+    """A named setup for token requests. Never a secret, a password, a private key or an
+    assertion: a certificate or an assertion file is kept by its path."""
 
     name: str = ""
     cloud: str = "global"
@@ -76,11 +85,20 @@ class Profile:
     authority: str = ""
     notes: str = ""
     remember_secret: bool = False
+    credential: CredentialKind = CredentialKind.SECRET
+    certificate_path: str = ""
+    certificate_key_path: str = ""
+    assertion_alg: AssertionAlg = AssertionAlg.PS256
+    send_x5c: bool = False
+    assertion_file: str = ""
     id: str = field(default_factory=pj.new_id)
 
 
 def to_input(
-    profile: Profile, client_secret: Secret | None = None, password: Secret | None = None
+    profile: Profile,
+    client_secret: Secret | None = None,
+    password: Secret | None = None,
+    certificate_password: Secret | None = None,
 ) -> TokenRequestInput:
     """The request inputs of a profile, with the secrets given separately."""
     return TokenRequestInput(
@@ -98,6 +116,13 @@ def to_input(
         timeout_s=profile.timeout_s,
         token_url=profile.token_url,
         authority=profile.authority,
+        credential=profile.credential,
+        certificate_path=profile.certificate_path,
+        certificate_key_path=profile.certificate_key_path,
+        certificate_password=certificate_password,
+        assertion_alg=profile.assertion_alg,
+        send_x5c=profile.send_x5c,
+        assertion_file=profile.assertion_file,
     )
 
 

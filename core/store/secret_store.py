@@ -36,10 +36,12 @@ class SecretKind(str, Enum):
 
     CLIENT_SECRET = "client_secret"
     PASSWORD = "password"
+    CERTIFICATE_PASSWORD = "certificate_password"  # the PFX or encrypted key's password
 
     @property
     def words(self) -> str:
-        return "client secret" if self is SecretKind.CLIENT_SECRET else "password"
+        return {"client_secret": "client secret", "password": "password",
+                "certificate_password": "certificate password"}[self.value]  # fmt: skip
 
 
 @dataclass(frozen=True)
