@@ -102,7 +102,8 @@ class MainWindow(QMainWindow):
         """Every worker of the window (tests join their threads); none before `finish_setup`."""
         if not self.ready:
             return ()
-        return (self.worker, self.decoder, self.aux, *self.profile_ctl.workers())
+        return (self.worker, self.decoder, self.aux, *self.profile_ctl.workers(),
+                *self.form.workers())  # fmt: skip
 
     def open_keychain(self) -> None:
         """Open the keychain on a worker (keyring loads there), then name it in the panel."""

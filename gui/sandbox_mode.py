@@ -64,7 +64,8 @@ class SandboxSession:
     def input_for(self, scenario: Scenario) -> TokenRequestInput:
         """The scenario's form as inputs (for a TLS scenario, call `tls_base_url` first)."""
         authority = self.tls_base_url() if scenario.needs_tls else self.base_url
-        return input_from_strings(scenario.form, authority=authority)
+        # The scenario's files ({files}: certificates, tokens) are this sandbox's, minted now.
+        return input_from_strings(self.sandbox.scenario_form(scenario.form), authority=authority)
 
     def close(self) -> None:
         """Stop the TLS sandbox if this session started one."""

@@ -5,10 +5,14 @@ from __future__ import annotations
 import shlex
 
 from core.redaction import Secret
-from core.token.models import AuthMethod, PreparedRequest
+from core.token.models import AuthMethod, CredentialKind, PreparedRequest
 
 # Environment variables the exported commands read secrets from (never the values themselves).
-SECRET_ENV = {"client_secret": "CLIENT_SECRET", "password": "USER_PASSWORD"}
+SECRET_ENV = {
+    "client_secret": "CLIENT_SECRET",
+    "password": "USER_PASSWORD",
+    "client_assertion": "CLIENT_ASSERTION",
+}
 _SKIP_HEADERS = {"content-type", "user-agent", "authorization"}
 
 
@@ -16,8 +20,30 @@ def _env_for(name: str) -> str:
     return SECRET_ENV.get(name, name.upper())
 
 
+def assertion_note(prepared: PreparedRequest) -> list[str]:
+    """Comment lines saying what $CLIENT_ASSERTION must hold (the assertion is never exported:
+    it is signed for one request and lives 10 minutes)."""
+    env = SECRET_ENV["client_assertion"]
+    if prepared.credential is CredentialKind.FEDERATED:
+        return [f"The client assertion is the external identity provider's token (e.g. the file "
+                f"in $AZURE_FEDERATED_TOKEN_FILE): put it in ${env}."]  # fmt: skip
+    if prepared.credential is not CredentialKind.CERTIFICATE:
+        return []
+    cert = prepared.certificate
+    thumb = ""
+    if cert is not None:
+        thumb = f", header x5t#S256 {cert.x5t_s256} (PS256) or x5t {cert.x5t} (RS256)"
+    return [
+        f"The client assertion must be a JWT signed with the certificate's private key{thumb};",
+        f"claims aud = {prepared.url}, iss = sub = {prepared.field('client_id')}, a new jti,",
+        "nbf/iat = now, exp = now + 10 min. This tool never exports one (it is a secret valid for",
+        f"one request): sign a fresh one and put it in ${env}.",
+    ]
+
+
 def to_curl(prepared: PreparedRequest) -> str:
     """A POSIX-shell curl command equivalent to the request; secrets come from $CLIENT_SECRET."""
+    note = "".join(f"# {line}\n" for line in assertion_note(prepared))
     lines = [f"curl -sS -X POST {shlex.quote(prepared.url)}"]
     for name, value in prepared.headers:
         if name.lower() not in _SKIP_HEADERS:
@@ -31,7 +57,7 @@ def to_curl(prepared: PreparedRequest) -> str:
             lines.append(f'--data-urlencode "{name}=${{{_env_for(name)}}}"')
         else:
             lines.append(f"--data-urlencode {shlex.quote(f'{name}={value}')}")
-    return " \\\n  ".join(lines) + "\n"
+    return note + " \\\n  ".join(lines) + "\n"
 
 
 def _ps(value: str) -> str:
@@ -50,7 +76,8 @@ def to_powershell(prepared: PreparedRequest) -> str:
         for name, value in prepared.headers
         if name.lower() not in _SKIP_HEADERS
     ]
-    out = ["$body = @{", *body, "}", "$headers = @{", *headers, "}"]
+    note = [f"# {line}" for line in assertion_note(prepared)]
+    out = [*note, "$body = @{", *body, "}", "$headers = @{", *headers, "}"]
     if prepared.auth_method is AuthMethod.BASIC and prepared.header("Authorization"):
         client_id = str(prepared.field("client_id") or "")
         out += [

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 from collections.abc import Iterable
+from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -19,12 +20,14 @@ from core.store.profiles import Profile, from_input, to_input
 from core.token.authority import CLOUDS, default_target, get_cloud
 from core.token.models import (
     AuthMethod,
+    CredentialKind,
     Endpoint,
     Finding,
     GrantType,
     TokenRequestInput,
 )
 from gui.form.advanced import AdvancedSection
+from gui.form.credential_rows import CredentialSection
 from gui.form.form_findings import FindingLabels
 from gui.form.form_rows import (
     add_row,
@@ -88,10 +91,7 @@ class RequestForm(QWidget):
                 ("Password (user sign-in, ROPC)", GrantType.PASSWORD.value),
             ],
         )
-        self.credential_combo = make_combo(
-            "credentialCombo", [("Client secret", "secret"), ("Certificate (not yet)", "cert")]
-        )
-        self.credential_combo.model().item(1).setEnabled(False)
+        self.credential_combo = make_combo("credentialCombo", [])
         self.secret_edit = SecretLineEdit("secret")
         setup_edit(self.secret_edit, "secretEdit", "The secret's Value (not its ID)")
         self.username_edit = make_edit("usernameEdit", "someone@contoso.com")
@@ -108,7 +108,9 @@ class RequestForm(QWidget):
         self._add_row("Client &ID:", self.client_id_edit, "client_id")
         self._add_row("&Grant type:", self.grant_combo, "grant")
         self._add_row("C&redential:", self.credential_combo, "credential")
-        self._add_row("&Secret:", self.secret_edit, "client_secret")
+        self.credentials = CredentialSection(self._form, self._add_row, self.credential_combo,
+                                             self)  # fmt: skip
+        self._secret_row = self._add_row("&Secret:", self.secret_edit, "client_secret")
         self._username_row = self._add_row("&Username:", self.username_edit, "username")
         self._password_row = self._add_row("Pass&word:", self.password_edit, "password")
         self.remember_check = QCheckBox("Remember secret in the &keychain",
@@ -141,8 +143,12 @@ class RequestForm(QWidget):
         outer.addStretch(1)
         self.advanced.set_visible(False)
         QWidget.setTabOrder(self.cloud_combo, self.endpoint_combo)
+        c = self.credentials
         chain = [self.cloud_combo, self.endpoint_combo, self.tenant_edit, self.client_id_edit,
-                 self.grant_combo, self.credential_combo, self.secret_edit, self.username_edit,
+                 self.grant_combo, self.credential_combo, c.cert_path_edit, c.cert_browse,
+                 c.key_path_edit, c.key_browse, c.cert_password_edit, c.alg_combo, c.x5c_check,
+                 c.assertion_edit, c.assertion_file_edit, c.assertion_browse,
+                 self.secret_edit, self.username_edit,
                  self.password_edit, self.remember_check, self.scope_edit, self.other_target_edit,
                  self.advanced_toggle, self.auth_combo,
                  self.timeout_spin, self.token_url_edit]  # fmt: skip
@@ -161,6 +167,12 @@ class RequestForm(QWidget):
                        self.timeout_spin.valueChanged, self.remember_check.toggled):  # fmt: skip
             signal.connect(self._debounce.start)
             signal.connect(self.edited)
+        self.credentials.edited.connect(self._debounce.start)
+        self.credentials.edited.connect(self.edited)
+        self.credential_combo.currentIndexChanged.connect(self._debounce.start)
+        self.credential_combo.currentIndexChanged.connect(self.edited)
+        self.credential_combo.currentIndexChanged.connect(self._on_credential_changed)
+        self._debounce.timeout.connect(self._on_debounce_timeout)
         self.cloud_combo.currentIndexChanged.connect(self._on_endpoint_changed)
         self.endpoint_combo.currentIndexChanged.connect(self._on_endpoint_changed)
         self.grant_combo.currentIndexChanged.connect(self._on_grant_changed)
@@ -182,6 +194,18 @@ class RequestForm(QWidget):
         label.setText(other)
         self.other_target_edit.setAccessibleName(other.rstrip(":"))
         self._form.setRowVisible(self._other_row, bool(self.other_target_edit.text().strip()))
+
+    def _on_credential_changed(self) -> None:
+        self._form.setRowVisible(self._secret_row,
+                                 self.credentials.kind() is CredentialKind.SECRET)  # fmt: skip
+
+    def _on_debounce_timeout(self) -> None:
+        self.credentials.set_context(self.cloud_combo.currentData(),
+                                     self.client_id_edit.text().strip())  # fmt: skip
+
+    def workers(self) -> tuple[Any, ...]:
+        """The form's own workers (the certificate loader), for orderly shutdown and tests."""
+        return (self.credentials.loader,)
 
     def _on_grant_changed(self) -> None:
         password = self.grant_combo.currentData() == GrantType.PASSWORD.value
@@ -235,6 +259,8 @@ class RequestForm(QWidget):
         self._form.setRowVisible(self._other_row, bool(self.other_target_edit.text().strip()))
         self.timeout_spin.setValue(inputs.timeout_s)
         self.token_url_edit.setText(inputs.token_url)
+        self.credentials.load(inputs)
+        self._on_credential_changed()
         if inputs.authority:
             self._authority = inputs.authority
         self.advanced.set_visible(AdvancedSection.needed_for(inputs))
@@ -263,18 +289,23 @@ class RequestForm(QWidget):
             timeout_s=float(self.timeout_spin.value()),
             token_url=self.token_url_edit.text().strip(),
             authority=self._authority if cloud == "sandbox" else "",
+            **self.credentials.to_fields(),
         )
 
     # -- profiles ---------------------------------------------------------------------------
 
     def load_profile(
-        self, profile: Profile, client_secret: Secret | None = None, password: Secret | None = None
+        self,
+        profile: Profile,
+        client_secret: Secret | None = None,
+        password: Secret | None = None,
+        certificate_password: Secret | None = None,
     ) -> None:
         """Show a saved profile (and the secrets given, if any) in the form.
 
         A Sandbox profile uses the running sandbox's address, not the one it was saved with.
         """
-        inputs = to_input(profile, client_secret, password)
+        inputs = to_input(profile, client_secret, password, certificate_password)
         if profile.cloud == "sandbox" and self._authority:
             inputs = dataclasses.replace(inputs, authority=self._authority)
         self.load_input(inputs)

@@ -84,10 +84,12 @@ class ProfileController(QObject):
     # -- unsaved changes --------------------------------------------------------------------
 
     def _state(self) -> _State:
-        inputs = dataclasses.replace(self.form.to_input(), authority="")
+        # A pasted assertion is never part of a profile (it is a secret that expires).
+        inputs = dataclasses.replace(self.form.to_input(), authority="", client_assertion=None)
         remember = self.form.remember_secret()
         if not remember:  # a secret that is not remembered is not part of the profile
-            inputs = dataclasses.replace(inputs, client_secret=None, password=None)
+            inputs = dataclasses.replace(inputs, client_secret=None, password=None,
+                                         certificate_password=None)  # fmt: skip
         return inputs, remember
 
     @Slot()
@@ -138,22 +140,27 @@ class ProfileController(QObject):
             return
         client_secret = secrets.get(SecretKind.CLIENT_SECRET)
         password = secrets.get(SecretKind.PASSWORD)
+        cert_password = secrets.get(SecretKind.CERTIFICATE_PASSWORD)
+        cert_edit = self.form.credentials.cert_password_edit
         self._loading = True
         try:  # what the user typed meanwhile wins
             if client_secret and not self.form.secret_edit.text():
                 self.form.secret_edit.setText(client_secret.reveal())
             if password and not self.form.password_edit.text():
                 self.form.password_edit.setText(password.reveal())
+            if cert_password and not cert_edit.text():
+                cert_edit.setText(cert_password.reveal())
         finally:
             self._loading = False
         inputs, remember = self._baseline
         password_grant = inputs.grant is GrantType.PASSWORD
         self._baseline = (
             dataclasses.replace(
-                inputs, client_secret=client_secret, password=password if password_grant else None
+                inputs, client_secret=client_secret, password=password if password_grant else None,
+                certificate_password=cert_password or None,
             ),
             remember,
-        )
+        )  # fmt: skip
         self.refresh_unsaved()
         self.panel.show_keychain()
         found = [kind.words for kind, value in secrets.items() if value]
@@ -190,6 +197,7 @@ class ProfileController(QObject):
             secrets: Secrets = {
                 SecretKind.CLIENT_SECRET: inputs.client_secret,
                 SecretKind.PASSWORD: inputs.password,
+                SecretKind.CERTIFICATE_PASSWORD: inputs.certificate_password,
             }
             args = (self.secrets, saved.id, saved.remember_secret, secrets)
             if self._closing:  # the window is about to go: finish before it does

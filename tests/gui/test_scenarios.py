@@ -42,6 +42,10 @@ def test_scenario_shows_expected_verdict(qtbot: QtBot, window: MainWindow, scena
         assert view.copy_token_button.isEnabled()
         assert view.summary.value("expires")
         assert view.tabs.currentWidget() is view.summary
+        if scenario.form["credential"] == "certificate":
+            assert ", certificate," in banner
+        elif scenario.form["credential"] == "federated":
+            assert ", federated credential," in banner
         return
     assert not report.issued and view.banner_state == "error"
     assert not view.copy_token_button.isEnabled()
@@ -55,6 +59,9 @@ def test_scenario_shows_expected_verdict(qtbot: QtBot, window: MainWindow, scena
         status = int(expect.split()[1].rstrip(","))
         assert report.result.status == status
         assert f"HTTP {status}" in view.raw.text.toPlainText()
+    elif expect == "not sent":
+        assert report.result.outcome is Outcome.BLOCKED
+        assert banner.startswith("Not sent")
     elif expect in NO_ANSWER:
         assert report.result.outcome is Outcome.NO_ANSWER
         assert report.result.failure.kind is NO_ANSWER[expect]

@@ -57,3 +57,23 @@ def test_powershell_reads_secret_from_environment() -> None:
     assert "password      = $env:USER_PASSWORD" in ps
     assert "'o''brien@x.test'" in ps
     assert "Invoke-RestMethod -Method Post -Uri 'https://login.microsoftonline.com/" in ps
+
+
+def test_certificate_export_says_the_assertion_must_be_signed(tmp_path) -> None:
+    """curl and PowerShell read the assertion from $CLIENT_ASSERTION, explain how it must be
+    signed, and never contain the assertion this tool signed."""
+    from core.token.credential.certificate import load_certificate
+    from core.token.export import to_curl, to_powershell
+    from core.token.models import CredentialKind
+    from tests.core import certkit as ck
+
+    key = ck.rsa_key()
+    path = ck.write(tmp_path, "c.pem", ck.cert_pem(ck.cert(key)) + ck.key_pem(key))
+    prepared = build_request(TokenRequestInput(
+        tenant="contoso.example", client_id="c1", scope="s/.default",
+        credential=CredentialKind.CERTIFICATE, certificate=load_certificate(path)))  # fmt: skip
+    signed = dict(prepared.form)["client_assertion"].reveal()
+    for text in (to_curl(prepared), to_powershell(prepared)):
+        assert signed not in text and "CLIENT_ASSERTION" in text
+        assert "must be a JWT signed with the certificate's private key" in text
+        assert prepared.certificate.x5t_s256 in text and f"aud = {prepared.url}" in text
