@@ -3,11 +3,12 @@ assertion's iss/sub/aud/expiry beside what Entra compares."""
 
 from __future__ import annotations
 
+import re
 import time
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFormLayout, QFrame, QLabel, QWidget
+from PySide6.QtWidgets import QFormLayout, QFrame, QLabel, QSizePolicy, QWidget
 
 # certificate validity / key state -> the `expiry` style the answer's countdown uses too
 _STYLE = {"valid": "ok", "expiring": "soon", "expired": "expired", "not_yet_valid": "expired"}
@@ -16,7 +17,20 @@ _STYLE = {"valid": "ok", "expiring": "soon", "expired": "expired", "not_yet_vali
 def _label(name: str) -> QLabel:
     label = QLabel(objectName=name, wordWrap=True)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    # Long values wrap inside the column instead of widening the form.
+    label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+    label.setMinimumWidth(40)
     return label
+
+
+def _name(rfc4514: str) -> str:
+    """A distinguished name with a space after each separating comma (so it can wrap)."""
+    return re.sub(r"(?<!\\),", ", ", rfc4514)
+
+
+def _groups(hex_text: str, size: int = 32) -> str:
+    """A long thumbprint in groups, so it wraps (the tooltip holds it in one piece)."""
+    return " ".join(hex_text[i : i + size] for i in range(0, len(hex_text), size))
 
 
 def _style(label: QLabel, state: str) -> None:
@@ -44,7 +58,11 @@ class _Card(QFrame):
         for key, text in self.ROWS:
             value = _label(f"{name}_{key}")
             self.values[key] = value
-            layout.addRow(text, value)
+            if text:
+                layout.addRow(text, value)
+            else:  # a note under the rows, across the card
+                value.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+                layout.addRow(value)
         self._layout = layout
         self.hide()
 
@@ -88,11 +106,12 @@ class CertificateCard(_Card):
             key, key_state = "does NOT match the certificate", "expired"
         else:
             key, key_state = "none in this file: add the key file to sign", "expired"
-        texts = {"subject": summary.subject, "issuer": summary.issuer,
-                 "thumbprint": summary.sha1, "sha256": summary.sha256,
+        texts = {"subject": _name(summary.subject), "issuer": _name(summary.issuer),
+                 "thumbprint": summary.sha1, "sha256": _groups(summary.sha256),
                  "validity": words[0].upper() + words[1:], "key": key}  # fmt: skip
         for name, text in texts.items():
             self.values[name].setText(text)
+        self.values["sha256"].setToolTip(summary.sha256)
         _style(self.values["validity"], _STYLE[state])
         _style(self.values["key"], key_state)
         self.message.hide()
@@ -104,32 +123,34 @@ class AssertionCard(_Card):
     """The assertion's iss, sub, aud and expiry, each with what Entra compares it with."""
 
     ROWS = (("issuer", "Issuer (iss):"), ("subject", "Subject (sub):"),
-            ("audience", "Audience (aud):"), ("expiry", "Expires:"))  # fmt: skip
+            ("audience", "Audience (aud):"), ("expiry", "Expires:"), ("note", ""))  # fmt: skip
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("assertionCard", parent)
+        self.values["note"].setProperty("role", "hint")
 
     def show_assertion(self, decoded: Any, expected_audience: str) -> None:
         """Show a core.token.credential.federated.DecodedAssertion."""
         audiences = decoded.audiences
+        self.values["issuer"].setText(decoded.issuer or "(none)")
         if decoded.looks_self_signed:
-            self.values["issuer"].setText(f"{decoded.issuer}  (a certificate assertion: iss "
-                                          "and sub must be the client ID)")  # fmt: skip
             same = decoded.subject == decoded.issuer
-            self.values["subject"].setText(decoded.subject + ("" if same else "  ≠ iss"))
+            self.values["subject"].setText(decoded.subject + ("" if same else "  (≠ iss)"))
             _style(self.values["subject"], "ok" if same else "expired")
-            self.values["audience"].setText(", ".join(audiences) + "  (must be the token URL)")
+            self.values["audience"].setText(", ".join(audiences) or "(none)")
             _style(self.values["audience"], "")
+            note = ("A ready-made certificate assertion: iss and sub must both be the client "
+                    "ID, aud the token URL.")  # fmt: skip
         else:
-            self.values["issuer"].setText(f"{decoded.issuer}  (must equal the federated "
-                                          "credential's Issuer exactly)")  # fmt: skip
-            self.values["subject"].setText(f"{decoded.subject}  (compared case-sensitively "
-                                           "with its Subject identifier)")  # fmt: skip
+            self.values["subject"].setText(decoded.subject or "(none)")
             _style(self.values["subject"], "")
             good = expected_audience in audiences
             hint = "the default" if good else f"expected {expected_audience}"
-            self.values["audience"].setText(f"{', '.join(audiences) or '(none)'}  ({hint})")
+            self.values["audience"].setText(f"{', '.join(audiences) or '(none)'} ({hint})")
             _style(self.values["audience"], "ok" if good else "soon")
+            note = ("Entra compares issuer, subject and audience with the app's federated "
+                    "credential, exactly and case-sensitively.")  # fmt: skip
+        self.values["note"].setText(note)
         exp = decoded.expires_at
         if exp is None:
             self.values["expiry"].setText("no exp claim: Entra refuses it")

@@ -83,8 +83,11 @@ class CredentialSection(QObject):
         self.alg_combo = make_combo("assertionAlgCombo", [
             ("PS256 with x5t#S256 (Entra's default)", AssertionAlg.PS256.value),
             ("RS256 with x5t (older servers)", AssertionAlg.RS256.value)])  # fmt: skip
-        self.x5c_check = QCheckBox("Send the certificate chain (x5c), for subject name + issuer",
-                                   objectName="sendX5cCheck")  # fmt: skip
+        self.x5c_check = QCheckBox("Send the chain (x5c)", objectName="sendX5cCheck")
+        self.x5c_check.setToolTip(
+            "Put the certificate chain in the assertion header, leaf "
+            "first: needed for subject name + issuer authentication."
+        )
         self.cert_card = CertificateCard()
         self.assertion_edit = SecretLineEdit("assertion")
         setup_edit(self.assertion_edit, "assertionEdit", "Paste the external token (JWT)")
@@ -96,7 +99,7 @@ class CredentialSection(QObject):
         self._cert_rows = [
             self._file(add_row, "Cer&tificate file:", self.cert_path_edit, self.cert_browse,
                        "certificate_path"),
-            self._file(add_row, "Private &key file:", self.key_path_edit, self.key_browse, ""),
+            self._file(add_row, "Private ke&y file:", self.key_path_edit, self.key_browse, ""),
         ]  # fmt: skip
         self._password_row = add_row("Cert. pass&word:", self.cert_password_edit,
                                      "certificate_password")  # fmt: skip
@@ -104,12 +107,12 @@ class CredentialSection(QObject):
             add_row("Signing:", self.alg_combo, ""),
             add_row("", self.x5c_check, ""),
         ]
-        self._cert_rows.append(add_row("", self.cert_card, ""))
+        self._cert_rows.append(self._card(self.cert_card))
         self._fed_rows = [
             add_row("Assertion:", self.assertion_edit, "client_assertion"),
             self._file(add_row, "Assertion file:", self.assertion_file_edit,
                        self.assertion_browse, ""),
-            add_row("", self.assertion_card, ""),
+            self._card(self.assertion_card),
         ]  # fmt: skip
         self.loader = CallWorker("certificate", self)
         self.loader.succeeded.connect(self._on_loader_succeeded)
@@ -122,6 +125,11 @@ class CredentialSection(QObject):
         host.setAcceptDrops(True)
         host.installEventFilter(self)
         self.set_kind(CredentialKind.SECRET)
+
+    def _card(self, card: QWidget) -> int:
+        """A card spans the form's width, so thumbprints fit on one line."""
+        self._form.addRow(card)
+        return self._form.rowCount() - 1
 
     def _file(self, add_row: Callable[[str, QWidget, str], int], text: str, edit: QLineEdit,
               button: QPushButton, field: str) -> int:  # fmt: skip
@@ -138,6 +146,7 @@ class CredentialSection(QObject):
                      self.assertion_edit, self.assertion_file_edit):  # fmt: skip
             edit.textChanged.connect(self._debounce.start)
             edit.textChanged.connect(self.edited)
+        self.cert_path_edit.textChanged.connect(self._update_rows)  # a .pfx asks for its password
         self.alg_combo.currentIndexChanged.connect(self.edited)
         self.x5c_check.toggled.connect(self.edited)
         self.combo.currentIndexChanged.connect(self._on_combo_changed)

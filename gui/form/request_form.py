@@ -196,8 +196,13 @@ class RequestForm(QWidget):
         self._form.setRowVisible(self._other_row, bool(self.other_target_edit.text().strip()))
 
     def _on_credential_changed(self) -> None:
-        self._form.setRowVisible(self._secret_row,
-                                 self.credentials.kind() is CredentialKind.SECRET)  # fmt: skip
+        kind = self.credentials.kind()
+        self._form.setRowVisible(self._secret_row, kind is CredentialKind.SECRET)
+        # A federated assertion is never remembered; a certificate's password may be.
+        self.remember_check.setVisible(kind is not CredentialKind.FEDERATED)
+        self.remember_check.setText("Remember its password in the &keychain"
+                                    if kind is CredentialKind.CERTIFICATE
+                                    else "Remember secret in the &keychain")  # fmt: skip
 
     def _on_debounce_timeout(self) -> None:
         self.credentials.set_context(self.cloud_combo.currentData(),

@@ -37,6 +37,9 @@ STATES = (
     ("error", "secret-id", "diagnosis"),
     ("password", "password-mfa", "diagnosis"),
     ("blocked", None, "diagnosis"),
+    ("certificate", "cert-rs256-pfx", "summary"),
+    ("certificate-error", "cert-not-uploaded", "diagnosis"),
+    ("federated", "federated-wrong-subject", "diagnosis"),
 )
 
 # Example profiles for the list (no secrets; the screenshots leave none selected).
@@ -102,7 +105,12 @@ def render(out: Path) -> list[Path]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", type=Path, default=ROOT / "docs")
-    out = parser.parse_args().out
+    parser.add_argument("--only", nargs="*", default=None, help="state names to render")
+    args = parser.parse_args()
+    out = args.out
+    if args.only:
+        global STATES
+        STATES = tuple(s for s in STATES if s[0] in args.only)
     out.mkdir(parents=True, exist_ok=True)
     for path in render(out):
         print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
