@@ -4,11 +4,11 @@ or federated assertion (paste or file, decoded card)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, QTimer, Signal, Slot
-from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QFileDialog,
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from core.redaction import Secret
 from core.token.models import AssertionAlg, CredentialKind, TokenRequestInput
 from gui.form.certificate_card import AssertionCard, CertificateCard
+from gui.form.file_drop import FileDrop
 from gui.form.form_rows import make_combo, make_edit, select, setup_edit
 from gui.form.secret_edit import SecretLineEdit
 from gui.worker import CallWorker
@@ -122,8 +123,7 @@ class CredentialSection(QObject):
         self._debounce = QTimer(self, singleShot=True, interval=250)
         self._debounce.timeout.connect(self.refresh)
         self._connect()
-        host.setAcceptDrops(True)
-        host.installEventFilter(self)
+        self.drops = FileDrop(host, CERT_SUFFIXES, self.drop_file)
         self.set_kind(CredentialKind.SECRET)
 
     def _card(self, card: QWidget) -> int:
@@ -150,9 +150,15 @@ class CredentialSection(QObject):
         self.alg_combo.currentIndexChanged.connect(self.edited)
         self.x5c_check.toggled.connect(self.edited)
         self.combo.currentIndexChanged.connect(self._on_combo_changed)
-        self.cert_browse.clicked.connect(self._on_cert_browse_clicked)
-        self.key_browse.clicked.connect(self._on_key_browse_clicked)
-        self.assertion_browse.clicked.connect(self._on_assertion_browse_clicked)
+        for button, edit, title, file_filter in (
+            (self.cert_browse, self.cert_path_edit, "Choose the certificate (PEM, PFX, CER)",
+             CERT_FILTER),
+            (self.key_browse, self.key_path_edit, "Choose the private key",
+             "Keys (*.pem *.key *.der);;All files (*)"),
+            (self.assertion_browse, self.assertion_file_edit, "Choose the token file",
+             "All files (*)"),
+        ):  # fmt: skip
+            button.clicked.connect(partial(self._browse, edit, title, file_filter))
 
     # -- visibility ---------------------------------------------------------------------------
 
@@ -179,6 +185,16 @@ class CredentialSection(QObject):
         if fed:
             has = bool(self.assertion_edit.text().strip() or self.assertion_file_edit.text())
             self.assertion_card.setVisible(has)
+
+    def show_secret_rows(self, secret_row: int, remember: QCheckBox) -> None:
+        """The client secret row only for a secret; the keychain option for a secret or a
+        certificate's password (a federated assertion is never remembered)."""
+        kind = self.kind()
+        self._form.setRowVisible(secret_row, kind is CredentialKind.SECRET)
+        remember.setVisible(kind is not CredentialKind.FEDERATED)
+        remember.setText("Remember its password in the &keychain"
+                         if kind is CredentialKind.CERTIFICATE
+                         else "Remember secret in the &keychain")  # fmt: skip
 
     @Slot()
     def _on_combo_changed(self) -> None:
@@ -250,27 +266,10 @@ class CredentialSection(QObject):
 
     # -- files: picker and drag and drop ---------------------------------------------------------
 
-    def _pick(self, title: str, file_filter: str) -> str:
+    def _browse(self, edit: QLineEdit, title: str, file_filter: str) -> None:
         path, _ = QFileDialog.getOpenFileName(self._host, title, "", file_filter)
-        return path
-
-    @Slot()
-    def _on_cert_browse_clicked(self) -> None:
-        path = self._pick("Choose the certificate (PEM, PFX, CER)", CERT_FILTER)
         if path:
-            self.cert_path_edit.setText(path)
-
-    @Slot()
-    def _on_key_browse_clicked(self) -> None:
-        path = self._pick("Choose the private key", "Keys (*.pem *.key *.der);;All files (*)")
-        if path:
-            self.key_path_edit.setText(path)
-
-    @Slot()
-    def _on_assertion_browse_clicked(self) -> None:
-        path = self._pick("Choose the token file", "All files (*)")
-        if path:
-            self.assertion_file_edit.setText(path)
+            edit.setText(path)
 
     def drop_file(self, path: str) -> bool:
         """Use a dropped certificate file: Certificate is chosen and the path filled in (a key
@@ -284,21 +283,6 @@ class CredentialSection(QObject):
             self.cert_path_edit.setText(path)
         self.refresh()
         return True
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.DragEnter and isinstance(event, QDragEnterEvent):
-            urls = event.mimeData().urls()
-            if any(u.isLocalFile() and u.toLocalFile().lower().endswith(CERT_SUFFIXES)
-                   for u in urls):  # fmt: skip
-                event.acceptProposedAction()
-                return True
-        elif event.type() == QEvent.Type.Drop and isinstance(event, QDropEvent):
-            used = [self.drop_file(u.toLocalFile()) for u in event.mimeData().urls()
-                    if u.isLocalFile()]  # fmt: skip
-            if any(used):
-                event.acceptProposedAction()
-                return True
-        return super().eventFilter(watched, event)
 
     # -- data -----------------------------------------------------------------------------------
 

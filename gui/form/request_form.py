@@ -20,7 +20,6 @@ from core.store.profiles import Profile, from_input, to_input
 from core.token.authority import CLOUDS, default_target, get_cloud
 from core.token.models import (
     AuthMethod,
-    CredentialKind,
     Endpoint,
     Finding,
     GrantType,
@@ -196,13 +195,7 @@ class RequestForm(QWidget):
         self._form.setRowVisible(self._other_row, bool(self.other_target_edit.text().strip()))
 
     def _on_credential_changed(self) -> None:
-        kind = self.credentials.kind()
-        self._form.setRowVisible(self._secret_row, kind is CredentialKind.SECRET)
-        # A federated assertion is never remembered; a certificate's password may be.
-        self.remember_check.setVisible(kind is not CredentialKind.FEDERATED)
-        self.remember_check.setText("Remember its password in the &keychain"
-                                    if kind is CredentialKind.CERTIFICATE
-                                    else "Remember secret in the &keychain")  # fmt: skip
+        self.credentials.show_secret_rows(self._secret_row, self.remember_check)
 
     def _on_debounce_timeout(self) -> None:
         self.credentials.set_context(self.cloud_combo.currentData(),

@@ -77,10 +77,10 @@ def test_drop_a_certificate_file_on_the_form(qtbot: QtBot, window: MainWindow,
         Qt.MouseButton.LeftButton,
         Qt.KeyboardModifier.NoModifier,
     )
-    assert rows.eventFilter(window.form, enter) and enter.isAccepted()
+    assert rows.drops.eventFilter(window.form, enter) and enter.isAccepted()
     event = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime,
                        Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)  # fmt: skip
-    assert rows.eventFilter(window.form, event)
+    assert rows.drops.eventFilter(window.form, event)
     assert window.form.acceptDrops()
     assert rows.kind() is CredentialKind.CERTIFICATE
     assert rows.cert_path_edit.text() == str(path)
@@ -132,3 +132,16 @@ def test_profile_keeps_the_path_and_the_keychain_the_password(
     qtbot.waitUntil(lambda: _rows(second).cert_password_edit.text() == PFX_PASSWORD)
     assert _rows(second).kind() is CredentialKind.CERTIFICATE
     qtbot.waitUntil(lambda: DAEMON.sha1 in _rows(second).cert_card.text(), timeout=5000)
+
+
+def test_browse_picks_the_certificate_file(qtbot: QtBot, window: MainWindow, sandbox: Sandbox,
+                                          dialogs) -> None:  # fmt: skip
+    """Browse… opens the file picker; the chosen file fills the path and the card loads."""
+    rows = _rows(window)
+    rows.set_kind(CredentialKind.CERTIFICATE)
+    dialogs.answers.append(str(sandbox.files_dir / "contoso-daemon.cer"))
+    qtbot.mouseClick(rows.cert_browse, Qt.MouseButton.LeftButton)
+    assert rows.cert_path_edit.text().endswith("contoso-daemon.cer")
+    qtbot.waitUntil(lambda: DAEMON.sha1 in rows.cert_card.text(), timeout=5000)
+    assert "none in this file" in rows.cert_card.text()  # a .cer has no private key
+    qtbot.waitUntil(lambda: "No private key" in window.form.finding_text("certificate_path"))
