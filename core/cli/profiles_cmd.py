@@ -81,9 +81,13 @@ def _list(store: ProfileStore, as_json: bool) -> int:
 def secret_status(profile: Profile) -> dict[str, Any]:
     """Whether the profile's secrets are in the keychain (never their values)."""
     from core.store.secret_store import SecretKind, SecretRef, SecretStoreError, open_secret_store
-    from core.token.models import GrantType
+    from core.token.models import CredentialKind, GrantType
 
-    kinds = [SecretKind.CLIENT_SECRET]
+    kinds = {
+        CredentialKind.SECRET: [SecretKind.CLIENT_SECRET],
+        CredentialKind.CERTIFICATE: [SecretKind.CERTIFICATE_PASSWORD],
+        CredentialKind.FEDERATED: [],
+    }[profile.credential]
     if profile.grant is GrantType.PASSWORD:
         kinds.append(SecretKind.PASSWORD)
     store = open_secret_store()
@@ -120,6 +124,11 @@ _SHOW_LABELS = (
     ("token_url", "token URL"),
     ("auth_method", "client auth"),
     ("timeout_s", "timeout"),
+    ("credential", "credential"),
+    ("certificate_path", "certificate"),
+    ("certificate_key_path", "key file"),
+    ("assertion_alg", "signing"),
+    ("assertion_file", "assertion file"),
 )
 
 

@@ -220,3 +220,23 @@ def test_cert_command(sandbox: Sandbox) -> None:
     assert expired.returncode == 0 and "warning: Certificate expired" in expired.stdout
     wrong = _main("cert", _file(sandbox, "contoso-daemon.pfx"), "--json")
     assert wrong.returncode == 2 and json.loads(wrong.stdout)["error"]["kind"] == "password_needed"
+
+
+def test_certificate_profile(sandbox: Sandbox, tmp_path: Path) -> None:
+    """A certificate profile keeps the file path; `token --profile` signs with it (password from
+    the variable), and `profiles show` names the credential without any secret."""
+    from core.store.profiles import Profile, ProfileStore
+    from core.token.models import CredentialKind
+
+    ProfileStore(tmp_path).save(Profile(
+        name="Cert", cloud="sandbox", authority=sandbox.base_url, tenant=d.CONTOSO.id,
+        client_id=d.DAEMON.client_id, credential=CredentialKind.CERTIFICATE,
+        certificate_path=_file(sandbox, "contoso-daemon.pfx")))  # fmt: skip
+    proc = _main("--config-dir", str(tmp_path), "token", "--profile", "Cert",
+                 "--certificate-password-env", "PW", env={"PW": PFX_PASSWORD})  # fmt: skip
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "Credential: certificate" in proc.stdout
+    shown = _main("--config-dir", str(tmp_path), "profiles", "show", "Cert")
+    assert "certificate" in shown.stdout and "contoso-daemon.pfx" in shown.stdout
+    _clean(proc)
+    _clean(shown)
