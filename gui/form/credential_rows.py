@@ -34,14 +34,16 @@ KINDS = (("Client secret", CredentialKind.SECRET.value),
          ("Federated assertion", CredentialKind.FEDERATED.value))  # fmt: skip
 
 
-def _load(path: str, key_path: str, password: Secret | None) -> Any:
-    """Open the certificate files (on the worker): the credential, or the CertificateError."""
+def _load(fields: tuple[str, str, str]) -> tuple[tuple[str, str, str], Any]:
+    """Open the certificate files (on the worker): the fields it was opened with, and the
+    credential or the CertificateError."""
     from core.token.credential.certificate import CertificateError, load_certificate
 
+    path, key_path, password = fields
     try:
-        return load_certificate(path, key_path, password)
+        return fields, load_certificate(path, key_path, Secret(password) if password else None)
     except CertificateError as exc:
-        return exc
+        return fields, exc
 
 
 def _file_row(edit: QLineEdit, button: QPushButton) -> QWidget:
@@ -219,27 +221,27 @@ class CredentialSection(QObject):
         """Open the certificate (on the worker) or decode the assertion, and show the card."""
         kind = self.kind()
         if kind is CredentialKind.CERTIFICATE:
-            path, key_path, password = self._cert_key()
-            if not path:
+            if not self._cert_key()[0]:
                 self.cert_card.hide()
                 return
             if self._loaded is not None and self._loaded[0] == self._cert_key():
                 return
-            self.loader.start(_load, path, key_path, Secret(password) if password else None)
+            self.loader.start(_load, self._cert_key())
         elif kind is CredentialKind.FEDERATED:
             self._decode_assertion()
         self._update_rows()
 
     @Slot(object)
-    def _on_loader_succeeded(self, found: Any) -> None:
+    def _on_loader_succeeded(self, value: tuple[tuple[str, str, str], Any]) -> None:
         from core.token.credential.certificate import CertificateError
 
+        fields, found = value
         if isinstance(found, CertificateError):
             self._loaded = None
             self._needs_password = found.kind in ("password_needed", "wrong_password")
             self.cert_card.show_message(found.message)
         else:
-            self._loaded = (self._cert_key(), found)
+            self._loaded = (fields, found)  # used only while the fields still say the same
             self.cert_card.show_summary(found.summary)
         self._update_rows()
         self.edited.emit()

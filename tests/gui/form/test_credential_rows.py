@@ -145,3 +145,21 @@ def test_browse_picks_the_certificate_file(qtbot: QtBot, window: MainWindow, san
     qtbot.waitUntil(lambda: DAEMON.sha1 in rows.cert_card.text(), timeout=5000)
     assert "none in this file" in rows.cert_card.text()  # a .cer has no private key
     qtbot.waitUntil(lambda: "No private key" in window.form.finding_text("certificate_path"))
+
+
+def test_a_late_load_never_stands_for_newer_fields(qtbot: QtBot, window: MainWindow,
+                                                   sandbox: Sandbox) -> None:  # fmt: skip
+    """The path changes while the previous file is still being opened: the old certificate is
+    never handed to the request for the new path, and the card ends on the new file."""
+    rows = _rows(window)
+    rows.set_kind(CredentialKind.CERTIFICATE)
+    rows.cert_path_edit.setText(str(sandbox.files_dir / "contoso-daemon.pem"))
+    rows.refresh()
+    rows.cert_path_edit.setText(str(sandbox.files_dir / "not-uploaded.pem"))
+    assert rows.loader.wait(5)
+    qtbot.wait(20)  # the old result is delivered (queued) before the debounce fires
+    loaded = rows.to_fields()["certificate"]
+    assert loaded is None or loaded.summary.source == "not-uploaded.pem"
+    other = next(c for c in demo_certificates() if c.name == "not-uploaded")
+    qtbot.waitUntil(lambda: other.sha1 in rows.cert_card.text(), timeout=5000)
+    assert rows.to_fields()["certificate"].summary.sha1 == other.sha1
