@@ -187,7 +187,8 @@ def test_azure_env_precedence(sandbox: Sandbox) -> None:
     )
     assert json.loads(users.stdout)["request"]["form"]["grant_type"] == "password"
     missing = _azure(sandbox, AZURE_CLIENT_ID=d.DAEMON.client_id)
-    assert missing.returncode == 2 and "no complete credential" in missing.stderr
+    assert missing.returncode == 2
+    assert "no complete credential" in missing.stdout + missing.stderr  # JSON with --json
 
 
 def test_azure_env_sends_for_real(sandbox: Sandbox) -> None:
