@@ -100,3 +100,23 @@ def test_describe_lists_the_directory_as_json() -> None:
     assert any(a["token_lifetime_s"] == 120 for a in info["apps"])
     assert len(info["users"]) >= 8
     assert [s["key"] for s in info["scenarios"]] == [s.key for s in scenarios()]
+
+
+def test_describe_lists_certificates_and_files(sandbox: Sandbox) -> None:
+    """Without a running sandbox the files are named; with one, their paths and the
+    certificates' thumbprints (made per run) are listed, and scenario forms point at them."""
+    static = describe()
+    names = {f["file"] for f in static["files"]}
+    assert {"contoso-daemon.pem", "contoso-daemon.pfx", "not-uploaded.pem", "expired.pem",
+            "github-token.jwt"} <= names  # fmt: skip
+    assert all(f["path"] is None for f in static["files"]) and static["certificates"] == []
+    live = describe(sandbox)
+    assert all(f["path"].startswith(str(sandbox.files_dir)) for f in live["files"])
+    by_name = {c["name"]: c for c in live["certificates"]}
+    assert by_name["expired"]["expired"] and not by_name["contoso-daemon"]["expired"]
+    assert by_name["not-uploaded"]["uploaded_to"] == []
+    assert len(by_name["contoso-daemon"]["thumbprint_sha1"]) == 40
+    pipeline = next(a for a in live["apps"] if a["federated_credentials"])
+    assert pipeline["federated_credentials"][0]["subject"] == "repo:contoso/app:ref:refs/heads/main"
+    forms = {s["key"]: s["form"] for s in live["scenarios"]}
+    assert forms["cert-ps256"]["certificate_path"] == str(sandbox.files_dir / "contoso-daemon.pem")
