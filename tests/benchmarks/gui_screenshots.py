@@ -40,6 +40,7 @@ STATES = (
     ("certificate", "cert-rs256-pfx", "summary"),
     ("certificate-error", "cert-not-uploaded", "diagnosis"),
     ("federated", "federated-wrong-subject", "diagnosis"),
+    ("pfx-password", "cert-pfx-wrong-password", "diagnosis"),
 )
 
 # Example profiles for the list (no secrets; the screenshots leave none selected).
