@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, TextIO
 
-from core.timefmt import iso_utc
+from core.timefmt import iso_utc, utc_text
 
 if TYPE_CHECKING:
     from core.token.credential.summary import CertificateSummary
@@ -51,8 +51,8 @@ def write_summary(s: CertificateSummary, out: TextIO) -> None:
         ("Subject", s.subject),
         ("Issuer", s.issuer),
         ("Serial", s.serial),
-        ("Valid from", iso_utc(s.not_before) or ""),
-        ("Valid until", f"{iso_utc(s.not_after)}  [{state.replace('_', ' ')}: {text}]"),
+        ("Valid from", utc_text(s.not_before)),
+        ("Valid until", f"{utc_text(s.not_after)}  [{state.replace('_', ' ')}: {text}]"),
         ("Thumbprint", f"{s.sha1}  (SHA-1: the portal's Thumbprint column)"),
         ("SHA-256", s.sha256),
         ("x5t", f"{s.x5t}  (RS256 assertions)"),

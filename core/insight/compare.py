@@ -8,7 +8,7 @@ from typing import Any
 
 from core.insight.decode import DecodeError, decode_token
 from core.redaction import Secret
-from core.timefmt import as_epoch, iso_utc
+from core.timefmt import as_epoch, utc_text
 from core.token.credential.summary import x5t_to_hex
 from core.token.models import CredentialKind, PreparedRequest, TokenResult
 
@@ -43,7 +43,7 @@ def _text(claims: Mapping[str, Any], name: str) -> str:
 
 def _time(claims: Mapping[str, Any], name: str) -> str:
     epoch = as_epoch(claims.get(name))
-    return iso_utc(epoch) or "(none)" if epoch is not None else "(none)"
+    return utc_text(epoch) if epoch is not None else "(none)"
 
 
 def compare(number: int, result: TokenResult) -> tuple[str, tuple[str, ...]]:
@@ -122,7 +122,7 @@ def _certificate(number: int, header: Mapping[str, Any], request: PreparedReques
     cause = f"The assertion named the certificate by {sent}."
     if cert is not None:
         cause += (f" The certificate used is {cert.subject}, SHA-1 thumbprint {cert.sha1}, "
-                  f"valid until {iso_utc(cert.not_after)}.")  # fmt: skip
+                  f"valid until {utc_text(cert.not_after)}.")  # fmt: skip
     steps = [f"Compare the SHA-1 thumbprint {cert.sha1 if cert else '(see above)'} with the "
              f"Thumbprint column of {PORTAL_CERTS} for app {client_id}."]  # fmt: skip
     if number == 700030 and cert is not None:
