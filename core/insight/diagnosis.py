@@ -201,7 +201,10 @@ def _blocked(result: TokenResult) -> Diagnosis:
     parts = tuple(Diagnosis(f.code, f.title, f.detail, (f.fix,) if f.fix else ()) for f in errors)
     base = _entry("special", "preflight", "preflight")
     fixes = tuple(step for p in parts for step in p.fix) or base.fix
-    cause = " ".join(f"{p.title}." for p in parts) or base.cause
+    if len(parts) == 1:  # one error: its whole explanation ("Wrong password for this PFX")
+        cause = f"{parts[0].title}. {parts[0].cause}"
+    else:
+        cause = " ".join(f"{p.title}." for p in parts) or base.cause
     return Diagnosis("preflight", base.title, cause, fixes, parts=parts if len(parts) > 1 else ())
 
 

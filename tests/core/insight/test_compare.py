@@ -96,3 +96,10 @@ def test_no_credential_and_managed_identity() -> None:
     )
     assert "a certificate was chosen but no assertion was sent" in compare(7000216, result)[0]
     assert d.DAEMON.client_id in compare(7000232, result)[0]
+
+
+def test_blocked_by_one_error_says_it_in_full(sandbox: Sandbox) -> None:
+    """A PFX opened with a wrong password: the diagnosis names the file, not only the title."""
+    diagnosis = diagnose(_send(sandbox, "cert-pfx-wrong-password"))
+    assert diagnosis is not None and diagnosis.code == "preflight"
+    assert "Wrong password for this PFX (contoso-daemon.pfx)" in diagnosis.cause
