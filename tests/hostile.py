@@ -124,7 +124,9 @@ class HostileServer:
         form = dict(parse_qsl(raw))
         headers = {k: v for k, v in h.headers.items()}
         self.requests.append({"path": path, "form": form, "headers": headers, "raw": raw})
-        values = [v for k, v in form.items() if k in ("client_secret", "password")]
+        values = [
+            v for k, v in form.items() if k in ("client_secret", "password", "client_assertion")
+        ]
         auth = headers.get("Authorization", "")
         if auth.startswith("Basic "):  # decoded, as a server that checks it would
             pair = base64.b64decode(auth[6:]).decode("utf-8", "replace")

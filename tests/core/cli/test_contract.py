@@ -196,8 +196,9 @@ def test_secret_stdin_on_a_terminal_prompts_hidden(monkeypatch) -> None:
     monkeypatch.setattr("getpass.getpass", lambda prompt: asked.append(prompt) or "typed")
     monkeypatch.setattr(sys.stdin, "read", lambda *a: pytest.fail("read a visible line"))
     args = build_parser().parse_args(["token", "--secret-stdin"])
-    secret, password = credentials(args)
-    assert secret is not None and secret.reveal() == "typed" and password is None
+    found = credentials(args)
+    assert found.secret is not None and found.secret.reveal() == "typed"
+    assert found.password is None
     assert asked == ["Client secret (hidden): "]
 
 

@@ -209,3 +209,29 @@ def test_a_closed_pipe_ends_quietly() -> None:
     finally:
         os.close(write_end)
     assert proc.returncode == 141 and proc.stderr == ""
+
+
+PFX_PASSWORD = 'Pfx "pa55"/+&<é>'
+
+
+@pytest.mark.parametrize("path", ["/echo", "/echo-text", "/echo-token"])
+def test_an_echoing_endpoint_never_gets_the_assertion_or_pfx_password_printed(
+    hostile: HostileServer, tmp_path: Path, path: str
+) -> None:
+    """With a certificate, the signed client assertion and the PFX password are secrets of the
+    request too: echoed back in any field or encoding, neither reaches stdout or stderr."""
+    from tests.core import certkit
+
+    key = certkit.rsa_key()
+    pfx = certkit.write(
+        tmp_path, "app.pfx", certkit.pfx(key, certkit.cert(key), PFX_PASSWORD.encode())
+    )
+    proc = _run("--token-url", hostile.base_url + path, "--client-id", CLIENT, "--timeout", "10",
+                "--certificate", str(pfx), "--certificate-password-env", "PFX_PASSWORD", "--json",
+                env={"PFX_PASSWORD": PFX_PASSWORD})  # fmt: skip
+    assertion = hostile.requests[-1]["form"].get("client_assertion", "")
+    assert assertion.count(".") == 2, proc.stderr  # a signed JWT was sent
+    output = proc.stdout + proc.stderr
+    assert leaks(output, [assertion, PFX_PASSWORD], CLIENT) == [], output[:3000]
+    assert "Traceback" not in proc.stderr
+    json.loads(proc.stdout)
