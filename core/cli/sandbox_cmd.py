@@ -26,6 +26,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "--slow-delay", type=float, default=5.0, metavar="S",
         help="seconds the slow tenant waits before answering (default 5)",
     )  # fmt: skip
+    p.add_argument(
+        "--new-secret-delay", type=float, default=10.0, metavar="S",
+        help="seconds after the start until the Contoso Daemon's just-created secret works "
+        "(default 10): before, it is refused like a wrong one (replication delay)",
+    )  # fmt: skip
     p.add_argument("--describe", action="store_true", help="print the directory as JSON and exit")
 
 
@@ -33,16 +38,20 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
     out = out or sys.stdout
     from core.sandbox import Sandbox, describe
 
+    for name, value in (("--slow-delay", args.slow_delay),
+                        ("--new-secret-delay", args.new_secret_delay)):  # fmt: skip
+        if not math.isfinite(value) or not 0 <= value <= 86400:
+            print(f"error: {name} must be a number of seconds from 0 to 86400", file=sys.stderr)
+            return EXIT_USAGE
     if args.describe:
-        print(json.dumps(describe(), indent=2), file=out)
+        info = describe(new_secret_delay_s=args.new_secret_delay)
+        print(json.dumps(info, indent=2), file=out)
         return EXIT_OK
     if not 0 <= args.port <= 65535:
         print(f"error: --port must be between 0 and 65535, not {args.port}", file=sys.stderr)
         return EXIT_USAGE
-    if not math.isfinite(args.slow_delay) or args.slow_delay < 0:
-        print("error: --slow-delay must be a number of seconds, 0 or more", file=sys.stderr)
-        return EXIT_USAGE
-    sandbox = Sandbox(port=args.port, tls=args.tls, slow_delay_s=args.slow_delay)
+    sandbox = Sandbox(port=args.port, tls=args.tls, slow_delay_s=args.slow_delay,
+                      new_secret_delay_s=args.new_secret_delay)  # fmt: skip
     # Handlers first: "Press Ctrl+C" may be read (and a signal sent) the moment it is printed.
     stop = _install_stop_handlers()
     try:
@@ -92,6 +101,9 @@ def _directory_text(info: dict[str, Any], base: str) -> str:
         lines.append(f"  {app['name']} ({app['type']}{state}): client ID {app['client_id']}")
         for s in app["secrets"]:
             status = "EXPIRED" if s["expired"] else "valid"
+            if s["new"]:
+                status = (f"JUST CREATED: refused as unknown until {s['replication_delay_s']:g} s "
+                          "after the start (replication delay), then valid")  # fmt: skip
             lines.append(f"      secret value {s['value']}  ID {s['secret_id']}  "
                          f"{status} (expires {s['expires']})")  # fmt: skip
         for name in app["certificates"]:

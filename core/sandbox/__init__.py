@@ -32,13 +32,18 @@ def _certificates(sandbox: Sandbox | None) -> list[dict[str, Any]]:
     return out
 
 
-def describe(sandbox: Sandbox | None = None) -> dict[str, Any]:
+def describe(
+    sandbox: Sandbox | None = None, *, new_secret_delay_s: float | None = None
+) -> dict[str, Any]:
     """The demo directory and the scenarios, as plain JSON-able data.
 
     With a running sandbox, the files it wrote (certificates, tokens) carry their paths and the
     certificates their thumbprints; without one, the files are named (they are made at start).
+    The just-created secret carries its replication delay: the sandbox's, else the one given.
     """
     by_id = {api.app_id: api for api in _d.APIS}
+    delay = sandbox.new_secret_delay_s if sandbox is not None else new_secret_delay_s
+    delay = _d.DEFAULT_NEW_SECRET_DELAY_S if delay is None else delay
     folder = str(sandbox.files_dir) if sandbox is not None else None
     return {
         "tenants": [{"id": t.id, "domain": t.domain, "name": t.name} for t in _d.TENANTS],
@@ -67,6 +72,8 @@ def describe(sandbox: Sandbox | None = None) -> dict[str, Any]:
                         "description": s.display_name,
                         "expires": s.expires_at().date().isoformat(),
                         "expired": s.expired(),
+                        "new": s.new,
+                        "replication_delay_s": delay if s.new else None,
                     }
                     for s in app.secrets
                 ],
@@ -125,6 +132,7 @@ def describe(sandbox: Sandbox | None = None) -> dict[str, Any]:
                 "description": s.description,
                 "expect": s.expect,
                 "needs_tls": s.needs_tls,
+                "wait_new": s.wait_new,
                 "form": sandbox.scenario_form(s.form) if sandbox is not None else dict(s.form),
             }
             for s in scenarios()

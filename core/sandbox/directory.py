@@ -36,6 +36,9 @@ class ClientSecret:
     value: str
     display_name: str
     expires_in_days: int  # relative to today; negative = already expired
+    # Just created: refused as unknown (AADSTS7000215, like a wrong secret) until the
+    # sandbox's new-secret delay has passed, as Entra does while a credential replicates.
+    new: bool = False
 
     def expires_at(self, now: datetime | None = None) -> datetime:
         today = (now or datetime.now(timezone.utc)).replace(
@@ -161,19 +164,28 @@ EXPIRED_SECRET = ClientSecret(
     "daemon-old",
     -30,
 )
+NEW_SECRET = ClientSecret(
+    "d2c9f837-bbef-4fbc-a2ff-cb799ebb4327",
+    "nffQ~P5pSzdSw2Nm23yxq-AWVpVGWVS9kpyvsp7A",
+    "daemon-new",
+    730,
+    new=True,
+)
+DEFAULT_NEW_SECRET_DELAY_S = 10.0
 
 DAEMON = App(
     "Contoso Daemon",
     "e323a019-41e4-4a09-bd61-bcd73265c9a0",
     CONTOSO.id,
     "577cc143-b22d-4f21-8f12-eb5b5eed968f",
-    (VALID_SECRET, EXPIRED_SECRET),
+    (VALID_SECRET, EXPIRED_SECRET, NEW_SECRET),
     roles=MappingProxyType(
         {GRAPH_APP_ID: ("User.Read.All", "Group.Read.All"), API_APP_ID: ("Orders.Read.All",)}
     ),
     delegated=MappingProxyType({GRAPH_APP_ID: ("User.Read",)}),
-    note="Confidential app: a valid and an expired secret, two uploaded certificates (one "
-    "expired), roles on Graph and the Orders API.",
+    note="Confidential app: a valid, an expired and a just-created secret (refused until it "
+    "has replicated), two uploaded certificates (one expired), roles on Graph and the Orders "
+    "API.",
     certificates=("contoso-daemon", "expired"),
 )
 NO_CONSENT = App(

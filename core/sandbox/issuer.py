@@ -32,6 +32,7 @@ class TokenCall:
     authorization: str = ""
     base_url: str = ""  # the sandbox's address, for the assertion audience
     jtis: JtiStore | None = None  # client-assertion ids already used (replays are refused)
+    replicating: bool = False  # the just-created secret has not reached this server yet
 
     def token_urls(self, tenant_id: str) -> tuple[str, ...]:
         """The URLs a client assertion's aud may name: the one posted to, or its GUID form."""
@@ -111,11 +112,11 @@ def check_request(call: TokenCall, tenant: d.Tenant | None) -> tuple[d.App, str]
     if assertion and not app.public:
         check_assertion(app, assertion, call.token_urls(tenant.id), call.jtis or JtiStore())
         return app, "2"
-    _authenticate(app, secret or (assertion or None), grant)
+    _authenticate(app, secret or (assertion or None), grant, replicating=call.replicating)
     return app, "0" if app.public else "1"
 
 
-def _authenticate(app: d.App, secret: str | None, grant: str) -> None:
+def _authenticate(app: d.App, secret: str | None, grant: str, *, replicating: bool) -> None:
     if app.public:
         if secret is not None:
             raise EntraError(700025)
@@ -125,7 +126,7 @@ def _authenticate(app: d.App, secret: str | None, grant: str) -> None:
     if secret is None:
         raise EntraError(7000216 if grant == "client_credentials" else 7000218)
     match = next((s for s in app.secrets if secrets.compare_digest(s.value, secret)), None)
-    if match is None:
+    if match is None or (match.new and replicating):  # not replicated yet: looks unknown
         raise EntraError(7000215, client_id=app.client_id)
     if match.expired():
         raise EntraError(7000222, client_id=app.client_id)

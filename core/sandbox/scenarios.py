@@ -29,6 +29,7 @@ class Scenario:
     expect: str
     form: Mapping[str, str]
     needs_tls: bool = False
+    wait_new: bool = False  # send with "retry while Entra replicates the new secret" on
 
 
 def _form(**fields: str) -> Mapping[str, str]:
@@ -112,6 +113,13 @@ SCENARIOS: tuple[Scenario, ...] = (
     S("secret-wrong", "Wrong secret",
       "A secret that belongs to another app: AADSTS7000215 (invalid_client, HTTP 401).",
       "AADSTS7000215", _cc(secret=d.FABRIKAM_APP.secrets[0].value)),
+    S("secret-new", "Secret just created (replication delay)",
+      "Contoso Daemon's brand-new secret (daemon-new) is refused with AADSTS7000215, exactly "
+      "like a wrong one, until the sandbox's new-secret delay has passed (10 s by default; "
+      "loading the scenario creates the secret again), as Entra does while a new credential "
+      "reaches every server. Send it with the retry for a new secret on (token --wait-new 60) "
+      "to see the wait end in a token.",
+      "token after AADSTS7000215 retries", _cc(secret=d.NEW_SECRET.value), wait_new=True),
     S("cert-ps256", "Certificate (PS256, x5t#S256)",
       "Contoso Daemon signs a client assertion with its uploaded certificate (contoso-daemon.pem): "
       "PS256 with x5t#S256, as Entra's current documentation describes. The token's azpacr/"

@@ -39,6 +39,8 @@ class Host(Protocol):
     @property
     def slow_delay_s(self) -> float: ...
 
+    def new_secret_ready_in(self) -> float: ...
+
 
 class SandboxServer(ThreadingHTTPServer):
     """Threads per connection, joined on close; open connections are tracked to cut them."""
@@ -173,8 +175,10 @@ class _Handler(BaseHTTPRequestHandler):
                 handler = FAULT_HANDLERS[fault.key]
                 if handler(self) is not None:
                     return
+            host = self.server.sandbox
             call = TokenCall(version, segment, self._form(), self.headers.get("Authorization", ""),
-                             self.server.sandbox.base_url, self.server.jtis)  # fmt: skip
+                             host.base_url, self.server.jtis,
+                             replicating=host.new_secret_ready_in() > 0)  # fmt: skip
             body = token_response(call, tenant, self.server.sandbox.base_url)
         except EntraError as exc:
             headers = {"Retry-After": str(exc.params["retry_after"])} if exc.status == 429 else {}

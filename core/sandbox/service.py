@@ -7,11 +7,13 @@ import shutil
 import ssl
 import tempfile
 import threading
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from types import TracebackType
 
 from core.sandbox.certificates import demo_certificates, refresh_tokens, write_files
+from core.sandbox.directory import DEFAULT_NEW_SECRET_DELAY_S, NEW_SECRET
 from core.sandbox.keys import signing_key, tls_material
 from core.sandbox.server import SandboxServer
 
@@ -23,12 +25,22 @@ class Sandbox:
 
     Use as a context manager (`with Sandbox() as sb: ... sb.base_url ...`) or call `start()`
     and `stop()`. `stop()` is idempotent and leaves no thread, socket or temporary file behind.
+
+    The Contoso Daemon's just-created secret is refused as unknown until `new_secret_delay_s`
+    after the start (or after `recreate_new_secret()`), measured on `clock` (injectable).
     """
 
-    def __init__(self, *, port: int = 0, tls: bool = False, slow_delay_s: float = 5.0) -> None:
+    def __init__(
+        self, *, port: int = 0, tls: bool = False, slow_delay_s: float = 5.0,
+        new_secret_delay_s: float = DEFAULT_NEW_SECRET_DELAY_S,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:  # fmt: skip
         self.port = port
         self.tls = tls
         self.slow_delay_s = slow_delay_s
+        self.new_secret_delay_s = new_secret_delay_s
+        self._clock = clock
+        self._new_secret_since = clock()
         self.ca_file: Path | None = None
         self._server: SandboxServer | None = None
         self._thread: threading.Thread | None = None
@@ -53,6 +65,7 @@ class Sandbox:
             if self._server is not None:
                 return self
             signing_key()  # made before the first request, not during it
+            self._new_secret_since = self._clock()
             demo_certificates()
             server = SandboxServer(("127.0.0.1", self.port), self)
             try:
@@ -86,11 +99,22 @@ class Sandbox:
         """Mint the token files again (external tokens and ready-made assertions expire)."""
         refresh_tokens(self.files_dir, self.base_url)
 
+    def new_secret_ready_in(self) -> float:
+        """Seconds until the just-created secret has replicated (0 once it works)."""
+        return max(0.0, self._new_secret_since + self.new_secret_delay_s - self._clock())
+
+    def recreate_new_secret(self) -> None:
+        """Create the new secret again: it is refused for `new_secret_delay_s` from now."""
+        self._new_secret_since = self._clock()
+
     def scenario_form(self, form: Mapping[str, str]) -> dict[str, str]:
         """A scenario's form with `{files}` replaced by this sandbox's folder; token files are
-        re-minted first, so a loaded scenario never starts with an expired token."""
+        re-minted first, so a loaded scenario never starts with an expired token, and a form
+        sending the just-created secret creates it again (its replication delay starts now)."""
         if any("{files}" in value for value in form.values()):
             self.refresh_tokens()
+        if form.get("client_secret") == NEW_SECRET.value:
+            self.recreate_new_secret()
         return {k: v.replace("{files}", str(self.files_dir)) for k, v in form.items()}
 
     def _tls_context(self) -> ssl.SSLContext:
