@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-import jwt
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
@@ -61,7 +60,7 @@ class SigningKey:
     key: rsa.RSAPrivateKey
     cert: x509.Certificate
 
-    @property
+    @functools.cached_property
     def kid(self) -> str:
         return b64url(self.cert.fingerprint(hashes.SHA1()))
 
@@ -83,19 +82,29 @@ class SigningKey:
 
     def sign(self, claims: dict[str, Any], *, x5t: bool, nonce: str = "") -> str:
         """An RS256 JWT. With a nonce, sign over its SHA-256 and emit the plain nonce (Graph)."""
-        header: dict[str, Any] = {"typ": "JWT", "alg": "RS256"}
-        if nonce:
-            header["nonce"] = nonce
-        if x5t:
-            header["x5t"] = self.kid
-        header["kid"] = self.kid
-        if not nonce:
-            return jwt.encode(claims, self.key, algorithm="RS256", headers=header)
-        signed_header = dict(header, nonce=hashlib.sha256(nonce.encode()).hexdigest())
         payload = b64url(json.dumps(claims, separators=(",", ":")).encode())
+        if not nonce:
+            header = self._headers[x5t]
+            signing_input = f"{header}.{payload}".encode("ascii")
+            return f"{header}.{payload}.{b64url(self._rs256(signing_input))}"
+        header_fields: dict[str, Any] = {"typ": "JWT", "alg": "RS256", "nonce": nonce}
+        if x5t:
+            header_fields["x5t"] = self.kid
+        header_fields["kid"] = self.kid
+        signed_header = dict(header_fields, nonce=hashlib.sha256(nonce.encode()).hexdigest())
         signing_input = f"{_segment(signed_header)}.{payload}".encode("ascii")
-        signature = self.key.sign(signing_input, padding.PKCS1v15(), hashes.SHA256())
-        return f"{_segment(header)}.{payload}.{b64url(signature)}"
+        return f"{_segment(header_fields)}.{payload}.{b64url(self._rs256(signing_input))}"
+
+    @functools.cached_property
+    def _headers(self) -> dict[bool, str]:
+        """The encoded header without a nonce, with and without x5t: made once, never changes."""
+        return {
+            True: _segment({"typ": "JWT", "alg": "RS256", "x5t": self.kid, "kid": self.kid}),
+            False: _segment({"typ": "JWT", "alg": "RS256", "kid": self.kid}),
+        }
+
+    def _rs256(self, signing_input: bytes) -> bytes:
+        return self.key.sign(signing_input, padding.PKCS1v15(), hashes.SHA256())
 
 
 def _segment(header: dict[str, Any]) -> str:
