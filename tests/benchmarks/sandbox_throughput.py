@@ -157,7 +157,7 @@ def measure(
             times, rate = one_round(server.port, context, method, path, body, count)
             trips[name] += times
             rates[name].append(rate)
-    return {name: (statistics.median(trips[name]), statistics.median(rates[name])) for name in cases}
+    return {n: (statistics.median(trips[n]), statistics.median(rates[n])) for n in cases}
 
 
 def main() -> int:
@@ -201,8 +201,9 @@ def main() -> int:
             finally:
                 sandbox.stop()
                 trivial.stop()
+    python = sys.version.split()[0]
     print(f"Sandbox throughput ({args.rounds} rounds x {args.requests} requests on one "
-          f"keep-alive connection, Python {sys.version.split()[0]}, {os.cpu_count()} CPUs)")  # fmt: skip
+          f"keep-alive connection, Python {python}, {os.cpu_count()} CPUs)")  # fmt: skip
     ok = True
     summary: dict[str, float] = {}
     for scheme, rows in results.items():
