@@ -41,7 +41,8 @@ def create_app(argv: list[str] | None = None, *, stylesheet: bool = True) -> QAp
         app = QApplication([*args, "-style", "Fusion"])  # args[0] is the program name
     app.setApplicationName("Entra Token Tester")
     app.setOrganizationName("EntraTokenTester")
-    app.setApplicationDisplayName("Entra Token Tester")
+    # No display name: Qt would append it to every window title ("… — Sandbox — Entra Token
+    # Tester"); the window's title names the app itself.
     theme.apply_theme(app, stylesheet=stylesheet, set_style=not fusion)
     return app
 

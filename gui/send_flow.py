@@ -72,6 +72,7 @@ class SendController(QObject):
 
         if self.worker.busy:
             return
+        self.form.reveal_findings()
         inputs = self.form.to_input()
         if inputs.authority and inputs.authority not in authorities:
             authorities = (*authorities, inputs.authority)

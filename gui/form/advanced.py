@@ -39,7 +39,7 @@ class AdvancedSection:
         self.timeout_spin.setValue(DEFAULT_TIMEOUT_S)
         self.token_url_edit = make_edit("tokenUrlEdit", "Any OAuth 2.0 token URL (optional)")
         self._rows = [
-            add_row("Client a&uth:", self.auth_combo, "auth_method"),
+            add_row("Client a&uth:", self.auth_combo, ""),
             add_row("Ti&meout:", self.timeout_spin, "timeout_s"),
             add_row("Custom token &URL:", self.token_url_edit, "token_url"),
         ]

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QLabel, QSizePolicy
 
 from core.token.models import Endpoint, Finding, Severity
 
@@ -27,48 +28,116 @@ def finding_key(field: str, endpoint: Endpoint) -> str:
     return _FIELD_ALIASES.get(field, field)
 
 
+def is_missing_value(finding: Finding) -> bool:
+    """A required field left empty (shown only once the field was left, or on Send)."""
+    return finding.code.endswith("-empty")
+
+
+class FindingLabel(QLabel):
+    """One line under a field, always in place (empty when there is nothing to say).
+
+    The line's height is reserved, so a message appearing or going never moves the rows below
+    (the form does not jump under the mouse); a message longer than the line is cut with "…",
+    and the whole of it (with the fix) is in the tooltip and the accessible description.
+    """
+
+    def __init__(self, name: str) -> None:
+        super().__init__(objectName=name)
+        self.setProperty("role", "finding")
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.full_text = ""
+
+    def set_message(self, text: str, tip: str = "") -> None:
+        self.full_text = text
+        self.setToolTip(f"{text}\n\n{tip}" if text and tip else text)
+        self.setAccessibleDescription(text)
+        self._elide()
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(0, super().minimumSizeHint().height())
+
+    def sizeHint(self) -> QSize:
+        return QSize(0, super().sizeHint().height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._elide()
+
+    def _elide(self) -> None:
+        margins = self.contentsMargins()
+        width = max(0, self.width() - margins.left() - margins.right())
+        shown = self.fontMetrics().elidedText(self.full_text, Qt.TextElideMode.ElideRight, width)
+        # A space keeps the line's height while there is no message.
+        super().setText(shown or " ")
+
+
 class FindingLabels:
-    """One hidden message label per form row, showing the first finding about that row."""
+    """One message line per form row, showing the first finding about that row.
+
+    A required field's "is empty" message waits until the field was left (`touch`) or Send was
+    pressed (`reveal`): a fresh, untouched form shows no red errors.
+    """
 
     def __init__(self) -> None:
-        self._labels: dict[str, QLabel] = {}
+        self._labels: dict[str, FindingLabel] = {}
+        self._touched: set[str] = set()
+        self._revealed = False
+        self._last: tuple[Finding, ...] = ()
+        self._endpoint = Endpoint.V2
 
-    def create(self, field: str) -> QLabel:
-        """A new, hidden message label for the row `field` (named `<field>Finding`)."""
-        label = QLabel(objectName=f"{field}Finding", wordWrap=True)
-        label.setProperty("role", "finding")
-        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        label.hide()
+    def create(self, field: str) -> FindingLabel:
+        """A new, empty message line for the row `field` (named `<field>Finding`)."""
+        label = FindingLabel(f"{field}Finding")
+        label.set_message("")
         self._labels[field] = label
         return label
 
+    def touch(self, field: str) -> None:
+        """The user left this field: its "is empty" message may show from now on."""
+        if field not in self._touched:
+            self._touched.add(field)
+            self.show(self._last, self._endpoint)
+
+    def reveal(self) -> None:
+        """Send was pressed: every message shows, "is empty" ones included."""
+        self._revealed = True
+        self.show(self._last, self._endpoint)
+
+    def reset(self) -> None:
+        """A new setup is in the form: nothing was touched yet."""
+        self._touched.clear()
+        self._revealed = False
+
+    def _shown(self, finding: Finding, key: str) -> bool:
+        return self._revealed or key in self._touched or not is_missing_value(finding)
+
     def show(self, findings: Iterable[Finding], endpoint: Endpoint) -> bool:
-        """Show each finding beside its row (the first per row wins), hide the rest.
+        """Show each finding beside its row (the first per row wins), clear the rest.
 
         Returns:
             True when an Advanced row got a finding (so that section should be opened).
         """
+        self._last, self._endpoint = tuple(findings), endpoint
         by_field: dict[str, Finding] = {}
-        for finding in findings:
+        for finding in self._last:
             key = finding_key(finding.field, endpoint)
-            if key in self._labels:
+            if key in self._labels and self._shown(finding, key):
                 by_field.setdefault(key, finding)
         for field, label in self._labels.items():
             finding = by_field.get(field)
             if finding is None:
-                label.hide()
-                label.clear()
-                continue
-            mark = "✖" if finding.severity is Severity.ERROR else "⚠"
-            label.setText(f"{mark} {finding.title}: {finding.detail}")
-            label.setToolTip(finding.fix)
-            label.setProperty("severity", finding.severity.value)
+                label.set_message("")
+                label.setProperty("severity", "")
+            else:
+                mark = "✖" if finding.severity is Severity.ERROR else "⚠"
+                label.set_message(f"{mark} {finding.title}: {finding.detail}", finding.fix)
+                label.setProperty("severity", finding.severity.value)
             label.style().unpolish(label)
             label.style().polish(label)
-            label.show()
         return any(by_field.get(field) for field in ADVANCED_FIELDS)
 
     def text(self, field: str, endpoint: Endpoint) -> str:
         """The message shown beside the row of input field `field` ('' when none)."""
         label = self._labels.get(finding_key(field, endpoint))
-        return label.text() if label is not None and not label.isHidden() else ""
+        return label.full_text if label is not None else ""

@@ -7,10 +7,12 @@ import itertools
 from collections.abc import Iterable
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
+    QLabel,
+    QLineEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -39,6 +41,8 @@ from gui.form.form_rows import (
 from gui.form.secret_edit import SecretLineEdit
 from gui.form.url_preview import UrlPreview
 
+# Texts the scope rows' labels take with the other endpoint (measured for the label column).
+_OTHER_LABELS = ("Sc&ope:", "Res&ource:", "Resource (v1 only):", "Scope (v2 only):")
 _ALL_DEFAULTS = frozenset(default_target(c, e) for c in CLOUDS for e in Endpoint)
 
 
@@ -60,6 +64,7 @@ class RequestForm(QWidget):
         super().__init__(parent)
         self._authority = ""  # the sandbox's base URL when the Sandbox cloud is chosen
         self._findings = FindingLabels()
+        self._touch_fields: dict[QObject, str] = {}  # edit -> the row whose message it wakes
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(150)
@@ -102,11 +107,11 @@ class RequestForm(QWidget):
         self.other_target_edit = make_edit("otherTargetEdit", "")
 
         self._add_row("&Cloud:", self.cloud_combo, "cloud")
-        self._add_row("&Endpoint:", self.endpoint_combo, "endpoint")
+        self._add_row("&Endpoint:", self.endpoint_combo, "")
         self._add_row("&Tenant:", self.tenant_edit, "tenant")
         self._add_row("Client &ID:", self.client_id_edit, "client_id")
-        self._add_row("&Grant type:", self.grant_combo, "grant")
-        self._add_row("C&redential:", self.credential_combo, "credential")
+        self._add_row("&Grant type:", self.grant_combo, "")
+        self._add_row("C&redential:", self.credential_combo, "")
         self.credentials = CredentialSection(self._form, self._add_row, self.credential_combo,
                                              self)  # fmt: skip
         self._secret_row = self._add_row("&Secret:", self.secret_edit, "client_secret")
@@ -154,8 +159,44 @@ class RequestForm(QWidget):
         for first, second in itertools.pairwise(chain):
             QWidget.setTabOrder(first, second)
 
+    def fix_label_column(self) -> None:
+        """Give the label column the width of the widest label of any row, shown or not.
+
+        Opening Advanced or choosing a certificate then shows a longer label ("Custom token
+        URL:") without pushing the fields (and their clear buttons and arrows) out of the column.
+        """
+        labels = [self._form.itemAt(row, QFormLayout.ItemRole.LabelRole)
+                  for row in range(self._form.rowCount())]  # fmt: skip
+        widgets = [item.widget() for item in labels if item is not None]
+        width = 0
+        for label in (w for w in widgets if isinstance(w, QLabel)):
+            metrics = label.fontMetrics()
+            texts = (label.text(), *_OTHER_LABELS)
+            extra = label.sizeHint().width() - metrics.horizontalAdvance(label.text())
+            width = max(width, *(metrics.horizontalAdvance(t.replace("&", "")) + extra
+                                 for t in texts))  # fmt: skip
+        for label in widgets:
+            label.setMinimumWidth(width)
+            if isinstance(label, QLabel):
+                label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self._form.invalidate()
+
     def _add_row(self, text: str, widget: QWidget, field: str) -> int:
+        if field:
+            edits = [widget] if isinstance(widget, QLineEdit) else []
+            for edit in (*edits, *widget.findChildren(QLineEdit)):
+                self._touch_fields[edit] = field
+                edit.installEventFilter(self)
         return add_row(self._form, text, widget, self._findings.create(field) if field else None)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.FocusOut and watched in self._touch_fields:
+            self._findings.touch(self._touch_fields[watched])  # type: ignore[index]
+        return super().eventFilter(watched, event)
+
+    def reveal_findings(self) -> None:
+        """Show every message, a required field's "is empty" included (Send was pressed)."""
+        self._findings.reveal()
 
     def _connect_signals(self) -> None:
         combos = (self.cloud_combo, self.endpoint_combo, self.grant_combo, self.auth_combo)
@@ -242,6 +283,7 @@ class RequestForm(QWidget):
     def load_input(self, inputs: TokenRequestInput) -> None:
         """Show these inputs in the form (secrets included, masked)."""
         self._debounce.blockSignals(True)
+        self._findings.reset()
         select(self.cloud_combo, inputs.cloud)
         select(self.endpoint_combo, inputs.endpoint.value)
         select(self.grant_combo, inputs.grant.value)

@@ -1,6 +1,8 @@
 """Render the window's main states in the light and dark palettes to docs/*.png.
 
-Run: uv run python tests/benchmarks/gui_screenshots.py [--out docs]
+Run: uv run python tests/benchmarks/gui_screenshots.py [--out docs] [--sizes 1024x640 ...]
+Without --sizes the pictures are at the default window size (as docs/ shows them); with it, each
+state is rendered at every size given, named window-<palette>-<state>-<W>x<H>.png.
 The app draws itself (QWidget.grab) offscreen against the in-process sandbox, so the pictures
 show real answers; secrets are masked in the window, and the sandbox's secrets are demo values.
 """
@@ -65,7 +67,7 @@ def _send(window: MainWindow) -> None:
     window.worker.finished.disconnect(loop.quit)
 
 
-def render(out: Path) -> list[Path]:
+def render(out: Path, sizes: tuple[tuple[int, int] | None, ...] = (None,)) -> list[Path]:
     app = create_app([])
     saved = []
     by_key = {s.key: s for s in scenarios()}
@@ -76,11 +78,11 @@ def render(out: Path) -> list[Path]:
         for dark in (False, True):
             theme.apply_theme(app, dark)
             palette = "dark" if dark else "light"
-            for name, key, tab in STATES:
+            for (name, key, tab), size in ((s, z) for s in STATES for z in sizes):
                 window = MainWindow(settings_path=Path(tmp) / f"{palette}-{name}.ini",
                                     config_dir=profiles.directory,
                                     secrets=MemorySecretStore(), sandbox=sandbox)  # fmt: skip
-                window.resize(*SIZE)
+                window.resize(*(size or SIZE))
                 window.show()
                 if key is None:
                     window.form.tenant_edit.setText("contoso")
@@ -96,7 +98,8 @@ def render(out: Path) -> list[Path]:
                     view = window.response
                     view.tabs.setCurrentWidget(getattr(view, tab))
                 _wait(100)
-                path = out / f"window-{palette}-{name}.png"
+                suffix = f"-{size[0]}x{size[1]}" if size else ""
+                path = out / f"window-{palette}-{name}{suffix}.png"
                 window.grab().save(str(path))
                 saved.append(path)
                 window.close()
@@ -107,13 +110,17 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", type=Path, default=ROOT / "docs")
     parser.add_argument("--only", nargs="*", default=None, help="state names to render")
+    parser.add_argument("--sizes", nargs="*", default=None, help="window sizes, e.g. 1024x640")
     args = parser.parse_args()
     out = args.out
     if args.only:
         global STATES
         STATES = tuple(s for s in STATES if s[0] in args.only)
     out.mkdir(parents=True, exist_ok=True)
-    for path in render(out):
+    sizes: tuple[tuple[int, int] | None, ...] = (None,)
+    if args.sizes:
+        sizes = tuple((int(w), int(h)) for w, h in (z.lower().split("x") for z in args.sizes))
+    for path in render(out, sizes):
         print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
     return 0
 

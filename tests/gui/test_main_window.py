@@ -83,7 +83,10 @@ def test_preflight_message_beside_the_field_as_you_type(qtbot: QtBot, window: Ma
     secret.clear()
     qtbot.keyClicks(secret, "0b5f1b0e-6f0a-4c4e-8a51-3c1f1d7c2e11")
     qtbot.waitUntil(lambda: "Secret ID" in window.form.finding_text("client_secret"), timeout=2000)
+    window.activateWindow()
+    window.form.tenant_edit.setFocus()
     window.form.tenant_edit.clear()
+    window.form.client_id_edit.setFocus()  # the tenant is left empty: now it says so
     qtbot.waitUntil(lambda: "Tenant is empty" in window.form.finding_text("tenant"), timeout=2000)
 
 
