@@ -1,4 +1,4 @@
-"""The headless command line over the core: `main.py token|decode|sandbox|profiles|cert ...`.
+"""The headless command line over the core: `main.py token|decode|sandbox|profiles|cert|check`.
 
 Each command lives in its own module with `add_parser(subparsers)` (argparse only, no heavy
 imports, so `--help` stays fast and Qt never loads) and a `run(args) -> int` that imports what
@@ -17,6 +17,7 @@ COMMAND_MODULES = {
     "sandbox": "core.cli.sandbox_cmd",
     "profiles": "core.cli.profiles_cmd",
     "cert": "core.cli.cert_cmd",
+    "check": "core.cli.check_cmd",
 }
 
 # Exit codes (documented in README.md).

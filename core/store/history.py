@@ -256,6 +256,17 @@ class HistoryStore:
 
         self._change(change)
 
+    def add_many(self, entries: Iterable[tuple[str, HistoryEntry]]) -> None:
+        """Record several results (profile id, entry) with one write (a check run)."""
+        pairs = list(entries)
+
+        def change(current: dict[str, tuple[HistoryEntry, ...]]) -> None:
+            for profile_id, entry in pairs:
+                current[profile_id] = ((entry, *current.get(profile_id, ())))[: self.limit]
+
+        if pairs:
+            self._change(change)
+
     def clear(self, profile_id: str | None = None) -> None:
         """Forget one profile's history, or all of it."""
 

@@ -26,7 +26,7 @@ from core.token.models import (
     TransportFailure,
 )
 from core.token.preflight import check, has_errors
-from core.token.transport import MAX_BODY_BYTES, HttpResult, exchange
+from core.token.transport import MAX_BODY_BYTES, HttpResult, SharedConnections, exchange
 
 log = logging.getLogger(__name__)
 
@@ -38,8 +38,11 @@ def request_token(
     *,
     ca_file: str | None = None,
     cancel: threading.Event | None = None,
+    shared: SharedConnections | None = None,
 ) -> TokenResult:
-    """Check, build and send: the whole round trip. Never raises for input or network trouble."""
+    """Check, build and send: the whole round trip. Never raises for input or network trouble.
+
+    `shared`: keep-alive connections shared by a batch of requests (see `transport`)."""
     from core.token.credential.resolve import resolve_credential
     from core.token.request import RequestBuildError, build_request
 
@@ -51,7 +54,8 @@ def request_token(
         prepared = None
     if prepared is None or has_errors(findings):
         return TokenResult(outcome=Outcome.BLOCKED, request=prepared, findings=findings)
-    return replace(send(prepared, ca_file=ca_file, cancel=cancel), findings=findings)
+    answer = send(prepared, ca_file=ca_file, cancel=cancel, shared=shared)
+    return replace(answer, findings=findings)
 
 
 def send(
@@ -59,6 +63,7 @@ def send(
     *,
     ca_file: str | None = None,
     cancel: threading.Event | None = None,
+    shared: SharedConnections | None = None,
 ) -> TokenResult:
     """POST the prepared request: TLS verified, no redirects, all of it within its timeout."""
     answer = exchange(
@@ -69,6 +74,7 @@ def send(
         timeout_s=prepared.timeout_s,
         ca_file=ca_file,
         cancel=cancel,
+        shared=shared,
     )
     if answer.failure is not None:
         scrub = prepared.scrubber()

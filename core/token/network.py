@@ -107,9 +107,11 @@ def proxy_for(url: str) -> str | None:
 
 
 def pool_manager(
-    url: str, ca_file: str | None, pool_classes: dict[str, type]
+    url: str, ca_file: str | None, pool_classes: dict[str, type], *, size: int = 1
 ) -> urllib3.PoolManager:
-    """A connection pool for one exchange: direct, or through the proxy `proxy_for` names.
+    """A connection pool for one exchange (`size` 1), or one shared by a batch of exchanges
+    (up to `size` hosts, `size` open connections each): direct, or through the proxy
+    `proxy_for` names.
 
     Raises:
         NetworkSetupError: a CA file or proxy that cannot be used.
@@ -120,7 +122,9 @@ def pool_manager(
     tls = url.lower().startswith("https:") or (proxy or "").lower().startswith("https:")
     context = ssl_context(ca_file) if tls else None  # plain http (loopback) needs no trust
     if proxy is None:
-        manager = urllib3.PoolManager(num_pools=1, ssl_context=context, retries=False)
+        manager = urllib3.PoolManager(
+            num_pools=size, maxsize=size, ssl_context=context, retries=False
+        )
     else:
         parts = urlsplit(proxy)
         if parts.scheme not in ("http", "https"):
@@ -136,7 +140,8 @@ def pool_manager(
             credentials = f"{unquote(parts.username)}:{unquote(parts.password or '')}"
             headers = urllib3.make_headers(proxy_basic_auth=credentials)
         manager = urllib3.ProxyManager(
-            _without_userinfo(proxy), num_pools=1, proxy_headers=headers, ssl_context=context,
+            _without_userinfo(proxy), num_pools=size, maxsize=size, proxy_headers=headers,
+            ssl_context=context,
             proxy_ssl_context=context if parts.scheme == "https" else None, retries=False,
         )  # fmt: skip
     manager.pool_classes_by_scheme = pool_classes

@@ -22,7 +22,15 @@ from email.message import Message
 from typing import Any
 
 from core.token.models import FailureKind, TransportFailure
-from core.token.network import NetworkSetupError, classify, host_of, pool_manager, timeout_failure
+from core.token.network import (
+    NetworkSetupError,
+    ca_source,
+    classify,
+    host_of,
+    pool_manager,
+    proxy_for,
+    timeout_failure,
+)
 
 log = logging.getLogger(__name__)
 
@@ -61,12 +69,51 @@ class HttpResult:
         return self.body.decode(charset, errors="replace")
 
 
+class SharedConnections:
+    """Connections kept open across exchanges, for a batch of requests run by several threads
+    (`main.py check`): one pool per proxy and trust setting, keep-alive connections reused,
+    at most `size` open per host. Close it when the batch is done (or use it as a context)."""
+
+    def __init__(self, size: int = 8) -> None:
+        self.size = max(1, size)
+        self._lock = threading.Lock()
+        self._managers: dict[tuple[str | None, str], Any] = {}
+
+    def manager(self, url: str, ca_file: str | None) -> Any:
+        """The pool manager for this URL (made on first use).
+
+        Raises:
+            NetworkSetupError: a CA file or proxy that cannot be used.
+        """
+        key = (proxy_for(url), ca_source(ca_file)[0])
+        with self._lock:
+            found = self._managers.get(key)
+            if found is None:
+                found = pool_manager(url, ca_file, _pool_classes(), size=self.size)
+                self._managers[key] = found
+            return found
+
+    def close(self) -> None:
+        with self._lock:
+            managers, self._managers = list(self._managers.values()), {}
+        for manager in managers:
+            manager.clear()
+
+    def __enter__(self) -> SharedConnections:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
 class _Exchange:
     """The work of one exchange on its helper thread, and the means to cut it short."""
 
     def __init__(self, method: str, url: str, body: bytes, headers: dict[str, str],
-                 timeout_s: float, max_bytes: int, ca_file: str | None) -> None:  # fmt: skip
+                 timeout_s: float, max_bytes: int, ca_file: str | None,
+                 shared: SharedConnections | None = None) -> None:  # fmt: skip
         self.method, self.url, self.body, self.headers = method, url, body, headers
+        self.shared = shared
         self.timeout_s, self.max_bytes, self.ca_file = timeout_s, max_bytes, ca_file
         self.done = threading.Event()
         self.aborted = False
@@ -75,7 +122,8 @@ class _Exchange:
 
     def register(self, connection: Any) -> None:
         """Called by each connection as it connects; refuses once the exchange is over."""
-        self.connections.append(connection)
+        if connection not in self.connections:
+            self.connections.append(connection)
         self.check()
 
     def check(self) -> None:
@@ -99,8 +147,12 @@ class _Exchange:
 
         _local.exchange = self
         response = manager = None
+        clean = False  # the whole answer was read: its connection may be reused
         try:
-            manager = pool_manager(self.url, self.ca_file, _pool_classes())
+            if self.shared is not None:
+                manager = self.shared.manager(self.url, self.ca_file)
+            else:
+                manager = pool_manager(self.url, self.ca_file, _pool_classes())
             limit = urllib3.Timeout(connect=self.timeout_s, read=self.timeout_s)
             response = manager.urlopen(
                 self.method, self.url, body=self.body or None, headers=self.headers,
@@ -121,14 +173,17 @@ class _Exchange:
                 "body": b"".join(chunks)[: self.max_bytes],
                 "truncated": truncated,
             }
+            clean = not truncated
         except NetworkSetupError as exc:
             self.outcome = {"failure": exc.failure}
         except Exception as exc:  # every network failure becomes a classified result
             self.outcome = {"failure": classify(exc, self.url, self.timeout_s)}
         finally:
             if response is not None:
+                if not clean or self.aborted:
+                    response.close()  # never hand a half-read connection to the next one
                 response.release_conn()
-            if manager is not None:
+            if manager is not None and self.shared is None:
                 manager.clear()
             _local.exchange = None
             self.done.set()
@@ -144,6 +199,7 @@ def exchange(
     max_bytes: int = MAX_BODY_BYTES,
     ca_file: str | None = None,
     cancel: threading.Event | None = None,
+    shared: SharedConnections | None = None,
 ) -> HttpResult:
     """Send one request and read the whole answer within `timeout_s`, connect to last byte.
 
@@ -155,9 +211,11 @@ def exchange(
         ca_file: a CA bundle that replaces the OS trust store (else REQUESTS_CA_BUNDLE /
             CURL_CA_BUNDLE, else the OS trust store).
         cancel: set it (from any thread) to stop waiting: a CANCELLED failure comes back.
+        shared: keep-alive connections shared with other exchanges (a batch); by default
+            each exchange opens its own connection and closes it at the end.
     """
     started, wall = time.perf_counter(), time.time()
-    job = _Exchange(method, url, body, dict(headers), timeout_s, max_bytes, ca_file)
+    job = _Exchange(method, url, body, dict(headers), timeout_s, max_bytes, ca_file, shared)
     deadline = time.monotonic() + timeout_s
     thread = threading.Thread(target=job.run, name="http-exchange", daemon=True)
     thread.start()
@@ -202,6 +260,12 @@ def _pool_classes() -> dict[str, type]:
                 super().connect()  # type: ignore[misc]
                 if job is not None:
                     job.check()  # cut short while connecting: nothing is sent
+
+            def request(self, *args: Any, **kwargs: Any) -> Any:
+                job = getattr(_local, "exchange", None)
+                if job is not None:  # a reused keep-alive connection: abort must reach it too
+                    job.register(self)
+                return super().request(*args, **kwargs)  # type: ignore[misc]
 
         http_conn = type("HTTPConnection", (_Reporting, conn.HTTPConnection), {})
         https_conn = type("HTTPSConnection", (_Reporting, conn.HTTPSConnection), {})

@@ -1,0 +1,188 @@
+"""Run many token requests at once, politely: bounded workers on shared connections, at most
+a few requests per tenant at a time, `Retry-After` honoured once on HTTP 429, one total deadline
+for everything, and a cancel that stops every wait."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import threading
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from core.check.outcome import CheckOutcome, not_checked, outcome_of
+from core.check.plan import CheckItem
+from core.token.models import TokenResult
+
+log = logging.getLogger(__name__)
+
+DEFAULT_JOBS = 8
+MAX_JOBS = 64
+PER_TENANT = 4  # concurrent requests to one tenant at most
+DEFAULT_DEADLINE_S = 300.0
+MAX_RETRY_WAIT_S = 120.0  # a longer Retry-After is not waited for: the 429 is the result
+DEFAULT_RETRY_WAIT_S = 2.0  # a 429 without Retry-After
+_POLL_S = 0.05
+
+
+@dataclass(frozen=True)
+class CheckSettings:
+    """How a run goes: workers, per-tenant limit, total deadline, trust, expiry warnings.
+
+    `expiry`, when given, returns (the credential's end date, where it came from) for an item
+    whose token was issued (e.g. from Microsoft Graph); certificates are dated locally anyway.
+    """
+
+    jobs: int = DEFAULT_JOBS
+    per_tenant: int = PER_TENANT
+    deadline_s: float = DEFAULT_DEADLINE_S
+    ca_file: str | None = None
+    warn_days: float | None = None
+    strict: bool = False
+    expiry: Callable[[CheckItem, TokenResult], tuple[float | None, str]] | None = None
+
+
+class _Gates:
+    """One semaphore per tenant (login host + tenant), made on first use."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit, self._lock = limit, threading.Lock()
+        self._gates: dict[str, threading.Semaphore] = {}
+
+    def gate(self, item: CheckItem) -> threading.Semaphore:
+        key = tenant_key(item)
+        with self._lock:
+            return self._gates.setdefault(key, threading.BoundedSemaphore(self.limit))
+
+
+def tenant_key(item: CheckItem) -> str:
+    """Requests to the same tenant of the same login host share one politeness limit."""
+    inputs = item.inputs
+    if inputs is None:
+        return ""
+    if inputs.token_url:
+        return (urlsplit(inputs.token_url).hostname or inputs.token_url).lower()
+    host = urlsplit(inputs.authority).hostname if inputs.authority else inputs.cloud
+    return f"{(host or '').lower()}/{inputs.tenant.strip().lower()}"
+
+
+class _Run:
+    def __init__(self, settings: CheckSettings, cancel: threading.Event) -> None:
+        from core.token.transport import SharedConnections
+
+        self.settings, self.cancel = settings, cancel
+        self.deadline = time.monotonic() + settings.deadline_s
+        self.gates = _Gates(max(1, settings.per_tenant))
+        self.shared = SharedConnections(size=max(settings.jobs, settings.per_tenant))
+
+    def remaining(self) -> float:
+        return self.deadline - time.monotonic()
+
+    def stopped(self) -> str:
+        if self.cancel.is_set():
+            return "cancelled before it was sent"
+        if self.remaining() <= 0:
+            return f"not sent: the run's time limit ({self.settings.deadline_s:g} s) was reached"
+        return ""
+
+    def check(self, item: CheckItem) -> CheckOutcome:
+        if item.inputs is None:
+            return not_checked(item, item.problem)
+        attempts, waited = 0, None
+        while True:
+            result = self._send_once(item)
+            if isinstance(result, str):
+                return not_checked(item, result)
+            attempts += 1
+            wait_s = self._retry_wait(result) if attempts == 1 else None
+            if wait_s is None:
+                break
+            log.info("check %s: HTTP 429, retrying after %.1f s", item.name, wait_s)
+            waited = wait_s
+            if self.cancel.wait(wait_s) or self.remaining() <= 0:
+                break  # the 429 stays the result
+        expires, source = None, ""
+        if result.ok and self.settings.expiry is not None and not self.stopped():
+            expires, source = self.settings.expiry(item, result)
+        return outcome_of(item, result, attempts=attempts, retry_after_s=waited,
+                          credential_expires_at=expires, credential_expiry_source=source,
+                          warn_days=self.settings.warn_days,
+                          strict=self.settings.strict)  # fmt: skip
+
+    def _retry_wait(self, result: TokenResult) -> float | None:
+        """The wait before the one retry of a 429, or None (no retry)."""
+        if result.status != 429:
+            return None
+        asked = result.retry_after_s()
+        wait_s = float(asked) if asked is not None else DEFAULT_RETRY_WAIT_S
+        if wait_s > MAX_RETRY_WAIT_S or wait_s >= self.remaining() - 0.5:
+            return None
+        return wait_s
+
+    def _send_once(self, item: CheckItem) -> TokenResult | str:
+        from core.token.client import request_token
+
+        assert item.inputs is not None
+        gate = self.gates.gate(item)
+        while not gate.acquire(timeout=_POLL_S):
+            if why := self.stopped():
+                return why
+        try:
+            if why := self.stopped():
+                return why
+            timeout = min(item.inputs.timeout_s, max(0.1, self.remaining()))
+            inputs = dataclasses.replace(item.inputs, timeout_s=timeout)
+            return request_token(inputs, ca_file=self.settings.ca_file, cancel=self.cancel,
+                                 shared=self.shared)  # fmt: skip
+        finally:
+            gate.release()
+
+
+def run_checks(
+    items: Sequence[CheckItem],
+    settings: CheckSettings = CheckSettings(),
+    *,
+    cancel: threading.Event | None = None,
+    on_outcome: Callable[[int, CheckOutcome], None] | None = None,
+) -> list[CheckOutcome]:
+    """Check every item; returns the outcomes in the items' order.
+
+    `on_outcome(index, outcome)` is called (on a worker thread) as each one ends. Setting
+    `cancel` stops every wait within a fraction of a second: items not finished become
+    "cancelled". The whole run ends by `settings.deadline_s`. A KeyboardInterrupt in the
+    calling thread cancels the run and is raised again once the workers have stopped.
+    """
+    cancel = cancel or threading.Event()
+    run = _Run(settings, cancel)
+    outcomes: list[CheckOutcome | None] = [None] * len(items)
+    jobs = max(1, min(settings.jobs, MAX_JOBS))
+
+    def task(index: int) -> None:
+        try:
+            found = run.check(items[index])
+        except Exception as exc:  # a bug in one check must not lose the others
+            log.exception("check %s failed inside the tester", items[index].name)
+            found = not_checked(items[index], f"the tester failed ({type(exc).__name__})")
+        outcomes[index] = found
+        if on_outcome is not None:
+            on_outcome(index, found)
+
+    pool = ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="check")
+    try:
+        pending: set[Future[None]] = {pool.submit(task, i) for i in range(len(items))}
+        while pending:
+            _, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+            if run.remaining() < -5.0:  # every wait inside is bounded; this is a backstop
+                cancel.set()
+    except BaseException:
+        cancel.set()
+        pool.shutdown(wait=True, cancel_futures=True)
+        run.shared.close()
+        raise
+    pool.shutdown(wait=True)
+    run.shared.close()
+    why = "cancelled before it was sent" if cancel.is_set() else "not checked"
+    return [o if o is not None else not_checked(items[i], why) for i, o in enumerate(outcomes)]
