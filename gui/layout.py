@@ -6,7 +6,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QLabel, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QMainWindow,
+    QSizeGrip,
+    QSplitter,
+    QStackedWidget,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from gui import theme
 from gui.answer.response_view import ResponseView
@@ -33,6 +43,21 @@ class Columns:
         side = self.side_splitter
         widths = (side.widget(0).minimumWidth(), self.request.minimumWidth(), ANSWER_MIN_WIDTH)
         return sum(widths) + 2 * side.handleWidth()
+
+
+def name_window_parts(window: QMainWindow) -> None:
+    """Give the window's own parts names a screen reader can say (Qt leaves them unnamed)."""
+    window.menuBar().setAccessibleName("Menu bar")
+    window.statusBar().setAccessibleName("Status bar")
+    for grip in window.findChildren(QSizeGrip):
+        grip.setAccessibleName("Resize the window")
+    for splitter in window.findChildren(QSplitter):
+        splitter.setAccessibleName("Columns")
+        for index in range(1, splitter.count()):
+            splitter.handle(index).setAccessibleName("Drag to resize the columns")
+    for tabs in window.findChildren(QTabWidget):
+        for stack in tabs.findChildren(QStackedWidget):
+            stack.setAccessibleName(tabs.accessibleName() or "Tab pages")
 
 
 def _margined(widget: QWidget, name: str, margins: tuple[int, int, int, int]) -> QWidget:

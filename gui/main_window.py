@@ -116,7 +116,7 @@ class MainWindow(QMainWindow):
         from core.store.config import config_dir
         from core.store.history import HistoryStore
         from core.store.profiles import ProfileStore
-        from gui.layout import build_columns
+        from gui.layout import build_columns, name_window_parts
         from gui.profiles.keychain import LazySecretStore
         from gui.profiles.profile_controller import ProfileController
         from gui.profiles.profile_panel import ProfilePanel
@@ -138,6 +138,7 @@ class MainWindow(QMainWindow):
         self.clipboard_label = QLabel(objectName="clipboardStatus")
         self.statusBar().addPermanentWidget(self.clipboard_label)
         self.setMinimumWidth(max(self.minimumWidth(), columns.minimum_width()))
+        name_window_parts(self)
 
     def _build_controllers(self) -> None:
         from gui.answer.copying import CopyController

@@ -79,7 +79,7 @@ def build_menus(window: QMainWindow, slots: MenuSlots) -> Menus:
     prefs = _action(window, file, "&Preferences…", slots.preferences, ["Ctrl+,"])
     file.addSeparator()
     _action(window, file, "&Quit", slots.quit, ["Ctrl+Q"])
-    request = bar.addMenu("&Request")
+    request = bar.addMenu("Re&quest")
     send = _action(window, request, "&Send", slots.send, ["Ctrl+Return", "Ctrl+Enter"])
     cancel = _action(window, request, "&Cancel", slots.cancel, ["Esc"])
     cancel.setEnabled(False)

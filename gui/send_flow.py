@@ -107,7 +107,7 @@ class SendController(QObject):
 
     def _set_busy(self, busy: bool) -> None:
         button = self.button
-        button.setText("&Cancel" if busy else "&Send")
+        button.setText("Cancel" if busy else "Send")
         button.setToolTip("Cancel the request (Esc)" if busy else "Send (Ctrl+Enter)")
         button.setAccessibleName("Cancel" if busy else "Send")
         button.setProperty("busy", busy)

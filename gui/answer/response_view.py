@@ -24,9 +24,9 @@ if TYPE_CHECKING:
 # The tabs after Summary: (attribute, title, icon). Each is built when first needed (its tab
 # is opened, a report is shown, or code asks for it), so start-up builds only Summary.
 LAZY_TABS = (
-    ("claims", "C&laims", "decode"),
+    ("claims", "Cl&aims", "decode"),
     ("raw", "&Raw", "header"),
-    ("request", "Re&quest", "send"),
+    ("request", "Request", "send"),
     ("diagnosis", "&Diagnosis", "warning"),
 )
 IDLE_TEXT = "Fill in the form and press Send (Ctrl+Enter), or paste a token here (Ctrl+V)."
@@ -63,9 +63,9 @@ class ResponseView(QWidget):
         self.verdict_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.verdict_label.setAccessibleName("Verdict")
         self.verdict_label.setMinimumHeight(44)
-        self.copy_token_button = QPushButton("Copy &token", objectName="copyTokenButton")
+        self.copy_token_button = QPushButton("Copy token", objectName="copyTokenButton")
         self.copy_token_button.setToolTip("Copy the access token (Ctrl+Shift+C)")
-        self.copy_header_button = QPushButton("Copy &header", objectName="copyHeaderButton")
+        self.copy_header_button = QPushButton("Copy header", objectName="copyHeaderButton")
         self.copy_header_button.setToolTip("Copy 'Authorization: Bearer …' (Ctrl+Shift+H)")
         self.copy_token_button.clicked.connect(self.copy_token)
         self.copy_header_button.clicked.connect(self.copy_header)
@@ -73,7 +73,9 @@ class ResponseView(QWidget):
         self.summary = SummaryView(clock)
         self.tabs = QTabWidget(objectName="responseTabs")
         self.tabs.setDocumentMode(False)
-        self.tabs.addTab(self.summary, "&Summary")
+        self.tabs.setAccessibleName("Answer")
+        self.summary.setAccessibleName("Summary of the answer")
+        self.tabs.addTab(self.summary, "Su&mmary")
         self._views: dict[str, QWidget] = {}
         for _name, title, _icon in LAZY_TABS:
             self.tabs.addTab(QWidget(), title)  # a placeholder until the view is built
@@ -138,6 +140,7 @@ class ResponseView(QWidget):
             view.copy_support.connect(self.copy_support)
         self._views[name] = view
         index = 1 + [tab[0] for tab in LAZY_TABS].index(name)
+        view.setAccessibleName(LAZY_TABS[index - 1][1].replace("&", "") + " of the answer")
         placeholder, current = self.tabs.widget(index), self.tabs.currentIndex()
         blocked = self.tabs.blockSignals(True)  # a swap, not a tab change
         self.tabs.removeTab(index)

@@ -21,7 +21,7 @@ class AdvancedSection:
 
     def __init__(self, form: QFormLayout, add_row: Callable[[str, QWidget, str], int]) -> None:
         self._form = form
-        self.toggle = QToolButton(objectName="advancedToggle", text="Advanced")
+        self.toggle = QToolButton(objectName="advancedToggle", text="Ad&vanced")
         self.toggle.setCheckable(True)
         self.toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.toggle.setArrowType(Qt.ArrowType.RightArrow)
@@ -39,9 +39,9 @@ class AdvancedSection:
         self.timeout_spin.setValue(DEFAULT_TIMEOUT_S)
         self.token_url_edit = make_edit("tokenUrlEdit", "Any OAuth 2.0 token URL (optional)")
         self._rows = [
-            add_row("Client a&uth:", self.auth_combo, ""),
-            add_row("Ti&meout:", self.timeout_spin, "timeout_s"),
-            add_row("Custom token &URL:", self.token_url_edit, "token_url"),
+            add_row("Client auth:", self.auth_combo, ""),
+            add_row("Timeout:", self.timeout_spin, "timeout_s"),
+            add_row("Custom token URL:", self.token_url_edit, "token_url"),
         ]
         self.toggle.toggled.connect(self.set_visible)
 

@@ -100,7 +100,7 @@ class CredentialSection(QObject):
         self.assertion_browse = QPushButton("Browse…", objectName="assertionBrowseButton")
         self.assertion_card = AssertionCard()
         self._cert_rows = [
-            self._file(add_row, "Cer&tificate file:", self.cert_path_edit, self.cert_browse,
+            self._file(add_row, "Certificate fi&le:", self.cert_path_edit, self.cert_browse,
                        "certificate_path"),
             self._file(add_row, "Private ke&y file:", self.key_path_edit, self.key_browse, ""),
         ]  # fmt: skip

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QStyle,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -52,7 +53,9 @@ def add_row(form: QFormLayout, text: str, widget: QWidget, finding: QLabel | Non
     """Add a labelled row (with the finding label below the widget, if any); its row index."""
     label = QLabel(text)
     label.setBuddy(widget)
-    widget.setAccessibleName(text.replace("&", "").rstrip(":"))
+    name = text.replace("&", "").rstrip(":")
+    widget.setAccessibleName(name)
+    name_clear_buttons(widget, name)
     box = QWidget()
     column = QVBoxLayout(box)
     column.setContentsMargins(0, 0, 0, 0)
@@ -62,6 +65,20 @@ def add_row(form: QFormLayout, text: str, widget: QWidget, finding: QLabel | Non
         column.addWidget(finding)
     form.addRow(label, box)
     return form.rowCount() - 1
+
+
+def name_clear_buttons(widget: QWidget, name: str) -> None:
+    """Name the clear buttons of the line edits in `widget` ("Clear Tenant") for screen readers.
+
+    Qt creates a line edit's clear button without a name, which a screen reader reads as just
+    "button".
+    """
+    edits = [widget] if isinstance(widget, QLineEdit) else []
+    for edit in (*edits, *widget.findChildren(QLineEdit)):
+        for button in edit.findChildren(QToolButton):
+            if not button.accessibleName():
+                button.setAccessibleName(f"Clear {edit.accessibleName() or name}")
+                button.setToolTip(f"Clear {edit.accessibleName() or name}")
 
 
 def guid_edit_width(edit: QLineEdit) -> int:

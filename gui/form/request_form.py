@@ -111,12 +111,12 @@ class RequestForm(QWidget):
         self._add_row("&Tenant:", self.tenant_edit, "tenant")
         self._add_row("Client &ID:", self.client_id_edit, "client_id")
         self._add_row("&Grant type:", self.grant_combo, "")
-        self._add_row("C&redential:", self.credential_combo, "")
+        self._add_row("Crede&ntial:", self.credential_combo, "")
         self.credentials = CredentialSection(self._form, self._add_row, self.credential_combo,
                                              self)  # fmt: skip
         self._secret_row = self._add_row("&Secret:", self.secret_edit, "client_secret")
         self._username_row = self._add_row("&Username:", self.username_edit, "username")
-        self._password_row = self._add_row("Pass&word:", self.password_edit, "password")
+        self._password_row = self._add_row("&Password:", self.password_edit, "password")
         self.remember_check = QCheckBox("Remember secret in the &keychain",
                                         objectName="rememberSecretCheck")  # fmt: skip
         self.remember_check.setAccessibleName("Remember secret in the keychain")

@@ -58,7 +58,7 @@ class RequestPanel(QWidget):
         super().__init__(parent, objectName="requestPanel")
         self.form = RequestForm()
         scroll = _FormScroll(self.form)
-        self.send_button = QPushButton("&Send", objectName="sendButton")
+        self.send_button = QPushButton("Send", objectName="sendButton")
         self.send_button.setToolTip("Send the token request (Ctrl+Enter)")
         self.send_button.setAccessibleName("Send")
         self.busy = QProgressBar(objectName="busyIndicator", textVisible=False)
