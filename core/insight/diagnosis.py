@@ -69,7 +69,8 @@ def explain_aadsts(
     """The diagnosis of one AADSTS code (a generic one when the code is not in the catalog).
 
     With the `result`, assertion codes name the values the request carried and what to compare
-    them with (core/insight/compare.py).
+    them with (core/insight/compare.py), and an "unknown credential" refusal weighs replication
+    (core/insight/waiting.py).
     """
     code = f"AADSTS{number}"
     link = ERROR_LOOKUP.format(code=number)
@@ -79,14 +80,16 @@ def explain_aadsts(
         base = _entry("aadsts", str(number), code, link)
     else:
         base = _entry("special", "unknown_aadsts", code, link, code=code)
-    if result is not None:
-        from core.insight.compare import compare
+    if result is None:
+        return base
+    from core.insight.compare import compare
+    from core.insight.waiting import adjust
 
-        sent, steps = compare(number, result)
-        if sent or steps:
-            cause = f"{base.cause} {sent}".strip()
-            return Diagnosis(base.code, base.title, cause, steps + base.fix, base.link)
-    return base
+    sent, steps = compare(number, result)
+    cause, fix = adjust(number, result, f"{base.cause} {sent}".strip(), steps + base.fix)
+    if (cause, fix) == (base.cause, base.fix):
+        return base
+    return Diagnosis(base.code, base.title, cause, fix, base.link)
 
 
 def error_codes(result: TokenResult) -> tuple[int, ...]:

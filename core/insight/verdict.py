@@ -18,6 +18,7 @@ from core.insight.claims import (
 )
 from core.insight.decode import DecodedToken, DecodeError, decode_token, scrubbed
 from core.insight.diagnosis import diagnose
+from core.insight.waiting import headline, note
 from core.redaction import Secret
 from core.timefmt import as_epoch, clock, relative
 from core.token.authority import PERSONAL_ACCOUNTS_TENANT, TenantKind, is_guid, tenant_kind
@@ -318,7 +319,10 @@ def verdict_for_result(
         }.get(result.outcome, "Failed")
         # A diagnosis title may already say it ("Not sent: the request has errors").
         head = title if title.casefold().startswith(prefix.casefold()) else f"{prefix}: {title}"
-        return Verdict(issued=False, headline=head + (f" ({code})" if code else ""))
+        head += f" ({code})" if code else ""
+        waited = note(result)
+        return Verdict(issued=False, headline=headline(result, head) or head,
+                       notes=(waited,) if waited else ())  # fmt: skip
     tok = result.token
     try:
         decoded = decode_token(tok.access_token.reveal() if tok.access_token else "")
@@ -355,9 +359,12 @@ def verdict_for_result(
         credential = "federated credential"
     summary = _summary(base.token_kind, credential, base.audience_name or base.audience,
                        base.roles, base.scopes, _time_phrase(base.expires_at, moment))  # fmt: skip
+    issued = f"Token issued in {result.elapsed_ms:.0f} ms: {summary}"
+    if note(result):
+        notes.insert(0, note(result))
     return replace(
         base,
-        headline=f"Token issued in {result.elapsed_ms:.0f} ms: {summary}",
+        headline=headline(result, issued) or issued,
         credential=credential,
         ext_expires_in=tok.ext_expires_in,
         notes=tuple(notes),

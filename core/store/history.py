@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import math
-import time
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, fields
+from collections.abc import Callable
+from dataclasses import fields
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -20,83 +18,21 @@ from core.store.config import (
     stamp,
     write_json_atomic,
 )
-from core.token.models import TokenResult
+from core.store.history_entry import (
+    MAX_PER_PROFILE,
+    HistoryEntry,
+    entry_from_result,
+    read_entry,
+    wait_text,
+)
+
+__all__ = ["HISTORY_VERSION", "HistoryEntry", "HistoryStore", "details", "entry_from_result",
+           "summary", "wait_text"]  # fmt: skip
 
 log = logging.getLogger(__name__)
 
 HISTORY_VERSION = 1
-MAX_PER_PROFILE = 20
 MAX_FILE_BYTES = 5_000_000
-# Field limits, the same when an entry is written and when it is read back.
-MAX_ERROR_CHARS = 300
-MAX_ID_CHARS = 100
-MAX_OUTCOME_CHARS = 20
-MAX_ITEMS = 200  # roles, scopes
-MAX_ITEM_CHARS = 500
-MAX_CODES = 20
-
-
-@dataclass(frozen=True)
-class HistoryEntry:
-    """One past result. Holds identifiers and outcome only: no token, secret or password."""
-
-    at: float  # epoch seconds
-    ok: bool
-    outcome: str  # core.token.models.Outcome value
-    status: int | None = None
-    aadsts: tuple[int, ...] = ()
-    error: str = ""  # OAuth error code and first line of the description, or the failure
-    correlation_id: str = ""
-    trace_id: str = ""
-    expires_at: float | None = None
-    roles: tuple[str, ...] = ()
-    scopes: tuple[str, ...] = ()
-    elapsed_ms: float = 0.0
-
-
-def entry_from_result(
-    result: TokenResult, roles: tuple[str, ...] = (), at: float | None = None
-) -> HistoryEntry:
-    """A history entry from a token result; texts are redacted and cut short.
-
-    Args:
-        result: the result to remember.
-        roles: the `roles` claim as decoded from the token (the caller decodes it).
-        at: the time to record (default: when the answer arrived, or now).
-    """
-    scrub = result.scrubber()
-    error = ""
-    if result.error is not None:
-        first = result.error.error_description.strip().splitlines()[:1]
-        error = ": ".join([result.error.error, *first]) if result.error.error else "".join(first)
-    elif result.failure is not None:
-        error = result.failure.message
-    elif not result.ok and result.findings:
-        error = result.findings[0].title
-    scope = result.token.scope if result.token else ""
-
-    def cut(text: str, limit: int) -> str:
-        return scrub.text(text)[:limit]
-
-    def items(values: Iterable[object]) -> tuple[str, ...]:
-        return tuple(cut(str(v), MAX_ITEM_CHARS) for v in list(values)[:MAX_ITEMS])
-
-    expires_at = result.expires_at()
-    return HistoryEntry(
-        at=at if at is not None else (result.received_at or time.time()),
-        ok=result.ok,
-        outcome=result.outcome.value[:MAX_OUTCOME_CHARS],
-        status=result.status,
-        aadsts=(result.error.error_codes if result.error else ())[:MAX_CODES],
-        error=cut(error, MAX_ERROR_CHARS),
-        correlation_id=cut(result.error.correlation_id, MAX_ID_CHARS) if result.error else "",
-        trace_id=cut(result.error.trace_id, MAX_ID_CHARS) if result.error else "",
-        expires_at=expires_at if expires_at is None or math.isfinite(expires_at) else None,
-        roles=items(roles),
-        scopes=items(scope.split()),
-        elapsed_ms=round(result.elapsed_ms, 1),
-    )
-
 
 _FIELDS = tuple(f.name for f in fields(HistoryEntry))
 
@@ -119,6 +55,8 @@ def summary(entry: HistoryEntry) -> str:
         parts.append(f"expires {_local(entry.expires_at)}")
     if entry.roles:
         parts.append("roles " + " ".join(entry.roles))
+    if wait_text(entry):
+        parts.append(wait_text(entry))
     return "  ".join(parts)
 
 
@@ -136,55 +74,9 @@ def details(entry: HistoryEntry) -> str:
         ("Roles", " ".join(entry.roles)),
         ("Scopes", " ".join(entry.scopes)),
         ("Elapsed", f"{entry.elapsed_ms:.0f} ms"),
+        ("Replication", wait_text(entry)),
     ]
     return "\n".join(f"{k}: {v}" for k, v in rows if v)
-
-
-def _text(value: Any, limit: int = MAX_ERROR_CHARS) -> str:
-    if not isinstance(value, str) or len(value) > limit:
-        raise ValueError("a text field is wrong")
-    return value
-
-
-def _number(value: Any, optional: bool = False) -> float | None:
-    if value is None and optional:
-        return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise ValueError("a number field is wrong")
-    return float(value)
-
-
-def _texts(value: Any) -> tuple[str, ...]:
-    if not isinstance(value, list) or len(value) > MAX_ITEMS:
-        raise ValueError("a list field is wrong")
-    return tuple(_text(v, MAX_ITEM_CHARS) for v in value)
-
-
-def _entry(raw: Any) -> HistoryEntry:
-    if not isinstance(raw, dict):
-        raise ValueError("an entry is not an object")
-    status = raw.get("status")
-    codes = raw.get("aadsts", [])
-    if status is not None and (isinstance(status, bool) or not isinstance(status, int)):
-        raise ValueError("a status is not a number")
-    if not isinstance(codes, list) or not all(type(c) is int for c in codes):
-        raise ValueError("AADSTS codes are not numbers")
-    if not isinstance(raw.get("ok"), bool):
-        raise ValueError("an entry has no success flag")
-    return HistoryEntry(
-        at=_number(raw.get("at")) or 0.0,
-        ok=raw["ok"],
-        outcome=_text(raw.get("outcome", ""), MAX_OUTCOME_CHARS),
-        status=status,
-        aadsts=tuple(codes[:MAX_CODES]),
-        error=_text(raw.get("error", "")),
-        correlation_id=_text(raw.get("correlation_id", ""), MAX_ID_CHARS),
-        trace_id=_text(raw.get("trace_id", ""), MAX_ID_CHARS),
-        expires_at=_number(raw.get("expires_at"), optional=True),
-        roles=_texts(raw.get("roles", [])),
-        scopes=_texts(raw.get("scopes", [])),
-        elapsed_ms=_number(raw.get("elapsed_ms", 0.0)) or 0.0,
-    )
 
 
 class HistoryStore:
@@ -229,7 +121,7 @@ class HistoryStore:
             kept = []
             for raw in items[: self.limit] if isinstance(items, list) else [None]:
                 try:
-                    kept.append(_entry(raw))
+                    kept.append(read_entry(raw))
                 except ValueError:
                     self.dropped += 1
             if kept:

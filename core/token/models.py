@@ -12,6 +12,7 @@ from core.redaction import Scrubber, Secret, redact_pairs, reveal, secrets_in
 if TYPE_CHECKING:
     from core.token.credential.certificate import CertificateCredential
     from core.token.credential.summary import CertificateSummary
+    from core.token.wait_result import ReplicationWait
 
 
 class Endpoint(str, Enum):
@@ -284,6 +285,8 @@ class TokenResult:
     error: ErrorFields | None = None
     failure: TransportFailure | None = None
     findings: tuple[Finding, ...] = ()
+    # Set when the request was retried while a new credential replicates (core.token.replication).
+    replication: ReplicationWait | None = None
 
     @property
     def ok(self) -> bool:

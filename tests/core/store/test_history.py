@@ -260,3 +260,34 @@ def dataclasses_replace(obj: TokenResult, **changes: object) -> TokenResult:
     import dataclasses
 
     return dataclasses.replace(obj, **changes)  # type: ignore[arg-type]
+
+
+def test_a_wait_for_replication_is_kept_and_read_back(tmp_path: Path) -> None:
+    """A token after retries keeps how the wait ended, the attempts and the seconds; the
+    summary and details say it was replication; entries written before the fields existed
+    read back as 'no wait', and a broken count drops only that entry."""
+    from dataclasses import replace
+
+    from core.token.replication import ReplicationWait, WaitEnd
+
+    worked = replace(_token_result(), replication=ReplicationWait(WaitEnd.WORKED, 4, 22.4, 120))
+    entry = entry_from_result(worked)
+    assert (entry.wait, entry.attempts, entry.waited_s) == ("worked", 4, 22.4)
+    store = HistoryStore(tmp_path)
+    store.add(PROFILE, entry)
+    store.add(PROFILE, entry_from_result(_refused_result()))
+    again = HistoryStore(tmp_path).entries(PROFILE)
+    assert again[1] == entry and again[0].wait == "" and again[0].attempts == 1
+    assert "worked after 22 s: it was replication (4 attempts)" in summary(again[1])
+    assert "Replication: worked after 22 s" in details(again[1])
+    assert "replication" not in summary(again[0]) + details(again[0])
+    doc = json.loads((tmp_path / "history.json").read_text())
+    old = dict(doc["profiles"][PROFILE][0])
+    for name in ("wait", "attempts", "waited_s"):
+        old.pop(name)
+    broken = dict(doc["profiles"][PROFILE][1], attempts="4")
+    doc["profiles"][PROFILE] = [old, broken]
+    (tmp_path / "history.json").write_text(json.dumps(doc))
+    store = HistoryStore(tmp_path)
+    (read,) = store.entries(PROFILE)
+    assert read.wait == "" and read.attempts == 1 and store.dropped == 1
