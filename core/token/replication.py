@@ -15,6 +15,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from core.redaction import Secret
 from core.token.authority import is_guid
@@ -26,6 +27,9 @@ from core.token.models import (
     TokenResult,
 )
 from core.token.wait_result import ReplicationWait, WaitEnd
+
+if TYPE_CHECKING:
+    from core.token.transport import SharedConnections
 
 __all__ = [
     "CERTIFICATE_UNKNOWN", "SECRET_UNKNOWN", "Progress", "ReplicationWait", "WaitEnd",
@@ -148,6 +152,7 @@ def request_token_retrying(
     ca_file: str | None = None,
     cancel: threading.Event | None = None,
     on_progress: Callable[[Progress], None] | None = None,
+    shared: SharedConnections | None = None,
 ) -> TokenResult:
     """`client.request_token` (check, build, send), retried while a new credential replicates.
 
@@ -158,6 +163,6 @@ def request_token_retrying(
 
     stop = cancel if cancel is not None else threading.Event()
     return retry_new_credential(
-        lambda: request_token(inputs, ca_file=ca_file, cancel=stop),
+        lambda: request_token(inputs, ca_file=ca_file, cancel=stop, shared=shared),
         limit_s=limit_s, cancel=stop, on_progress=on_progress,
     )  # fmt: skip
