@@ -30,7 +30,7 @@ JSON_FIELDS = {
 
 @pytest.fixture(scope="module")
 def sandbox() -> Iterator[Sandbox]:
-    with Sandbox(slow_delay_s=30) as sb:
+    with Sandbox(slow_delay_s=30, new_secret_delay_s=600) as sb:  # the new secret: refused
         yield sb
 
 
