@@ -5,13 +5,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal, Slot
-from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QLabel, QMenu
 
+from gui import sandbox_menu
 from gui.sandbox_mode import SandboxSession
 from gui.worker import CallWorker
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QAction
+
     from core.sandbox import Sandbox, Scenario
     from core.token.models import TokenRequestInput
     from gui.answer.response_view import ResponseView
@@ -46,20 +48,14 @@ class SandboxController(QObject):
         self.aux = CallWorker("sandbox", self)
         self.aux.succeeded.connect(self._on_aux_succeeded)
         self.aux.failed.connect(self._on_aux_failed)
+        panel.profileSelected.connect(self.unmark)
 
     def attach(self, sandbox: Sandbox) -> None:
         """Enter sandbox mode: banner, Sandbox menu, and the working demo in the form."""
         self.session = SandboxSession(sandbox)
         self.banner.show()
         self.form.set_sandbox_authority(sandbox.base_url)
-        self.menu.clear()
-        for scenario in self.session.scenarios():
-            action = QAction(scenario.title, self.menu)
-            action.setStatusTip(scenario.description)
-            action.setToolTip(scenario.description)
-            action.setData(scenario.key)
-            action.triggered.connect(self._on_scenario_action_triggered)
-            self.menu.addAction(action)
+        sandbox_menu.fill(self.menu, self.session.scenarios(), self._on_scenario_action_triggered)
         self.menu.setToolTipsVisible(True)
         self.menu.menuAction().setVisible(True)
         profile = self.panel.current_profile()
@@ -80,11 +76,21 @@ class SandboxController(QObject):
         """
         if self.session is None or not self.panel.select(""):
             return
+        sandbox_menu.mark(self.menu, scenario.key)
         if scenario.needs_tls:
             self.message.emit("Starting the HTTPS sandbox…")
             self.aux.start(self.session.input_for, scenario)
             return
         self._load_input(self.session.input_for(scenario), scenario.title)
+
+    def actions(self) -> list[QAction]:
+        """Every scenario's menu action (in their submenus)."""
+        return sandbox_menu.scenario_actions(self.menu)
+
+    @Slot(str)
+    def unmark(self, _profile_id: str = "") -> None:
+        """A profile is in the form now: no scenario is ticked."""
+        sandbox_menu.mark(self.menu, "")
 
     def close(self) -> None:
         if self.session is not None:

@@ -14,7 +14,7 @@ NO_ANSWER = {"connection closed": FailureKind.CONNECTION, "TLS error": FailureKi
 
 
 def _choose(qtbot: QtBot, window: MainWindow, scenario: Scenario) -> None:
-    action = next(a for a in window.sandbox_menu.actions() if a.data() == scenario.key)
+    action = next(a for a in window.sandboxing.actions() if a.data() == scenario.key)
     if scenario.needs_tls:
         with qtbot.waitSignal(window.aux.finished, timeout=10_000):
             action.trigger()
