@@ -71,6 +71,8 @@ class HostileServer:
     /escape        400 JSON whose texts carry ANSI escapes and bidi overrides
     /truncated     200 JSON cut off in the middle
     /redirect      302 to /landing (which must never be hit)
+    /api-echo      an API echoing the bearer token (raw, base64, percent-encoded, in JSON fields
+                   named and unnamed, in headers) with a 200, a 401 (?status=401) or as text
     /{tid}/v2.0/.well-known/openid-configuration   discovery; `discovery` picks the variant
     /keys-huge     a 20 MB key set; /keys-deep a key set nested 100 000 deep
     CONNECT        407 Proxy Authentication Required (as a proxy that wants credentials)
@@ -143,7 +145,9 @@ class HostileServer:
         echoes = [raw, auth, *values, *(quote(v, safe="") for v in values)]
         echoes += [base64.b64encode(v.encode()).decode() for v in values]
         everything = " | ".join(echoes)
-        if path == "/echo":
+        if path == "/api-echo":
+            self._api_echo(h, auth)
+        elif path == "/echo":
             body = {
                 "error": "invalid_client",
                 "error_description": f"AADSTS7000215: Invalid client secret. Echo: {everything}",
@@ -193,6 +197,38 @@ class HostileServer:
             self._send(h, 200, json.dumps({"keys": keys}), "application/json", {})
         else:
             self._send(h, 404, "not found", "text/plain", {})
+
+    def _api_echo(self, h: BaseHTTPRequestHandler, auth: str) -> None:
+        token = auth.partition(" ")[2]
+        forms = [
+            token,
+            quote(token, safe=""),
+            base64.b64encode(token.encode()).decode(),
+            json.dumps(token)[1:-1],
+        ]
+        everything = " | ".join(forms)
+        status = 401 if "status=401" in h.path else 200
+        if "text" in h.path:
+            self._send(
+                h,
+                status,
+                f"you sent {everything}{ESCAPES}",
+                "text/plain",
+                {"X-Echo": everything[:2000]},
+            )
+            return
+        body = {
+            "error": {"code": f"InvalidAuthenticationToken{ESCAPES}", "message": everything},
+            "access_token": token, "token": token, "value": [everything, {"echo": auth}],
+            f"key_{token[:20]}": "x", "headers": dict(h.headers.items()),
+        }  # fmt: skip
+        extra = {
+            "X-Echo": everything[:2000],
+            "WWW-Authenticate": f"Bearer error={token}",
+            "Set-Cookie": f"session={token}",
+            "Location": f"{self.base_url}/?t={token}",
+        }
+        self._send(h, status, json.dumps(body), "application/json", extra)
 
     def _discovery(self, h: BaseHTTPRequestHandler) -> None:
         variant = self.discovery

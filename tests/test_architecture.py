@@ -55,13 +55,21 @@ def test_architecture_check_detects_a_qt_import(tmp_path: Path) -> None:
 
 # part -> parts it must never import (each name also covers its submodules).
 FORBIDDEN_BETWEEN_PARTS = {
-    "core.token": ("core.insight", "core.store", "core.cli", "core.check"),
-    "core.insight": ("core.store", "core.cli", "core.check"),
-    "core.store": ("core.insight", "core.cli", "core.check"),
+    "core.token": ("core.insight", "core.store", "core.cli", "core.check", "core.api"),
+    "core.insight": ("core.store", "core.cli", "core.check", "core.api"),
+    "core.store": ("core.insight", "core.cli", "core.check", "core.api"),
     "core.check": ("core.cli",),
-    "core.redaction": ("core.token", "core.insight", "core.store", "core.cli"),
-    "core.timefmt": ("core.token", "core.insight", "core.store", "core.cli"),
-    "core.safejson": ("core.token", "core.insight", "core.store", "core.cli", "core.redaction"),
+    "core.api": ("core.store", "core.cli", "core.check"),
+    "core.redaction": ("core.token", "core.insight", "core.store", "core.cli", "core.api"),
+    "core.timefmt": ("core.token", "core.insight", "core.store", "core.cli", "core.api"),
+    "core.safejson": (
+        "core.token",
+        "core.insight",
+        "core.store",
+        "core.cli",
+        "core.redaction",
+        "core.api",
+    ),
     "gui.form": ("gui.answer", "gui.profiles"),
     "gui.answer": ("gui.form", "gui.profiles"),
     "gui.profiles": ("gui.answer",),
@@ -143,9 +151,10 @@ def part_violations(graph: dict[str, set[str]]) -> list[str]:
 
 
 def test_parts_import_only_downwards() -> None:
-    """token <- insight <- cli/gui and store <- cli/gui: no part imports one above it."""
+    """token <- insight <- api <- cli/gui and store <- cli/gui: no part imports one above it."""
     graph = import_graph()
     assert {"core.token.client", "core.insight.verdict", "core.store.profiles"} <= set(graph)
+    assert {"core.api.call", "core.api.expiry"} <= set(graph)
     assert part_violations(graph) == []
 
 

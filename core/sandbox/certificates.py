@@ -20,6 +20,7 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 
 from core.sandbox import directory as d
+from core.sandbox.api_tokens import expired_graph_token
 from core.sandbox.keys import b64url
 
 PFX_PASSWORD = "Sandbox-Pfx-2026!"
@@ -151,6 +152,8 @@ FILES = {
     "github-token-wrong-subject.jwt": "an external token, subject differs in case (70021)",
     "expired-assertion.jwt": "a certificate assertion for Contoso Daemon that expired (700024)",
     "sub-mismatch-assertion.jwt": "a certificate assertion with sub != iss (50048)",
+    "expired-graph-token.jwt": "a Microsoft Graph token for Contoso Daemon that expired an hour "
+    "ago (401 InvalidAuthenticationToken)",
 }
 WRONG_SUBJECT = "repo:Contoso/app:ref:refs/heads/main"  # differs in case only
 
@@ -181,6 +184,7 @@ def refresh_tokens(folder: Path, base_url: str) -> None:
         "expired-assertion.jwt": ready_made_assertion(url, d.DAEMON.client_id, expired=True),
         "sub-mismatch-assertion.jwt": ready_made_assertion(
             url, d.DAEMON.client_id, subject=d.DAEMON.object_id),
+        "expired-graph-token.jwt": expired_graph_token(base_url),
     }  # fmt: skip
     for name, text in texts.items():
         (folder / name).write_text(text + "\n", encoding="ascii")

@@ -137,7 +137,14 @@ GRAPH = Api(
     "Microsoft Graph (demo)",
     GRAPH_APP_ID,
     GRAPH_URI,
-    app_roles=("User.Read.All", "Group.Read.All", "Mail.Read", "Reports.Read.All"),
+    app_roles=(
+        "User.Read.All",
+        "Group.Read.All",
+        "Mail.Read",
+        "Reports.Read.All",
+        "Organization.Read.All",
+        "Application.Read.All",
+    ),
     scopes=("User.Read", "Mail.Read", "Calendars.Read"),
     token_version=1,
     nonce=True,
@@ -172,20 +179,29 @@ NEW_SECRET = ClientSecret(
     new=True,
 )
 DEFAULT_NEW_SECRET_DELAY_S = 10.0
+EXPIRING_SECRET = ClientSecret(
+    "0b6c4f7e-2d1a-4c3b-9e8f-5a6d7c8b9e01",
+    "Qe5tQ~Wn8vK2mZp4Lr7sX1cB9yH3fD6gJ0aT_uEo",
+    "daemon-rotation",
+    10,
+)
 
 DAEMON = App(
     "Contoso Daemon",
     "e323a019-41e4-4a09-bd61-bcd73265c9a0",
     CONTOSO.id,
     "577cc143-b22d-4f21-8f12-eb5b5eed968f",
-    (VALID_SECRET, EXPIRED_SECRET, NEW_SECRET),
+    (VALID_SECRET, EXPIRED_SECRET, NEW_SECRET, EXPIRING_SECRET),
     roles=MappingProxyType(
-        {GRAPH_APP_ID: ("User.Read.All", "Group.Read.All"), API_APP_ID: ("Orders.Read.All",)}
+        {
+            GRAPH_APP_ID: ("User.Read.All", "Group.Read.All", "Organization.Read.All"),
+            API_APP_ID: ("Orders.Read.All",),
+        }
     ),
     delegated=MappingProxyType({GRAPH_APP_ID: ("User.Read",)}),
-    note="Confidential app: a valid, an expired and a just-created secret (refused until it "
-    "has replicated), two uploaded certificates (one expired), roles on Graph and the Orders "
-    "API.",
+    note="Confidential app: a valid secret, one expiring in 10 days, an expired one and a "
+    "just-created one (refused until it has replicated), two uploaded certificates (one "
+    "expired), roles on Graph and the Orders API.",
     certificates=("contoso-daemon", "expired"),
 )
 NO_CONSENT = App(

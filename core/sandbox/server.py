@@ -14,9 +14,11 @@ from typing import Any, Protocol
 from urllib.parse import parse_qsl, urlsplit
 
 from core.sandbox.assertions import JtiStore
+from core.sandbox.bearer import ApiError
 from core.sandbox.discovery import key_set, openid_configuration
 from core.sandbox.errors import EntraError
 from core.sandbox.faults import FAULT_HANDLERS
+from core.sandbox.graph import GRAPH_PREFIX, ORDERS_PREFIX, error_body, graph, orders
 from core.sandbox.issuer import TokenCall, is_guid, resolve_tenant
 from core.sandbox.token_endpoint import token_response
 
@@ -131,7 +133,9 @@ class _Handler(BaseHTTPRequestHandler):
         self.correlation_id = sent if is_guid(sent) else str(uuid.uuid4())
         self.body = self._read_body()
         parts = [p for p in urlsplit(self.path).path.split("/") if p]
-        if len(parts) >= 3 and tuple(parts[1:]) in TOKEN_PATHS:
+        if parts and parts[0] in (GRAPH_PREFIX, ORDERS_PREFIX):
+            self._api(parts[0])
+        elif len(parts) >= 3 and tuple(parts[1:]) in TOKEN_PATHS:
             self._token(parts[0], TOKEN_PATHS[tuple(parts[1:])])
         elif self.command != "GET" or len(parts) < 2:
             self._not_found()
@@ -145,6 +149,28 @@ class _Handler(BaseHTTPRequestHandler):
             self._metadata(parts[0], "v2", discovery=False)
         else:
             self._not_found()
+
+    def _api(self, prefix: str) -> None:
+        """The demo Graph or the Orders API: a bearer token checked as a real API does."""
+        rest = self.path.split("/", 2)[2] if self.path.count("/") >= 2 else ""
+        auth = self.headers.get("Authorization", "")
+        base = self.server.sandbox.base_url
+        headers = {"request-id": self.trace_id, "client-request-id": self.correlation_id}
+        try:
+            if prefix == GRAPH_PREFIX:
+                status, body = 200, graph(self.command, "/" + rest, auth, base)
+            else:
+                status, body = orders(self.command, "/" + rest, auth, base)
+        except ApiError as exc:
+            if exc.status == 401:
+                headers["WWW-Authenticate"] = (
+                    'Bearer realm="", authorization_uri="' + base + '/common/oauth2/authorize", '
+                    'client_id="00000003-0000-0000-c000-000000000000"'
+                )
+            status, body = exc.status, error_body(exc, self.trace_id, self.correlation_id)
+        data = json.dumps(body, separators=(",", ":")).encode("utf-8")
+        content_type = "application/json;odata.metadata=minimal;odata.streaming=true;charset=utf-8"
+        self.send_raw(status, data, content_type, headers)
 
     def _read_body(self) -> bytes:
         try:

@@ -99,7 +99,7 @@ def test_graph_tokens_are_v1_with_a_nonce_that_defeats_standard_verification(
     assert header["nonce"] and header["x5t"] == header["kid"]
     claims = jwt.decode(token, options={"verify_signature": False})
     assert claims["ver"] == "1.0" and claims["aud"] == d.GRAPH_URI
-    assert claims["roles"] == ["User.Read.All", "Group.Read.All"]
+    assert claims["roles"] == ["User.Read.All", "Group.Read.All", "Organization.Read.All"]
     assert claims["app_displayname"] == d.DAEMON.name
     with pytest.raises(jwt.InvalidSignatureError):
         _verify(sandbox, token, "v1")
