@@ -321,3 +321,44 @@ def _verify_online(
             jwks_uri,
         )
     return _check(decoded, key, jwks_uri)
+
+
+def verify_with_key_set(
+    decoded: DecodedToken,
+    jwks_uri: str,
+    *,
+    cache: KeyCache | None = None,
+    timeout_s: float = 10.0,
+    ca_file: str | None = None,
+) -> SignatureResult:
+    """Verify an RS256 token with the key set at `jwks_uri`: one the user chose (a provider's
+    discovery document, the endpoints typed), never a URL found inside the token."""
+    early = _precheck(decoded)
+    if early is not None:
+        return early
+    cache = cache if cache is not None else DEFAULT_CACHE
+    budget = _Budget(timeout_s, ca_file)
+    try:
+        keys = cache.keys(jwks_uri)
+        fresh = keys is None
+        if keys is None:
+            keys = _fetch_keys(budget, jwks_uri)
+            cache.store(jwks_uri, keys)
+        key = _pick(keys, decoded.kid, decoded.x5t)
+        if key is None and not fresh:
+            keys = _fetch_keys(budget, jwks_uri)
+            cache.store(jwks_uri, keys)
+            key = _pick(keys, decoded.kid, decoded.x5t)
+    except _Unreachable as exc:
+        return SignatureResult(
+            SignatureStatus.KEYS_UNREACHABLE, f"Keys unreachable (offline?): {exc}."
+        )
+    if key is None:
+        name = decoded.kid or decoded.x5t or "(none named)"
+        return SignatureResult(
+            SignatureStatus.INVALID,
+            f"The signing key {name} is not among the provider's published keys.",
+            name,
+            jwks_uri,
+        )
+    return _check(decoded, key, jwks_uri)

@@ -150,6 +150,11 @@ _DOMAIN = re.compile(
 GRANT_TENANTS: dict[GrantType, frozenset[TenantKind]] = {
     GrantType.CLIENT_CREDENTIALS: frozenset({TenantKind.GUID, TenantKind.DOMAIN}),
     GrantType.PASSWORD: frozenset({TenantKind.GUID, TenantKind.DOMAIN, TenantKind.ORGANIZATIONS}),
+    # A user signs in: any alias works (core/signin/preflight.py warns about the odd ones).
+    **dict.fromkeys(
+        (GrantType.AUTHORIZATION_CODE, GrantType.DEVICE_CODE, GrantType.REFRESH_TOKEN),
+        frozenset(TenantKind) - {TenantKind.INVALID, TenantKind.EMPTY},
+    ),
 }
 
 

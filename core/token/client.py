@@ -30,7 +30,7 @@ from core.token.transport import MAX_BODY_BYTES, HttpResult, SharedConnections, 
 
 log = logging.getLogger(__name__)
 
-__all__ = ["MAX_BODY_BYTES", "as_int", "request_token", "send"]
+__all__ = ["MAX_BODY_BYTES", "as_int", "request_token", "result_from_answer", "send"]
 
 
 def request_token(
@@ -88,10 +88,11 @@ def send(
                 failure.kind, scrub.text(failure.message), scrub.text(failure.detail)
             ),
         )
-    return _result_from_answer(prepared, answer)
+    return result_from_answer(prepared, answer)
 
 
-def _result_from_answer(prepared: PreparedRequest, answer: HttpResult) -> TokenResult:
+def result_from_answer(prepared: PreparedRequest, answer: HttpResult) -> TokenResult:
+    """The TokenResult of an HTTP answer to `prepared` (scrubbed); the answer must have come."""
     text = answer.text()
     body, body_error = _parse_json(text)
     status = answer.status or 0

@@ -27,6 +27,15 @@ class GrantType(str, Enum):
 
     CLIENT_CREDENTIALS = "client_credentials"
     PASSWORD = "password"
+    # Delegated sign-in in a browser or on another device (core/signin runs these flows).
+    AUTHORIZATION_CODE = "authorization_code"
+    DEVICE_CODE = "urn:ietf:params:oauth:grant-type:device_code"
+    REFRESH_TOKEN = "refresh_token"
+
+
+DELEGATED_SIGNIN_GRANTS = frozenset(
+    {GrantType.AUTHORIZATION_CODE, GrantType.DEVICE_CODE, GrantType.REFRESH_TOKEN}
+)
 
 
 class AuthMethod(str, Enum):

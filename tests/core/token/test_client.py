@@ -214,7 +214,7 @@ DEPTH_PROBLEM = "the JSON is nested more than 64 levels deep (refused: no real a
 def test_answers_are_read_strictly(status: int, body: str, outcome: str, problem: str) -> None:
     """Success needs a 2xx and an access token; why a JSON-looking body could not be read is
     kept; v1-style string numbers are read; cookies and secret-named headers are masked."""
-    from core.token.client import _result_from_answer
+    from core.token.client import result_from_answer
     from core.token.models import PreparedRequest
     from core.token.transport import HttpResult
 
@@ -222,7 +222,7 @@ def test_answers_are_read_strictly(status: int, body: str, outcome: str, problem
     answer = HttpResult("POST", prepared.url, 12.0, 100.0, status=status, reason="R",
                         headers=(("Set-Cookie", "sid=1"), ("X-Api-Key", "k"), ("X-Other", "v")),
                         body=body.encode())  # fmt: skip
-    result = _result_from_answer(prepared, answer)
+    result = result_from_answer(prepared, answer)
     assert result.outcome.value == outcome and result.body_error == problem
     assert result.all_headers == (("Set-Cookie", "********"), ("X-Api-Key", "********"),
                                   ("X-Other", "v"))  # fmt: skip
@@ -247,12 +247,12 @@ def test_error_claims_kept_as_text() -> None:
 def test_a_token_that_is_not_text_is_no_token(value: str) -> None:
     """A hostile 200 whose access_token is a number, null, a list or an object: refused as
     'no token', never a crash; the status range check still applies."""
-    from core.token.client import _result_from_answer
+    from core.token.client import result_from_answer
     from core.token.models import PreparedRequest
     from core.token.transport import HttpResult
 
     prepared = PreparedRequest("POST", "https://x.example/t", (), (), 5.0, "rid")
     body = f'{{"access_token": {value}, "refresh_token": {value}, "id_token": {value}}}'
     answer = HttpResult("POST", prepared.url, 1.0, 2.0, status=200, body=body.encode())
-    result = _result_from_answer(prepared, answer)
+    result = result_from_answer(prepared, answer)
     assert result.outcome is Outcome.REFUSED and result.token is None

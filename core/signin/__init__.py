@@ -1,0 +1,31 @@
+"""Delegated sign-in: a user signs in (authorization code with PKCE in the system browser, or a
+device code on another device) and the tester redeems what comes back, then refreshes it.
+
+Built on `core.token` (request building, the one transport, the pre-flight checks): this part
+adds the authorize URL, the one-shot loopback listener, the device code polling loop and the
+in-memory refresh session. It never decodes tokens (`core.insight.idtoken` checks the ID token)
+and never stores anything: the refresh token lives only in `RefreshSession`, masked everywhere.
+"""
+
+from core.signin.device import DeviceCode, DeviceFlow
+from core.signin.endpoints import SignInEndpoints, discover, endpoints_for
+from core.signin.flow import AuthCodeOptions, SignInResult, run_auth_code, run_device_code
+from core.signin.loopback import LoopbackListener, Redirect
+from core.signin.pkce import Pkce
+from core.signin.session import RefreshSession
+
+__all__ = [
+    "AuthCodeOptions",
+    "DeviceCode",
+    "DeviceFlow",
+    "LoopbackListener",
+    "Pkce",
+    "Redirect",
+    "RefreshSession",
+    "SignInEndpoints",
+    "SignInResult",
+    "discover",
+    "endpoints_for",
+    "run_auth_code",
+    "run_device_code",
+]
