@@ -17,11 +17,15 @@ import threading
 import time
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from core.api.call import ApiCallResult, ApiRequest, send_call
 from core.api.target import graph_root, token_facts
 from core.redaction import Secret, reveal
 from core.token.authority import is_guid
+
+if TYPE_CHECKING:
+    from core.token.models import PreparedRequest
 
 SELECT = "id,appId,displayName,passwordCredentials,keyCredentials"
 DEFAULT_WARN_DAYS = 30
@@ -274,3 +278,21 @@ def _refusal(result: ApiCallResult, token: Secret, client_id: str) -> str:
         "permission; Application.Read.All (application permission, with admin consent) "
         "allows it when a tenant restricts that."
     )
+
+
+def used_credential_of(
+    request: PreparedRequest | None, client_secret: Secret | None = None
+) -> UsedCredential:
+    """What a token request proved itself with (its secret's first three characters, the
+    certificate's thumbprint), for marking the used credential. `client_secret` is the one
+    typed (it is not in the form with HTTP Basic)."""
+    from core.token.models import CredentialKind
+
+    if request is None:
+        return UsedCredential("none")
+    if request.credential is CredentialKind.CERTIFICATE and request.certificate is not None:
+        return UsedCredential.from_thumbprint(request.certificate.sha1)
+    if request.credential is CredentialKind.FEDERATED:
+        return UsedCredential("federated")
+    secret = client_secret or request.field("client_secret")
+    return UsedCredential.from_secret(secret) if secret else UsedCredential("none")

@@ -18,6 +18,7 @@ COMMAND_MODULES = {
     "profiles": "core.cli.profiles_cmd",
     "cert": "core.cli.cert_cmd",
     "check": "core.cli.check_cmd",
+    "call": "core.cli.call_cmd",
 }
 
 # Exit codes (documented in README.md).

@@ -162,8 +162,13 @@ def report(
     as_json: bool,
     show_token: bool = False,
     out: TextIO | None = None,
+    extra: dict[str, Any] | None = None,
+    extra_text: str = "",
 ) -> int:
-    """Print the result with its verdict (and diagnosis); returns the documented exit code."""
+    """Print the result with its verdict (and diagnosis); returns the documented exit code.
+
+    `extra` (JSON fields) and `extra_text` (human lines) are what the token was then used for
+    (`--call`, `--check-expiry`); they were scrubbed and are scrubbed again here."""
     from core.insight.diagnosis import diagnose
     from core.insight.verdict import verdict_for_result
 
@@ -172,6 +177,7 @@ def report(
     doc = result_json(result)
     doc["verdict"] = verdict_json(verdict_for_result(result, tenant=inputs.tenant))
     doc["diagnosis"] = diagnosis_json(diagnose(result))
+    doc.update(extra or {})
     # The last pass of the one scrubber: whatever the answer or the token carried is masked
     # in every field (keys too) before anything is written.
     doc = scrub.value(doc, by_name=False)
@@ -188,6 +194,7 @@ def report(
             out.write(f"Access token: {token.reveal()}\n")
         elif token:
             out.write(f"Access token: {fingerprint(token)} (--show-token prints it)\n")
+        out.write(scrub.text(extra_text))
     return EXIT_CODES[result.outcome]
 
 

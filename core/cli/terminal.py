@@ -84,6 +84,8 @@ USAGE_SCHEMAS = {
     "decode": ("entra-token-tester/decode/1", ("token", "verdict", "signature", "header",
                "claims")),
     "profiles": ("entra-token-tester/usage/1", ()),
+    "call": ("entra-token-tester/call/1", ("outcome", "verdict", "request", "token",
+             "permission", "response", "failure", "diagnosis")),
 }  # fmt: skip
 
 

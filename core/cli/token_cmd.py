@@ -111,11 +111,40 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--dry-run", action="store_true", help="print the redacted request, send nothing"
     )
+    use = p.add_argument_group("use the token (see README: Using the token)")
+    use.add_argument(
+        "--call",
+        metavar="URL",
+        help="then call this API with the token (Graph: permissions checked)",
+    )
+    from core.cli.call_cmd import add_call_options
+
+    add_call_options(use, "call-")
+    use.add_argument("--check-expiry", action="store_true",
+                     help="then read the app's own secrets and certificates from Microsoft "
+                     "Graph: end dates, days left, which one was used")  # fmt: skip
+    use.add_argument(
+        "--warn-days",
+        type=_days,
+        default=30,
+        metavar="N",
+        help="warn when the credential used expires within N days (default 30)",
+    )
     p.set_defaults(func_module=__name__)
     add_config_dir(p)
     from core.cli.profile_option import add_profile_option
 
     add_profile_option(p)
+
+
+def _days(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError("a whole number of days is expected") from None
+    if not 0 <= value <= 3650:
+        raise argparse.ArgumentTypeError("between 0 and 3650 days")
+    return value
 
 
 def run(args: argparse.Namespace) -> int:
@@ -149,5 +178,23 @@ def run(args: argparse.Namespace) -> int:
         return output.dry_run(inputs, as_json=args.json)
     from core.token.client import request_token
 
+    headers: tuple[tuple[str, str], ...] = ()
+    body = b""
+    if args.call:
+        from core.cli.call_cmd import CallUsageError, read_body, read_headers
+
+        try:
+            headers, body = read_headers(args.call_header), read_body(args.call_data)
+        except CallUsageError as exc:
+            from core.cli.call_cmd import usage_error
+
+            return usage_error(str(exc), args.json)
     result = request_token(inputs, ca_file=args.ca_file)
-    return output.report(result, inputs, as_json=args.json, show_token=args.show_token)
+    if result.token is None or not (args.call or args.check_expiry):
+        return output.report(result, inputs, as_json=args.json, show_token=args.show_token)
+    from core.cli.token_use import use_token
+
+    extra, text, call_code = use_token(args, inputs, result, headers, body)
+    code = output.report(result, inputs, as_json=args.json, show_token=args.show_token,
+                         extra=extra, extra_text=text)  # fmt: skip
+    return code or call_code

@@ -106,6 +106,11 @@ SCENARIOS: tuple[Scenario, ...] = (
       "Contoso Daemon sends its expired secret: Entra refuses it with AADSTS7000222 "
       "(invalid_client, HTTP 401).",
       "AADSTS7000222", _cc(secret=d.EXPIRED_SECRET.value)),
+    S("secret-expiring", "Secret expiring in 10 days",
+      "Contoso Daemon sends its newest rotation secret (daemon-rotation), which expires in 10 "
+      "days: a token is issued; the credential expiry view (token --check-expiry) lists every "
+      "secret and certificate of the app and warns that the one used expires soon.",
+      "token", _cc(secret=d.EXPIRING_SECRET.value)),
     S("secret-id", "Secret ID pasted instead of the value",
       "The Secret ID (a GUID) is sent instead of the secret's Value: AADSTS7000215, whose "
       "message reminds to send the value, not the ID.",

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from core.sandbox import Sandbox
+from core.sandbox import directory as d
 from tests.core.check.checkkit import CountingServer, checks_document, demo_keys, write_checks
 from tests.hostile import leaks
 
@@ -95,7 +96,7 @@ def test_json_document_and_junit_structure(sandbox: Sandbox, tmp_path: Path) -> 
         assert set(r) == JSON_FIELDS
     good = results["Working secret (client credentials, v2)"]
     assert good["state"] == "ok" and good["status"] == 200 and good["token_lifetime_s"] > 0
-    assert good["roles"] == ["User.Read.All", "Group.Read.All"] or len(good["roles"]) == 2
+    assert good["roles"] == list(d.DAEMON.roles[d.GRAPH_APP_ID])
     bad = results["Wrong secret"]
     assert bad["state"] == "failed" and bad["code"] == "AADSTS7000215" and bad["status"] == 401
     cert = results["Certificate (PS256, x5t#S256)"]
