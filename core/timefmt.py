@@ -26,6 +26,21 @@ def relative(seconds: float) -> str:
     return f"in {text}" if seconds >= 0 else f"{text} ago"
 
 
+def span_text(seconds: float) -> str:
+    """A positive span to the second: '59 min 12 s', '2 h 03 min', '45 s'."""
+    whole = int(seconds)
+    if whole >= 3600:
+        return f"{whole // 3600} h {whole % 3600 // 60:02d} min"
+    if whole >= 60:
+        return f"{whole // 60} min {whole % 60:02d} s"
+    return f"{whole} s"
+
+
+def count_text(number: int) -> str:
+    """A count with thin groups, as admins read it: 1 290, 12 500 (no-break spaces)."""
+    return f"{number:,}".replace(",", "\u00a0")
+
+
 def relative_to_now(epoch: float, now: float | None = None) -> str:
     """How far `epoch` is from now, in words."""
     return relative(epoch - (time.time() if now is None else now))

@@ -142,12 +142,14 @@ class MainWindow(QMainWindow):
 
     def _build_controllers(self) -> None:
         from gui.answer.copying import CopyController
+        from gui.freshness import Freshness
         from gui.menus import MenuSlots, build_menus
         from gui.sandbox_controller import SandboxController
         from gui.send_flow import SendController
 
         self.sending = SendController(self.form, self.response, self.send_button, self.busy,
-                                      self)  # fmt: skip
+                                      self, self._clock)  # fmt: skip
+        self.freshness = Freshness(self.form, self.response, self)
         self.worker, self.decoder = self.sending.worker, self.sending.decoder
         self.copier = CopyController(self.response, self.clipboard, self.clipboard_label, self)
         slots = MenuSlots(
@@ -178,6 +180,7 @@ class MainWindow(QMainWindow):
 
     def _connect_signals(self) -> None:
         self.form.changed.connect(self.sending.check_form)
+        self.form.changed.connect(self.freshness.check)  # an answer to another form is marked
         self.send_button.clicked.connect(self._on_send_button_clicked)
         for source in (self.panel, self.profile_ctl, self.sending, self.sandboxing, self.clipboard):
             source.message.connect(self._show_status)
@@ -187,6 +190,8 @@ class MainWindow(QMainWindow):
                        self.decoder.failed):  # fmt: skip
             signal.connect(self.copier.update_actions)
         self.sandboxing.loaded.connect(self.sending.check_form)
+        self.sandboxing.loaded.connect(self.freshness.bind)  # its line lasts while it is loaded
+        self.worker.succeeded.connect(self.freshness.check)  # edited while it was on its way
         self.sandboxing.loaded.connect(self.copier.update_actions)
         self.response.copy_token.connect(self.copier.copy_token)
         self.response.copy_header.connect(self.copier.copy_header)
@@ -266,8 +271,10 @@ class MainWindow(QMainWindow):
 
     def send(self) -> None:
         """Send the form's request on the worker (ignored while one runs)."""
+        if not self.worker.busy:
+            self.freshness.bind()  # the answer will belong to the form as it is now
         self.sending.send(self.panel.current_id(), self.sandboxing.authorities(),
-                          self.state.ca_file())  # fmt: skip
+                          self.state.ca_file(), self.sandboxing.api_names())  # fmt: skip
 
     def cancel(self) -> None:
         """Stop waiting for the running request; a late answer is dropped."""
@@ -275,7 +282,8 @@ class MainWindow(QMainWindow):
 
     def decode_text(self, text: str) -> None:
         """Decode and explain a pasted token without sending anything."""
-        self.sending.decode(text, self.sandboxing.authorities(), self.state.ca_file())
+        self.sending.decode(text, self.sandboxing.authorities(), self.state.ca_file(),
+                            self.sandboxing.api_names())  # fmt: skip
 
     def save_profile(self) -> bool:
         """Save the form into the selected profile, or into a new one (File > Save profile)."""

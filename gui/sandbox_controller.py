@@ -68,6 +68,10 @@ class SandboxController(QObject):
         """The sandbox's issuers, trusted when a token is checked ('()' outside sandbox mode)."""
         return self.session.authorities() if self.session is not None else ()
 
+    def api_names(self) -> dict[str, str]:
+        """The sandbox's API names by app ID ('{}' outside sandbox mode)."""
+        return self.session.api_names() if self.session is not None else {}
+
     def load_scenario(self, scenario: Scenario) -> None:
         """Fill the form for one scenario (a TLS scenario first starts the HTTPS sandbox).
 

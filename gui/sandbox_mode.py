@@ -61,6 +61,12 @@ class SandboxSession:
             tls = (self._tls.base_url,) if self._tls is not None else ()
         return (self.base_url, *tls)
 
+    def api_names(self) -> dict[str, str]:
+        """The sandbox directory's APIs by app ID and App ID URI (a token names its API)."""
+        from core.sandbox.directory import APIS
+
+        return {key: api.name for api in APIS for key in (api.app_id, api.uri)}
+
     def input_for(self, scenario: Scenario) -> TokenRequestInput:
         """The scenario's form as inputs (for a TLS scenario, call `tls_base_url` first)."""
         authority = self.tls_base_url() if scenario.needs_tls else self.base_url

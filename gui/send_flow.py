@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import threading
+import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from PySide6.QtWidgets import QProgressBar, QPushButton, QWidget
 
 from gui.worker import CallWorker
@@ -39,9 +41,15 @@ class SendController(QObject):
         button: QPushButton,
         busy: QProgressBar,
         parent: QWidget,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         super().__init__(parent)
         self.form, self.response, self.button, self.busy = form, response, button, busy
+        self._clock = clock
+        self._retry_at = 0.0  # the server's Retry-After ends then (epoch seconds)
+        self._retry_timer = QTimer(self)
+        self._retry_timer.setInterval(1000)
+        self._retry_timer.timeout.connect(self._show_send_label)
         self.worker = CallWorker("send", self)
         self.decoder = CallWorker("decode", self)
         self._profile_id = ""
@@ -65,7 +73,13 @@ class SendController(QObject):
         except RequestBuildError as exc:
             self.form.show_token_url(f"({exc})")
 
-    def send(self, profile_id: str, authorities: tuple[str, ...], ca_file: str = "") -> None:
+    def send(
+        self,
+        profile_id: str,
+        authorities: tuple[str, ...],
+        ca_file: str = "",
+        names: dict[str, str] | None = None,
+    ) -> None:
         """Send the form's request on the worker (ignored while one runs)."""
         from core.token.request import RequestBuildError, request_url
         from gui.answer.analysis import send_and_inspect
@@ -79,7 +93,7 @@ class SendController(QObject):
         self._profile_id = profile_id
         self._cancel = threading.Event()  # Cancel also cuts the exchange itself short
         self.worker.start(send_and_inspect, inputs, authorities, ca_file=ca_file or None,
-                          cancel=self._cancel)  # fmt: skip
+                          cancel=self._cancel, names=names)  # fmt: skip
         self._set_busy(True)
         try:
             target = request_url(inputs)
@@ -97,18 +111,24 @@ class SendController(QObject):
         self.response.show_idle("Cancelled. A late answer, if any, will be ignored.")
         self.message.emit("Request cancelled")
 
-    def decode(self, text: str, authorities: tuple[str, ...], ca_file: str = "") -> None:
+    def decode(self, text: str, authorities: tuple[str, ...], ca_file: str = "",
+               names: dict[str, str] | None = None) -> None:  # fmt: skip
         """Decode and explain a pasted token without sending anything."""
         from gui.answer.analysis import inspect_token
 
         self.decoder.start(inspect_token, text, tenant=self.form.to_input().tenant,
-                           extra_authorities=authorities, ca_file=ca_file or None)  # fmt: skip
+                           extra_authorities=authorities, ca_file=ca_file or None,
+                           names=names)  # fmt: skip
         self.response.show_busy("Decoding the pasted token…")
 
     def _set_busy(self, busy: bool) -> None:
         button = self.button
-        button.setText("Cancel" if busy else "Send")
-        button.setToolTip("Cancel the request (Esc)" if busy else "Send (Ctrl+Enter)")
+        if busy:
+            self._retry_timer.stop()
+            button.setText("Cancel")
+            button.setToolTip("Cancel the request (Esc)")
+        else:
+            self._show_send_label()
         button.setAccessibleName("Cancel" if busy else "Send")
         button.setProperty("busy", busy)
         button.style().unpolish(button)
@@ -121,8 +141,35 @@ class SendController(QObject):
         self._on_decoder_succeeded(report)
         self.answered.emit(report, self._profile_id)
 
+    @property
+    def retry_wait_s(self) -> int:
+        """Seconds left of the server's Retry-After (0 when none)."""
+        return max(0, int(self._retry_at - self._clock() + 0.999))
+
+    @Slot()
+    def _show_send_label(self) -> None:
+        """Send, or Send with the server's Retry-After counting down until it passes."""
+        if self.worker.busy:
+            return
+        left = self.retry_wait_s
+        if left <= 0:
+            self._retry_timer.stop()
+            self.button.setText("Send")
+            self.button.setToolTip("Send (Ctrl+Enter)")
+            return
+        self.button.setText(f"Send (server asks to wait {left} s)")
+        self.button.setToolTip(
+            f"The server asked to wait before sending again (Retry-After): {left} s left. "
+            "Sending earlier is likely refused again."
+        )
+        self._retry_timer.start()
+
     @Slot(object)
     def _on_decoder_succeeded(self, report: Report) -> None:
+        if report.result is not None:  # a send's answer: its Retry-After, if any, counts now
+            wait = getattr(report.diagnosis, "retry_after_s", None)
+            self._retry_at = self._clock() + wait if wait else 0.0
+            self._show_send_label()
         self.response.show_report(report)
         result = report.result
         if result is not None and result.status is not None:

@@ -275,6 +275,9 @@ def result_json(result: TokenResult) -> dict[str, Any]:
                 "kind": result.failure.kind.value,
                 "message": result.failure.message,
                 "detail": result.failure.detail,
+                "certificate": (
+                    asdict(result.failure.certificate) if result.failure.certificate else None
+                ),
             }
         )
     return doc

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
+from urllib.parse import urlsplit
 
 from core.insight.catalog import CatalogError, load_catalog, require_table
 from core.redaction import Secret
@@ -31,6 +32,8 @@ class Diagnosis:
     link: str = ""
     support: tuple[tuple[str, str], ...] = ()
     parts: tuple[Diagnosis, ...] = ()
+    said: str = ""  # the server's own words (Entra's error_description), scrubbed
+    retry_after_s: int | None = None  # the server's Retry-After: wait this long before sending
 
 
 @lru_cache(maxsize=1)
@@ -144,10 +147,12 @@ def _http_diagnosis(result: TokenResult) -> Diagnosis:
         return _entry("http", "429", code, ERROR_REFERENCE, wait=wait_text)
     if status >= 500:
         found = _entry("http", "5xx", code, "", status=str(status))
+        cause, fix = found.cause, found.fix
         if is_html:
-            cause = f"{found.cause} The answer was a web page, likely from a gateway or proxy."
-            found = Diagnosis(found.code, found.title, cause, found.fix, found.link)
-        return found
+            cause = f"{cause} The answer was a web page, likely from a gateway or proxy."
+        if (wait := result.retry_after_s()) is not None:
+            fix = (f"Wait {wait} s before sending again (the server's Retry-After).", *fix[1:])
+        return Diagnosis(found.code, found.title, cause, fix, found.link)
     if str(status) in catalog()["http"] and status != 400:
         return _entry("http", str(status), code, ERROR_REFERENCE)
     if is_html:
@@ -173,12 +178,13 @@ def _refused(result: TokenResult) -> Diagnosis:
         else:
             fallback = _http_diagnosis(result)
             parts.append(Diagnosis(err.error, f"Error '{err.error}'", fallback.cause, fallback.fix))
-    if result.status == 429 and parts:
+    if result.status == 429 and parts and not any(p.code == "HTTP 429" for p in parts):
         parts.append(_http_diagnosis(result))
     if not parts:
         parts.append(_http_diagnosis(result))
     specific = [p for p, c in zip(parts, codes, strict=False) if c not in UMBRELLA_CODES]
     primary = specific[0] if specific else parts[0]
+    said = result.scrubber().text(err.error_description.strip()) if err is not None else ""
     return Diagnosis(
         code=primary.code,
         title=primary.title,
@@ -187,6 +193,8 @@ def _refused(result: TokenResult) -> Diagnosis:
         link=primary.link,
         support=_support(result, codes),
         parts=tuple(parts) if len(parts) > 1 else (),
+        said=said,
+        retry_after_s=result.retry_after_s(),
     )
 
 
@@ -196,7 +204,16 @@ def _no_answer(result: TokenResult) -> Diagnosis:
     timeout = result.request.timeout_s if result.request else 0.0
     found = _entry("transport", kind, kind, "", timeout=f"{timeout:g} s")
     cause = f"{failure.message} {found.cause}" if failure and failure.message else found.cause
-    return Diagnosis(kind, found.title, cause, found.fix, support=_support(result, ()))
+    title, fix = found.title, found.fix
+    if failure is not None and failure.certificate is not None:
+        from core.insight.tls_text import certificate_fix, certificate_text
+
+        peer = failure.certificate
+        host = (urlsplit(result.request.url).hostname or "") if result.request else ""
+        title = f"{title} ({peer.problem})"
+        cause = f"{failure.message} {certificate_text(peer, host)} {found.cause}"
+        fix = certificate_fix(peer, host) + fix
+    return Diagnosis(kind, title, cause, fix, support=_support(result, ()))
 
 
 def _blocked(result: TokenResult) -> Diagnosis:
@@ -224,7 +241,8 @@ def diagnose(result: TokenResult) -> Diagnosis | None:
 
 def support_text(d: Diagnosis) -> str:
     """The support details as a copyable block (what Microsoft support asks for)."""
-    lines = [f"{d.title} ({d.code})"]
+    shown = d.code.startswith(("AADSTS", "HTTP ")) and d.code not in d.title
+    lines = [f"{d.title} ({d.code})" if shown else d.title]
     width = max((len(label) for label, _ in d.support), default=0)
     lines += [f"{label.ljust(width)}  {value}" for label, value in d.support]
     return "\n".join(lines)

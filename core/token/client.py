@@ -18,6 +18,7 @@ from core.redaction import Scrubber, Secret, reveal
 from core.token.models import (
     NOTABLE_HEADERS,
     ErrorFields,
+    FailureKind,
     Outcome,
     PreparedRequest,
     TokenFields,
@@ -79,13 +80,19 @@ def send(
     if answer.failure is not None:
         scrub = prepared.scrubber()
         failure = answer.failure
+        peer = None
+        if failure.kind is FailureKind.TLS and not (cancel is not None and cancel.is_set()):
+            from core.token.tls_probe import probe
+
+            left = prepared.timeout_s - answer.elapsed_ms / 1000
+            peer = probe(prepared.url, left, failure.detail) if left > 0.1 else None
         return TokenResult(
             outcome=Outcome.NO_ANSWER,
             request=prepared,
             elapsed_ms=answer.elapsed_ms,
             received_at=answer.finished_at,
             failure=TransportFailure(
-                failure.kind, scrub.text(failure.message), scrub.text(failure.detail)
+                failure.kind, scrub.text(failure.message), scrub.text(failure.detail), peer
             ),
         )
     return result_from_answer(prepared, answer)

@@ -221,12 +221,26 @@ class FailureKind(str, Enum):
 
 
 @dataclass(frozen=True)
+class PeerCertificate:
+    """The certificate a server showed when TLS verification failed, and what is wrong with
+    it: `problem` is self-signed | unknown issuer | name mismatch | expired | not valid yet."""
+
+    problem: str
+    subject: str
+    issuer: str
+    names: tuple[str, ...] = ()  # the DNS names and addresses it is for
+    not_before: str = ""  # YYYY-MM-DD HH:MM:SS UTC
+    not_after: str = ""
+
+
+@dataclass(frozen=True)
 class TransportFailure:
     """A failure with no HTTP answer: kind, a plain one-line message, and technical detail."""
 
     kind: FailureKind
     message: str
     detail: str = ""
+    certificate: PeerCertificate | None = None  # a TLS failure: the server's certificate
 
 
 @dataclass(frozen=True)

@@ -26,11 +26,13 @@ class Report:
     token: Secret | None = field(default=None, repr=False)  # the access token, if any
     decoded: Any = None  # core.insight.decode.DecodedToken
     decode_error: str = ""  # why the token could not be read (opaque, encrypted, junk)
+    paste_line: str = ""  # a paste that is no readable token, in one line
     verdict: Any = None  # core.insight.verdict.Verdict
     claims: tuple[Any, ...] = ()  # core.insight.claims.ClaimRow rows
     diagnosis: Any = None  # core.insight.diagnosis.Diagnosis, on failure
     support: str = ""  # support details ready to copy, on failure
     signature: Any = None  # core.insight.signature.SignatureResult
+    advice: tuple[Any, ...] = ()  # core.insight.diagnosis.Diagnosis per warning of a token
 
     @property
     def issued(self) -> bool:
@@ -43,14 +45,14 @@ def send_and_inspect(
     *,
     ca_file: str | None = None,
     cancel: threading.Event | None = None,
+    names: dict[str, str] | None = None,
 ) -> Report:
     """Check, build and send the request, then explain whatever came back."""
     from core.token.client import request_token
 
     result = request_token(inputs, ca_file=ca_file, cancel=cancel)
-    return inspect_result(
-        result, tenant=inputs.tenant, extra_authorities=extra_authorities, ca_file=ca_file
-    )
+    return inspect_result(result, tenant=inputs.tenant, extra_authorities=extra_authorities,
+                          ca_file=ca_file, names=names)  # fmt: skip
 
 
 def inspect_result(
@@ -59,11 +61,13 @@ def inspect_result(
     tenant: str = "",
     extra_authorities: tuple[str, ...] = (),
     ca_file: str | None = None,
+    names: dict[str, str] | None = None,
 ) -> Report:
     """The verdict, claims, signature (for a token) or the diagnosis (for anything else)."""
+    from core.insight.advice import advice
     from core.insight.verdict import verdict_for_result
 
-    verdict = verdict_for_result(result, tenant=tenant)
+    verdict = verdict_for_result(result, tenant=tenant, names=names)
     token = result.token.access_token if result.token is not None else None
     if result.outcome is not Outcome.TOKEN or token is None:
         from core.insight.diagnosis import diagnose, support_text
@@ -78,14 +82,16 @@ def inspect_result(
     claims, signature = _explain(decoded, extra_authorities, ca_file, result.scrubber())
     if decoded is not None:
         decoded = scrubbed(decoded, result.scrubber())
+    verdict = with_signature(verdict, signature)
     return Report(
         result=result,
         token=token,
         decoded=decoded,
         decode_error=error,
-        verdict=with_signature(verdict, signature),
+        verdict=verdict,
         claims=claims,
         signature=signature,
+        advice=advice(verdict, tenant),
     )
 
 
@@ -95,21 +101,29 @@ def inspect_token(
     tenant: str = "",
     extra_authorities: tuple[str, ...] = (),
     ca_file: str | None = None,
+    names: dict[str, str] | None = None,
 ) -> Report:
     """Decode a pasted token without sending anything, and explain it."""
+    from core.insight.advice import advice
+    from core.insight.banner import paste_line
+    from core.insight.decode import DecodeError, decode_token
     from core.insight.verdict import verdict_for_token, with_signature
 
-    decoded, error = _decode(text)
-    if decoded is None:
-        return Report(result=None, decode_error=error)
+    try:
+        decoded = decode_token(text)
+    except DecodeError as exc:
+        line, detail = paste_line(text, exc)
+        return Report(result=None, decode_error=detail, paste_line=line)
     claims, signature = _explain(decoded, extra_authorities, ca_file)
+    verdict = with_signature(verdict_for_token(decoded, tenant=tenant, names=names), signature)
     return Report(
         result=None,
-        token=Secret(text.strip()),
+        token=decoded.raw,  # the token itself, without the "Bearer", quotes or breaks pasted
         decoded=decoded,
-        verdict=with_signature(verdict_for_token(decoded, tenant=tenant), signature),
+        verdict=verdict,
         claims=claims,
         signature=signature,
+        advice=advice(verdict, tenant),
     )
 
 

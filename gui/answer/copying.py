@@ -46,15 +46,23 @@ class CopyController(QObject):
         """Say whether Copy token/header can work now (the answer holds a token)."""
         self.tokenAvailable.emit(bool(self._token_text()))
 
+    def _what(self, what: str) -> str:
+        """What was copied, saying so when the token has expired (it still copies)."""
+        note = self.response.expired_note()
+        return f"{what} of a token that {note.replace('expired', 'EXPIRED', 1)}" if note else what
+
     @Slot()
     def copy_token(self) -> None:
         if token := self._token_text():
-            self.clipboard.copy_secret(token, "Token")
+            note = self.response.expired_note()
+            what = f"Token ({note.replace('expired', 'EXPIRED', 1)})" if note else "Token"
+            self.clipboard.copy_secret(token, what)
 
     @Slot()
     def copy_header(self) -> None:
         if token := self._token_text():
-            self.clipboard.copy_secret(f"Authorization: Bearer {token}", "Authorization header")
+            self.clipboard.copy_secret(f"Authorization: Bearer {token}",
+                                       self._what("Authorization header"))  # fmt: skip
 
     def _prepared(self):
         report = self.response.report

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFontDatabase
+from PySide6.QtGui import QFontDatabase, QTextOption
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.redaction import redact_text
 from core.token.models import TokenResult
 from gui import theme
 
@@ -26,7 +27,9 @@ MAX_SHOWN_CHARS = 200_000  # a junk page of several MB is cut, so the view stays
 def _mono_view(name: str, accessible: str) -> QPlainTextEdit:
     view = QPlainTextEdit(objectName=name, readOnly=True)
     view.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-    view.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+    # Wrapped, long tokens and URLs too: nothing needs horizontal scrolling to be read.
+    view.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+    view.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
     view.setAccessibleName(accessible)
     return view
 
@@ -51,6 +54,15 @@ def raw_text(result: TokenResult) -> str:
     if result.body_truncated:
         lines.append("(the body was larger than the client reads; the rest was dropped)")
     return "\n".join(lines)
+
+
+def decoded_json(decoded: Any) -> str:
+    """A decoded token's header and payload as JSON (a sent token's are scrubbed already)."""
+    if decoded is None:
+        return ""
+    header = json.dumps(dict(decoded.header), indent=2, ensure_ascii=False, default=str)
+    payload = json.dumps(dict(decoded.payload), indent=2, ensure_ascii=False, default=str)
+    return redact_text(f"Header:\n{header}\n\nPayload:\n{payload}")
 
 
 class RawView(QWidget):
@@ -128,6 +140,13 @@ class DiagnosisView(QScrollArea):
         self.details = self._label("diagnosisText", "")
         self.details.setTextFormat(Qt.TextFormat.RichText)
         self.details.setOpenExternalLinks(True)
+        self.said_title = self._label("", "sectionTitle")
+        self.said_title.setText("What Microsoft said")
+        self.said = self._label("diagnosisSaid", "")
+        self.said.setTextFormat(Qt.TextFormat.PlainText)  # quoted as sent, scrubbed
+        f = Qt.TextInteractionFlag
+        self.said.setTextInteractionFlags(f.TextSelectableByMouse | f.TextSelectableByKeyboard)
+        self.said.setAccessibleName("What Microsoft said")
         support_title = self._label("", "sectionTitle")
         support_title.setText("Support details")
         self.support = _mono_view("supportText", "Support details")
@@ -153,6 +172,7 @@ class DiagnosisView(QScrollArea):
 
     def clear(self) -> None:
         self.title.setText("No failure to explain.")
+        self._show_said("")
         self.details.clear()
         self.support.clear()
         for widget in self._support_widgets:
@@ -161,13 +181,27 @@ class DiagnosisView(QScrollArea):
     def show_diagnosis(self, diagnosis: Any, support: str) -> None:
         """Show a core Diagnosis (and its parts, when a response carried several codes)."""
         self.title.setText(diagnosis.title)
+        self._show_said(getattr(diagnosis, "said", ""))
         self.details.setText(diagnosis_html(diagnosis))
         self.support.setPlainText(support)
-        lines = support.count("\n") + 1
-        height = self.support.fontMetrics().lineSpacing() * min(lines, 14) + 16
-        self.support.setFixedHeight(height + self.support.horizontalScrollBar().sizeHint().height())
+        lines = support.count("\n") + 3  # room for a wrapped long line or two
+        height = self.support.fontMetrics().lineSpacing() * min(lines, 16) + 16
+        self.support.setFixedHeight(height)
         for widget in self._support_widgets:
             widget.setVisible(bool(support))
+
+    def _show_said(self, text: str) -> None:
+        self.said.setText(text)
+        self.said.setVisible(bool(text))
+        self.said_title.setVisible(bool(text))
+
+    def show_advice(self, advice: Any) -> None:
+        """What to do about the warnings on a token that was issued (no admin consent, …)."""
+        self.clear()
+        first = advice[0]
+        more = f" (and {len(advice) - 1} more)" if len(advice) > 1 else ""
+        self.title.setText(f"The token was issued, but: {first.title}{more}")
+        self.details.setText("".join(diagnosis_html(a, nested=len(advice) > 1) for a in advice))
 
     def show_message(self, title: str, html: str) -> None:
         """Explain something that is not a token-endpoint failure (a paste that is no JWT)."""
@@ -185,7 +219,7 @@ def diagnosis_html(diagnosis: Any, nested: bool = False) -> str:
     parts = []
     if nested:
         shown = diagnosis.code.startswith(("AADSTS", "HTTP")) or diagnosis.code.isdigit()
-        code = f"{diagnosis.code}: " if shown else ""
+        code = f"{diagnosis.code}: " if shown and diagnosis.code not in diagnosis.title else ""
         parts.append(f"<p><b>{_esc(code + diagnosis.title)}</b></p>")
     if diagnosis.cause:
         parts.append(f"<p><b>Likely cause.</b> {_esc(diagnosis.cause)}</p>")
@@ -195,6 +229,7 @@ def diagnosis_html(diagnosis: Any, nested: bool = False) -> str:
     if diagnosis.link:
         parts.append(f'<p><a href="{_esc(diagnosis.link)}">{_esc(diagnosis.link)}</a></p>')
     for part in getattr(diagnosis, "parts", ()) or ():
-        if part is not diagnosis:
+        # The part the top block already explains is not shown again.
+        if (part.code, part.title) != (diagnosis.code, diagnosis.title):
             parts.append(diagnosis_html(part, nested=True))
     return "".join(parts)

@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
-import json
 import time
-from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QGraphicsOpacityEffect,
+    QHBoxLayout,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
-from core.redaction import redact_text
 from core.token.models import Outcome
 from gui import theme
 from gui.answer.analysis import Report
 from gui.answer.summary_view import SummaryView
+from gui.answer.verdict_banner import VerdictBanner
 
 if TYPE_CHECKING:
     from gui.answer.claims_view import ClaimsView
@@ -59,10 +65,8 @@ class ResponseView(QWidget):
     def __init__(self, clock: Callable[[], float] = time.time, parent: QWidget | None = None):
         super().__init__(parent)
         self.report: Report | None = None
-        self.verdict_label = QLabel(IDLE_TEXT, objectName="verdictLabel", wordWrap=True)
-        self.verdict_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.verdict_label.setAccessibleName("Verdict")
-        self.verdict_label.setMinimumHeight(44)
+        self._clock = clock
+        self.verdict_label = VerdictBanner(clock)
         self.copy_token_button = QPushButton("Copy token", objectName="copyTokenButton")
         self.copy_token_button.setToolTip("Copy the access token (Ctrl+Shift+C)")
         self.copy_header_button = QPushButton("Copy header", objectName="copyHeaderButton")
@@ -178,17 +182,51 @@ class ResponseView(QWidget):
     # -- states -----------------------------------------------------------------------------
 
     def _set_banner(self, state: str, text: str) -> None:
-        self.verdict_label.setText(text)
-        self.verdict_label.setProperty("state", state)
-        self.verdict_label.style().unpolish(self.verdict_label)
-        self.verdict_label.style().polish(self.verdict_label)
+        self.verdict_label.show_state(state, text)
 
     @property
     def banner_state(self) -> str:
-        return str(self.verdict_label.property("state"))
+        return self.verdict_label.state
+
+    @property
+    def stale(self) -> bool:
+        """The answer shown is for a request the form no longer matches."""
+        return self.verdict_label.stale
+
+    def set_stale(self, stale: bool) -> None:
+        """The form changed after this answer (True) or is back as it was sent (False): the
+        banner says so and the tabs are dimmed; an idle line (a scenario's) gives way."""
+        if self.report is None:
+            if stale and self.banner_state == "idle" and self.verdict_label.text() != IDLE_TEXT:
+                self.show_idle()
+            return
+        if self.report.result is None:  # a pasted token answers no form
+            return
+        self.verdict_label.set_stale(stale)
+        self._dim(stale)
+
+    def _dim(self, dimmed: bool) -> None:
+        """Dim the tabs (an answer for the previous request) or show them as they are."""
+        if dimmed and self.tabs.graphicsEffect() is None:
+            effect = QGraphicsOpacityEffect(self.tabs)
+            effect.setOpacity(0.45)
+            self.tabs.setGraphicsEffect(effect)
+        elif not dimmed and self.tabs.graphicsEffect() is not None:
+            self.tabs.setGraphicsEffect(None)  # type: ignore[arg-type]  (Qt deletes the effect)
+
+    def expired_note(self) -> str:
+        """'expired 3 min ago' while the token shown has expired, else ''."""
+        verdict = getattr(self.report, "verdict", None)
+        expires_at = getattr(verdict, "expires_at", None)
+        if self.verdict_label.expiry != "expired" or expires_at is None:
+            return ""
+        from core.insight.token_facts import ago_text
+
+        return f"expired {ago_text(self._clock() - expires_at)}"
 
     def show_idle(self, text: str = IDLE_TEXT) -> None:
         self.report = None
+        self._dim(False)
         self._set_banner("idle", text)
         self._set_token_buttons(False)
         self.summary.clear()
@@ -221,50 +259,47 @@ class ResponseView(QWidget):
     def show_report(self, report: Report) -> None:
         """Show a report: banner, tabs, and the tab that answers first (Summary or Diagnosis)."""
         self.report = report
+        self._dim(False)
         result, verdict = report.result, report.verdict
         self._set_token_buttons(report.token is not None)
-        headline = getattr(verdict, "headline", "") or (
-            OUTCOME_TEXT[result.outcome] if result is not None else "Token decoded"
-        )
-        if result is None:
-            headline = f"Pasted token, not sent. {headline}"
-        if report.token is not None:
-            state = "warning" if getattr(verdict, "warnings", ()) else "ok"
-        else:
-            state = "error"
         if result is None and report.decoded is None:
-            headline = f"Not a readable token: {report.decode_error}"
-        self._set_banner(state, headline)
+            self._set_banner("error", report.paste_line or report.decode_error)
+        elif verdict is not None:
+            self.verdict_label.show_verdict(verdict, "Pasted token, not sent. " if result is None
+                                            else "")  # fmt: skip
+        else:
+            self._set_banner("error", OUTCOME_TEXT[result.outcome] if result else "")
 
         outcome = OUTCOME_TEXT[result.outcome] if result is not None else "Decoded from a paste"
         if result is not None and result.outcome is not Outcome.BLOCKED:
             outcome += f" in {result.elapsed_ms:.0f} ms"
             if result.status is not None:
                 outcome += f" (HTTP {result.status})"
+        if report.diagnosis is not None and result is not None:
+            outcome += f": {report.diagnosis.title}"
         self.summary.show_verdict(verdict, report.signature, outcome)
-        self.claims.show_claims(report.claims)
+        from gui.answer.detail_views import decoded_json
+
+        self.claims.show_claims(report.claims, decoded_json(report.decoded))
         self.raw.show_text(self._raw_text(report))
         request = result.request if result is not None else None
         self.request.show_text(request.redacted_text() if request is not None else "")
         if report.diagnosis is not None:
             self.diagnosis.show_diagnosis(report.diagnosis, report.support)
         elif report.decoded is None and report.decode_error:
-            self.diagnosis.show_message("This text is not a readable token", report.decode_error)
+            self.diagnosis.show_message(report.paste_line or "This text is not a readable token",
+                                        _esc(report.decode_error))  # fmt: skip
+        elif report.advice:
+            self.diagnosis.show_advice(report.advice)
         else:
             self.diagnosis.clear()
         failed = report.diagnosis is not None or (report.decoded is None and not report.token)
         self.tabs.setCurrentWidget(self.diagnosis if failed else self.summary)
 
     def _raw_text(self, report: Report) -> str:
-        if report.result is not None:
-            from gui.answer.detail_views import raw_text
+        from gui.answer.detail_views import decoded_json, raw_text
 
-            return raw_text(report.result)
-        if report.decoded is None:
-            return ""
-        header = _pretty(report.decoded.header)
-        payload = _pretty(report.decoded.payload)
-        return redact_text(f"Header:\n{header}\n\nPayload:\n{payload}")
+        return raw_text(report.result) if report.result else decoded_json(report.decoded)
 
     def _on_paste_activated(self) -> None:
         text = QGuiApplication.clipboard().text()
@@ -272,5 +307,5 @@ class ResponseView(QWidget):
             self.paste_token.emit(text)
 
 
-def _pretty(data: Mapping[str, Any]) -> str:
-    return json.dumps(dict(data), indent=2, ensure_ascii=False, default=str)
+def _esc(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QFormLayout, QLabel, QScrollArea, QWidget
 
+from core.timefmt import count_text, local_text, span_text, utc_text
+
 SOON_S = 5 * 60
+LIST_SHOWN = 10  # a longer list of permissions shows its first ten and "and N more"
 PLACEHOLDER_HTML = (
     "<p><b>No answer yet.</b></p>"
     "<p><b>Send</b> (Ctrl+Enter) asks the token endpoint shown under the form for a token "
@@ -21,30 +23,14 @@ PLACEHOLDER_HTML = (
 )
 
 
-def remaining_text(seconds: float) -> str:
-    """'59 min 12 s', '2 h 03 min', '45 s' for a positive span of time."""
-    seconds = int(seconds)
-    if seconds >= 3600:
-        return f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"
-    if seconds >= 60:
-        return f"{seconds // 60} min {seconds % 60:02d} s"
-    return f"{seconds} s"
-
-
 def expiry_state(expires_at: float, now: float) -> tuple[str, str]:
-    """('ok'|'soon'|'expired', text) for a token that expires at that epoch time."""
+    """('ok'|'soon'|'expired', text) for a token that expires at that epoch time: the date and
+    local time with its zone, and the time left (or since), to the second."""
     left = expires_at - now
-    clock = datetime.fromtimestamp(expires_at).strftime("%H:%M:%S")
+    when = local_text(expires_at)
     if left <= 0:
-        return "expired", f"Expired at {clock} ({remaining_text(-left)} ago)"
-    state = "soon" if left < SOON_S else "ok"
-    return state, f"{clock}, in {remaining_text(left)}"
-
-
-def _when(epoch: float | None) -> str:
-    if not epoch:
-        return ""
-    return datetime.fromtimestamp(epoch).strftime("%Y-%m-%d %H:%M:%S")
+        return "expired", f"{when}, expired {span_text(-left)} ago"
+    return ("soon" if left < SOON_S else "ok"), f"{when}, in {span_text(left)}"
 
 
 class SummaryView(QScrollArea):
@@ -74,6 +60,8 @@ class SummaryView(QScrollArea):
         for key, title in (
             ("outcome", "Result"),
             ("kind", "Token for"),
+            ("user", "Signed in as"),
+            ("companions", "Also returned"),
             ("credential", "Credential"),
             ("audience", "Audience"),
             ("allows", "Allows"),
@@ -96,6 +84,11 @@ class SummaryView(QScrollArea):
             self._form.addRow(label, value)
             self._rows[key] = value
         self.expiry_label = self._rows["expires"]
+        allows = self._rows["allows"]
+        allows.setTextFormat(Qt.TextFormat.RichText)  # the "and N more" link
+        allows.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+        allows.linkActivated.connect(self._on_allows_link_activated)
+        self._allows: tuple[str, str, tuple[str, ...]] = ("", "", ())
         self.setWidget(body)
         self._timer = QTimer(self)
         self._timer.setInterval(1000)
@@ -130,12 +123,14 @@ class SummaryView(QScrollArea):
         self._set("outcome", outcome)
         if verdict is None:
             return
-        if getattr(verdict, "issued", False) or getattr(verdict, "token_kind", ""):
+        if getattr(verdict, "issued", False):  # a failure has no token to describe
             kind = verdict.token_kind
             if getattr(verdict, "token_use", ""):
                 kind = f"{kind} {verdict.token_use}"
             reason = f" ({verdict.kind_reason})" if verdict.kind_reason else ""
             self._set("kind", f"{kind}{reason}" if kind else "")
+            self._set("user", verdict.user)
+            self._set("companions", _companions_text(verdict))
             self._set("credential", verdict.credential or "")
             audience = verdict.audience_name or verdict.audience or ""
             if (
@@ -145,21 +140,22 @@ class SummaryView(QScrollArea):
             ):
                 audience = f"{verdict.audience_name} ({verdict.audience})"
             self._set("audience", audience)
-            self._set("allows", _allows_text(verdict))
+            self._show_allows(*_allows_parts(verdict))
             self._set("version", str(verdict.version or ""))
             self._set("issuer", verdict.issuer or "")
             self._set("tenant", _tenant_text(verdict))
-            self._set("issued", _when(verdict.issued_at))
-            self._set("not_before", _when(verdict.not_before))
-            ext = getattr(verdict, "ext_expires_in", None)
+            self._set_time("issued", verdict.issued_at)
+            self._set_time("not_before", verdict.not_before)
             self._expires_at = verdict.expires_at
-            if ext:
-                self._rows["expires"].setToolTip(f"Extended lifetime (ext_expires_in): {ext} s")
         if signature is not None:
             self._set("signature", signature.message)
         self._set("warnings", "\n".join(f"⚠ {w}" for w in verdict.warnings))
         self._set("notes", "\n".join(verdict.notes))
         if self._expires_at:
+            self._rows["expires"].setToolTip(utc_text(self._expires_at) + (
+                f". Extended lifetime (ext_expires_in): {verdict.ext_expires_in} s"
+                if verdict.ext_expires_in
+                else ""))  # fmt: skip
             self.refresh_countdown()
             self._timer.start()
 
@@ -169,30 +165,73 @@ class SummaryView(QScrollArea):
             return
         state, text = expiry_state(self._expires_at, self._clock())
         label = self._rows["expires"]
-        self._set("expires", text)
+        self._set("expires", text)  # it keeps counting after expiry: "expired 19 s ago"
         if label.property("expiry") != state:
             label.setProperty("expiry", state)
             label.style().unpolish(label)
             label.style().polish(label)
-        if state == "expired":
-            self._timer.stop()
+
+    def _set_time(self, key: str, epoch: float | None) -> None:
+        """Date and local time with its zone; UTC on hover."""
+        self._set(key, local_text(epoch) if epoch else "")
+        self._rows[key].setToolTip(utc_text(epoch) if epoch else "")
+
+    def _show_allows(self, head: str, empty: str, items: tuple[str, ...]) -> None:
+        self._allows = (head, empty, items)
+        self._render_allows(expanded=False)
+
+    def _render_allows(self, expanded: bool) -> None:
+        head, empty, items = self._allows
+        if not items:
+            self._set("allows", _esc(empty))
+            return
+        shown = items if expanded or len(items) <= LIST_SHOWN else items[:LIST_SHOWN]
+        lines = [_esc(head)] + [f"&nbsp;&nbsp;• {_esc(item)}" for item in shown]
+        if len(shown) < len(items):
+            more = count_text(len(items) - len(shown))
+            lines.append(f'&nbsp;&nbsp;<a href="#all">and {more} more (show all)</a>')
+        elif len(items) > LIST_SHOWN:
+            lines.append('&nbsp;&nbsp;<a href="#fewer">show the first ten only</a>')
+        self._set("allows", "<br>".join(lines))
+
+    def _on_allows_link_activated(self, link: str) -> None:
+        self._render_allows(expanded=link == "#all")
+
+    def allows_items_shown(self) -> int:
+        """How many permission lines the Allows row shows now (for tests)."""
+        return self._rows["allows"].text().count("• ")
 
     @property
     def expiry_state(self) -> str:
         return str(self._rows["expires"].property("expiry") or "")
 
 
-def _allows_text(verdict: Any) -> str:
+def _allows_parts(verdict: Any) -> tuple[str, str, tuple[str, ...]]:
+    """(heading, text when there is nothing, one line per permission)."""
     roles, scopes = tuple(verdict.roles or ()), tuple(verdict.scopes or ())
     if not roles and not scopes:
-        return "No roles or scopes: this token allows nothing yet"
+        return "", "No roles or scopes: this token allows nothing yet", ()
     head = []
     if roles:
-        head.append(f"{len(roles)} application role{'s' if len(roles) != 1 else ''}")
+        head.append(f"{count_text(len(roles))} application role{'s' if len(roles) != 1 else ''}")
     if scopes:
-        head.append(f"{len(scopes)} delegated scope{'s' if len(scopes) != 1 else ''}")
+        head.append(f"{count_text(len(scopes))} delegated scope{'s' if len(scopes) != 1 else ''}")
     items = tuple(getattr(verdict, "allows", ()) or ()) or (*roles, *scopes)
-    return " and ".join(head) + ":\n" + "\n".join(f"  • {item}" for item in items)
+    return " and ".join(head) + ":", "", items
+
+
+def _companions_text(verdict: Any) -> str:
+    """Which other tokens came back with a delegated one (the refresh token is never read)."""
+    if verdict.token_kind != "delegated" or verdict.refresh_token is None:
+        return ""
+    refresh = ("a refresh token (kept masked, not read)" if verdict.refresh_token
+               else "no refresh token (ask for offline_access to get one)")  # fmt: skip
+    ident = "an ID token" if verdict.id_token else "no ID token (ask for openid to get one)"
+    return f"{refresh}; {ident}"
+
+
+def _esc(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _tenant_text(verdict: Any) -> str:

@@ -236,12 +236,17 @@ def test_paste_decodes_without_sending(qtbot: QtBot, window: MainWindow) -> None
 
 
 def test_paste_of_junk_explains_instead_of_failing(qtbot: QtBot, window: MainWindow) -> None:
-    """Text that is no token gets a plain explanation in the window, never a traceback."""
+    """Text that is no token says so in one line (no talk of an opaque token or a response
+    that does not exist), and the Diagnosis says what a token looks like."""
     with qtbot.waitSignal(window.decoder.finished, timeout=5000):
         window.decode_text("hello, this is not a token")
     assert window.response.banner_state == "error"
-    assert window.response.verdict_label.text().startswith("Not a readable token")
+    banner = window.response.verdict_label.text()
+    assert banner.startswith("This is not a token.") and "\n" not in banner
+    assert "opaque" not in banner.lower() and "expires_in" not in banner
     assert window.response.tabs.currentWidget() is window.response.diagnosis
+    assert "three base64url parts" in window.response.diagnosis.details.text()
+    assert not window.findChild(QPushButton, "copyTokenButton").isEnabled()
 
 
 def test_form_values_and_geometry_remembered(qtbot: QtBot, make_window, settings_path) -> None:

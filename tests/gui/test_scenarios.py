@@ -38,7 +38,8 @@ def test_scenario_shows_expected_verdict(qtbot: QtBot, window: MainWindow, scena
     if expect == "token":
         assert report.issued, banner
         assert banner.startswith("Token issued in ")
-        assert view.banner_state == ("warning" if report.verdict.warnings else "ok")
+        soon = view.verdict_label.expiry == "soon"  # amber in the last five minutes
+        assert view.banner_state == ("warning" if report.verdict.warnings or soon else "ok")
         assert view.copy_token_button.isEnabled()
         assert view.summary.value("expires")
         assert view.tabs.currentWidget() is view.summary

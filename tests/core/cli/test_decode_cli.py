@@ -39,7 +39,7 @@ def test_human_output(capsys, monkeypatch) -> None:
     """Verdict, signature line and claims table are printed; the token is not."""
     code, out, err = _run(["--no-verify"], f"Bearer {V2}\n", capsys, monkeypatch)
     assert code == 0 and err == ""
-    assert out.splitlines()[0].startswith("Token: delegated, public client")
+    assert out.splitlines()[0].startswith("Token: delegated for abeli@microsoft.com, public client")
     assert "Signature: not checked (--no-verify)" in out
     assert "azpacr              public client (0)" in out
     _assert_no_token(out, V2)

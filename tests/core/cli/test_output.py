@@ -20,7 +20,8 @@ TOKEN_KEYS = {"token_type", "expires_in", "ext_expires_in", "expires_on", "expir
               "resource", "fingerprint", "has_refresh_token", "has_id_token"}  # fmt: skip
 ERROR_KEYS = {"error", "error_description", "error_codes", "trace_id", "correlation_id",
               "timestamp", "error_uri", "suberror"}  # fmt: skip
-DIAGNOSIS_KEYS = {"code", "title", "cause", "fix", "link", "support", "parts", "support_text"}
+DIAGNOSIS_KEYS = {"code", "title", "cause", "fix", "link", "support", "parts", "support_text",
+                  "said", "retry_after_s"}  # fmt: skip
 FINDING_KEYS = {"code", "severity", "field", "title", "detail", "fix"}
 
 
@@ -126,7 +127,7 @@ def test_no_answer_and_blocked(capsys, monkeypatch) -> None:
     code = main(["token", "--token-url", "http://127.0.0.1:9/t", "--client-id", "c",
                  "--secret-env", "OUT_SECRET", "--json"])  # fmt: skip
     doc = json.loads(capsys.readouterr().out)
-    assert code == 3 and set(doc["failure"]) == {"kind", "message", "detail"}
+    assert code == 3 and set(doc["failure"]) == {"kind", "message", "detail", "certificate"}
     assert doc["response"] is None and doc["diagnosis"]["code"] == "connection_refused"
     code = main(["token", "--token-url", "http://127.0.0.1:9/t", "--client-id", "c",
                  "--secret-env", "OUT_SECRET"])  # fmt: skip

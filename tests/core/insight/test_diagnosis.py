@@ -210,7 +210,8 @@ def test_timeout_names_the_limit() -> None:
 
 
 def test_tls_failure_mentions_company_proxy(server: LocalServer) -> None:
-    """HTTPS to a plain-HTTP port fails TLS; the fix names REQUESTS_CA_BUNDLE."""
+    """HTTPS to a plain-HTTP port fails TLS; the fix is one a window user can do (the CA file
+    setting or the OS store), and the cause does not say the same thing twice."""
     inputs = TokenRequestInput(
         client_id="6e74172b-be56-4843-9ff4-e66a39bb12e3",
         client_secret=Secret("x"),
@@ -219,7 +220,9 @@ def test_tls_failure_mentions_company_proxy(server: LocalServer) -> None:
     )
     d = diagnose(send(build_request(inputs)))
     assert d is not None and d.code == "tls"
-    assert "REQUESTS_CA_BUNDLE" in " ".join(d.fix)
+    assert "File > Preferences > CA file" in " ".join(d.fix) and "--ca-file" in " ".join(d.fix)
+    assert "trust store" in " ".join(d.fix)
+    assert d.cause.lower().count("could not be verified") == 1
 
 
 @pytest.mark.parametrize("kind", list(FailureKind))

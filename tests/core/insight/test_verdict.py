@@ -332,8 +332,11 @@ def test_every_warning_and_note_word_for_word() -> None:
     assert v.tenant_matches is False and v.directory_roles == ("Global Administrator",)
     assert (
         v.headline
-        == f"Token: app-only, client secret, Microsoft Graph, NO roles, expired {relative(-60)}"
+        == "Token: app-only, client secret, Microsoft Graph, NO roles, expired 1 min 00 s ago"
     )
+    assert v.flags == (
+        "no application permission granted", "not valid yet", "another tenant than the one typed",
+        "issuer and tenant disagree", "1 privileged directory role")  # fmt: skip
     assert (v.issued_at, v.not_before, v.expires_at) == (NOW - 7200, NOW + 3600, NOW - 60)
     assert (v.version, v.issuer, v.client_id, v.tenant_id) == (
         "1.0", payload["iss"], APP, payload["tid"])  # fmt: skip
@@ -405,7 +408,7 @@ def test_result_verdict_headline_and_notes_word_for_word() -> None:
     blocked = verdict_for_result(request_token(TokenRequestInput(tenant="common")))
     assert (
         blocked.issued is False
-        and blocked.headline == "Not sent: the request has errors (preflight)"
+        and blocked.headline == "Not sent: 'common' cannot be used here (and 3 other problems)"
     )
 
 
