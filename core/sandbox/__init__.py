@@ -14,8 +14,19 @@ from core.sandbox.certificates import PFX_PASSWORD
 from core.sandbox.errors import EMITTED_CODES
 from core.sandbox.scenarios import Scenario, scenarios
 from core.sandbox.service import Sandbox
+from core.sandbox.signin_scenarios import SignInScenario, signin_scenarios
+from core.sandbox.signin_state import REDIRECT_URIS as _REDIRECT_URIS
 
-__all__ = ["EMITTED_CODES", "PFX_PASSWORD", "Sandbox", "Scenario", "describe", "scenarios"]
+__all__ = [
+    "EMITTED_CODES",
+    "PFX_PASSWORD",
+    "Sandbox",
+    "Scenario",
+    "SignInScenario",
+    "describe",
+    "scenarios",
+    "signin_scenarios",
+]
 
 
 def _certificates(sandbox: Sandbox | None) -> list[dict[str, Any]]:
@@ -136,5 +147,21 @@ def describe(
                 "form": sandbox.scenario_form(s.form) if sandbox is not None else dict(s.form),
             }
             for s in scenarios()
+        ],
+        "redirect_uris": {app: list(uris) for app, uris in _REDIRECT_URIS.items()},
+        "device_login_page": f"{sandbox.base_url}/devicelogin" if sandbox is not None else None,
+        "signin_scenarios": [
+            {
+                "key": s.key,
+                "title": s.title,
+                "description": s.description,
+                "expect": s.expect,
+                "user": s.user,
+                "password": s.password if s.user else "",
+                "consent": s.consent,
+                "redirect_host": s.redirect_host,
+                "form": sandbox.scenario_form(s.form) if sandbox is not None else dict(s.form),
+            }
+            for s in signin_scenarios()
         ],
     }

@@ -107,7 +107,8 @@ class User:
     object_id: str
     tenant_id: str
     password: str
-    outcome: str  # "ok", "mfa", "disabled", "locked", "password_expired", "ca_blocked"
+    outcome: str  # "ok", "mfa", "disabled", "locked", "password_expired", "ca_blocked",
+    # "slow_code" (browser sign-in: the code is expired when redeemed)
     note: str = ""
 
     @property
@@ -325,6 +326,9 @@ USERS: tuple[User, ...] = (
           "password expired (AADSTS50055)"),
     _user("Casey Ortiz", "1411604c-cc28-49b2-841b-93d6d3645ad6", "ca_blocked",
           "blocked by a Conditional Access policy (AADSTS53003)"),
+    _user("Riley Park", "5b0e7d21-9a3c-4f1e-8d62-3c7a1e9f4b08", "slow_code",
+          "signs in; in the browser, so slowly that the code has expired when the app redeems "
+          "it (AADSTS70008)"),
 )  # fmt: skip
 UNKNOWN_USER = f"nobody@{CONTOSO.domain}"  # in no directory
 

@@ -118,6 +118,35 @@ CATALOG: dict[int, tuple[str, int, str]] = {
             "{retry_after} seconds."),
 }  # fmt: skip
 
+# Delegated sign-in (core/sandbox/authorize.py, delegated.py): pages, redirects, token grants.
+SIGNIN_CATALOG: dict[int, tuple[str, int, str]] = {
+    50011: ("invalid_request", 400,
+            "The redirect URI '{redirect_uri}' specified in the request does not match the "
+            "redirect URIs configured for the application '{client_id}'. Make sure the redirect "
+            "URI sent in the request matches one added to your application in the Azure "
+            "portal."),
+    900971: ("invalid_request", 400, "No reply address provided."),
+    50149: ("invalid_request", 400,
+            "The code_challenge_method '{method}' is not supported; use S256 or plain."),
+    501481: ("invalid_grant", 400,
+             "The Code_Verifier does not match the code_challenge supplied in the authorization "
+             "request."),
+    54005: ("invalid_grant", 400,
+            "OAuth2 Authorization code was already redeemed, please retry with a new valid "
+            "code or use an existing refresh token."),
+    70008: ("invalid_grant", 400,
+            "The provided authorization code or refresh token has expired due to inactivity. "
+            "Send a new interactive authorization request for this user and resource."),
+    9002313: ("invalid_grant", 400, "Invalid request. Request is malformed or invalid."),
+    65004: ("access_denied", 400, "User declined to consent to access the app."),
+    70016: ("authorization_pending", 400,
+            "OAuth 2.0 device flow error. Authorization is pending. Continue polling."),
+    70018: ("bad_verification_code", 400, "Invalid verification code entered."),
+    70019: ("expired_token", 400, "Verification code expired."),
+}  # fmt: skip
+CATALOG.update(SIGNIN_CATALOG)
+SIGNIN_CODES: frozenset[int] = frozenset(SIGNIN_CATALOG)
+
 EMITTED_CODES: frozenset[int] = frozenset(CATALOG)
 
 

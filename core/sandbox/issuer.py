@@ -15,6 +15,7 @@ from core.sandbox import directory as d
 from core.sandbox.assertions import JWT_BEARER, JtiStore, check_assertion
 from core.sandbox.errors import EntraError
 from core.sandbox.keys import signing_key
+from core.sandbox.signin_state import SignInState
 
 ALIASES = ("common", "organizations", "consumers")
 _GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
@@ -33,6 +34,7 @@ class TokenCall:
     base_url: str = ""  # the sandbox's address, for the assertion audience
     jtis: JtiStore | None = None  # client-assertion ids already used (replays are refused)
     replicating: bool = False  # the just-created secret has not reached this server yet
+    signin: SignInState | None = None  # codes, device codes, refresh tokens, consents
 
     def token_urls(self, tenant_id: str) -> tuple[str, ...]:
         """The URLs a client assertion's aud may name: the one posted to, or its GUID form."""
@@ -282,12 +284,15 @@ def mint(
     return token, claims["exp"], claims["nbf"]
 
 
-def id_token(app: d.App, tenant: d.Tenant, user: d.User, base_url: str) -> str:
-    """A v2 ID token for the signed-in user (asked for with `openid`)."""
+def id_token(app: d.App, tenant: d.Tenant, user: d.User, base_url: str, nonce: str = "") -> str:
+    """A v2 ID token for the signed-in user (asked for with `openid`), echoing the authorize
+    request's `nonce` when it had one."""
     now = int(time.time())
     claims = {
         "aud": app.client_id, "iss": f"{base_url}/{tenant.id}/v2.0", "iat": now - SKEW_S,
         "nbf": now - SKEW_S, "exp": now + 3600, "name": user.display_name, "oid": user.object_id,
         "preferred_username": user.upn, "sub": user.object_id, "tid": tenant.id, "ver": "2.0",
     }  # fmt: skip
+    if nonce:
+        claims["nonce"] = nonce
     return signing_key().sign(claims, x5t=False)

@@ -15,11 +15,14 @@ from urllib.parse import parse_qsl, urlsplit
 
 from core.sandbox.assertions import JtiStore
 from core.sandbox.bearer import ApiError
+from core.sandbox.delegated import OAuthError
 from core.sandbox.discovery import key_set, openid_configuration
 from core.sandbox.errors import EntraError
 from core.sandbox.faults import FAULT_HANDLERS
 from core.sandbox.graph import GRAPH_PREFIX, ORDERS_PREFIX, error_body, graph, orders
 from core.sandbox.issuer import TokenCall, is_guid, resolve_tenant
+from core.sandbox.signin_routes import SignInRoutes
+from core.sandbox.signin_state import SignInState
 from core.sandbox.token_endpoint import token_response
 
 log = logging.getLogger(__name__)
@@ -58,6 +61,7 @@ class SandboxServer(ThreadingHTTPServer):
         self.connections_lock = threading.Lock()
         self.tls: ssl.SSLContext | None = None
         self.jtis = JtiStore()
+        self.signin = SignInState()
         super().__init__(address, _Handler)
 
     def get_request(self) -> tuple[socket.socket, Any]:
@@ -89,7 +93,7 @@ class SandboxServer(ThreadingHTTPServer):
         log.debug("sandbox connection from %s ended with an error", client_address, exc_info=True)
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(SignInRoutes, BaseHTTPRequestHandler):
     """One connection: dispatch each request to discovery, keys or a token endpoint."""
 
     protocol_version = "HTTP/1.1"
@@ -135,6 +139,8 @@ class _Handler(BaseHTTPRequestHandler):
         parts = [p for p in urlsplit(self.path).path.split("/") if p]
         if parts and parts[0] in (GRAPH_PREFIX, ORDERS_PREFIX):
             self._api(parts[0])
+        elif self.signin_route(parts):
+            pass
         elif len(parts) >= 3 and tuple(parts[1:]) in TOKEN_PATHS:
             self._token(parts[0], TOKEN_PATHS[tuple(parts[1:])])
         elif self.command != "GET" or len(parts) < 2:
@@ -209,8 +215,12 @@ class _Handler(BaseHTTPRequestHandler):
             host = self.server.sandbox
             call = TokenCall(version, segment, self._form(), self.headers.get("Authorization", ""),
                              host.base_url, self.server.jtis,
-                             replicating=host.new_secret_ready_in() > 0)  # fmt: skip
+                             replicating=host.new_secret_ready_in() > 0,
+                             signin=self.server.signin)  # fmt: skip
             body = token_response(call, tenant, self.server.sandbox.base_url)
+        except OAuthError as exc:
+            self.send_oauth_error(exc)
+            return
         except EntraError as exc:
             headers = {"Retry-After": str(exc.params["retry_after"])} if exc.status == 429 else {}
             self.send_json(exc.status, exc.body(**self._ids()), code=exc.code, headers=headers)

@@ -16,6 +16,7 @@ from core.sandbox.certificates import demo_certificates, refresh_tokens, write_f
 from core.sandbox.directory import DEFAULT_NEW_SECRET_DELAY_S, NEW_SECRET
 from core.sandbox.keys import signing_key, tls_material
 from core.sandbox.server import SandboxServer
+from core.sandbox.signin_state import SignInState
 
 log = logging.getLogger(__name__)
 
@@ -98,6 +99,14 @@ class Sandbox:
     def refresh_tokens(self) -> None:
         """Mint the token files again (external tokens and ready-made assertions expire)."""
         refresh_tokens(self.files_dir, self.base_url)
+
+    @property
+    def signin(self) -> SignInState:
+        """The running server's sign-in state (codes, device codes, consents given)."""
+        if self._server is None:
+            raise RuntimeError("the sandbox is not running")
+        state: SignInState = self._server.signin
+        return state
 
     def new_secret_ready_in(self) -> float:
         """Seconds until the just-created secret has replicated (0 once it works)."""

@@ -6,6 +6,7 @@ import secrets
 from typing import Any
 
 from core.sandbox import directory as d
+from core.sandbox.delegated import DELEGATED_GRANTS, delegated_response
 from core.sandbox.errors import EntraError
 from core.sandbox.issuer import (
     TokenCall,
@@ -21,6 +22,8 @@ from core.sandbox.issuer import (
 
 def token_response(call: TokenCall, tenant: d.Tenant | None, base_url: str) -> dict[str, Any]:
     """The JSON body of a successful token response; raises EntraError for every refusal."""
+    if call.form.get("grant_type", "").strip() in DELEGATED_GRANTS and call.signin is not None:
+        return delegated_response(call, tenant, call.signin, base_url)
     app, acr = check_request(call, tenant)
     home = d.tenant_by_id(app.tenant_id)
     if call.form["grant_type"].strip() == "client_credentials":

@@ -81,10 +81,12 @@ def _post(sandbox: Sandbox, endpoint: str, tenant: str, form: dict[str, str],
 
 def test_every_emitted_code_has_a_case() -> None:
     """EMITTED_CODES is exactly the set of codes exercised below (none untested, none missing)."""
+    from core.sandbox.errors import SIGNIN_CODES
     from tests.core.sandbox.test_assertions import ASSERTION_CODES
 
     # 900561: GET, tested on its own; assertion codes: tests/core/sandbox/test_assertions.py
-    assert set(CASES) | {900561} | ASSERTION_CODES == set(EMITTED_CODES)
+    # sign-in codes: tests/core/sandbox/test_signin.py
+    assert set(CASES) | {900561} | ASSERTION_CODES | SIGNIN_CODES == set(EMITTED_CODES)
 
 
 @pytest.mark.parametrize("code", sorted(CASES))
@@ -171,8 +173,9 @@ def test_get_on_a_token_endpoint_is_900561(sandbox: Sandbox) -> None:
 
 
 def test_unknown_paths_are_404(sandbox: Sandbox) -> None:
-    """Anything that is not discovery, keys or a token endpoint is a 404 page."""
-    for path in ("/", "/favicon.ico", f"/{C}/oauth2/v3.0/token", f"/{C}/oauth2/authorize"):
+    """Anything that is not discovery, keys, a token, authorize or device code endpoint (or the
+    device login page) is a 404 page."""
+    for path in ("/", "/favicon.ico", f"/{C}/oauth2/v3.0/token", f"/{C}/oauth2/authorise"):
         response = requests.get(sandbox.base_url + path, timeout=5)
         assert response.status_code == 404, path
     assert requests.post(f"{sandbox.base_url}/{C}/other", data=CC2, timeout=5).status_code == 404

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
@@ -49,11 +50,23 @@ def _inputs(**kw: object) -> TokenRequestInput:
     return TokenRequestInput(client_id=CLIENT, scope="api://orders/Orders.Read", **kw)  # type: ignore[arg-type]
 
 
+class Seen(list[str]):
+    """The URL opened and the page the listener answered; `page()` waits for that answer."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.answered = threading.Event()
+
+    def page(self) -> str:
+        assert self.answered.wait(5), "the browser got no page"
+        return self[1]
+
+
 def _browser(
     answer: dict[str, str] | None = None, *, state: str | None = None
-) -> tuple[list[str], object]:
+) -> tuple[Seen, Callable[[str], None]]:
     """A browser that goes straight back to the redirect URI with a code (or `answer`)."""
-    seen: list[str] = []
+    seen = Seen()
 
     def open_url(url: str) -> None:
         seen.append(url)
@@ -63,6 +76,7 @@ def _browser(
         opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
         with opener.open(q["redirect_uri"] + "?" + urlencode(back), timeout=5) as page:
             seen.append(page.read().decode())
+        seen.answered.set()
 
     return seen, open_url
 
@@ -95,7 +109,7 @@ def test_sign_in_redeems_the_code_with_the_verifier_of_the_challenge(
         _inputs(), _endpoints(server), options, open_url=browser, on_url=shown.append
     )
     assert done.ok, done.result
-    assert shown == [seen[0]] and "You can close this tab" in seen[1]
+    assert shown == [seen[0]] and "You can close this tab" in seen.page()
     q = {k: v[0] for k, v in parse_qs(urlsplit(seen[0]).query).items()}
     assert q["p"] == "1" and q["client_id"] == CLIENT and q["response_type"] == "code"
     assert q["scope"] == "api://orders/Orders.Read openid profile offline_access"
@@ -141,7 +155,7 @@ def test_error_in_the_redirect_is_refused_and_diagnosed(server: ScriptedServer) 
     assert done.result.outcome is Outcome.REFUSED and done.stage == "authorize"
     d = diagnose(done.result)
     assert d is not None and d.code == "AADSTS50011"
-    assert server.posted("/token") == [] and "Sign-in failed" in seen[1]
+    assert server.posted("/token") == [] and "Sign-in failed" in seen.page()
 
 
 def test_another_state_is_not_redeemed(server: ScriptedServer) -> None:
