@@ -102,8 +102,8 @@ class MainWindow(QMainWindow):
         """Every worker of the window (tests join their threads); none before `finish_setup`."""
         if not self.ready:
             return ()
-        return (self.worker, self.decoder, self.aux, *self.profile_ctl.workers(),
-                *self.form.workers())  # fmt: skip
+        return (self.worker, self.decoder, self.aux, self.trying.worker,
+                *self.profile_ctl.workers(), *self.form.workers())  # fmt: skip
 
     def open_keychain(self) -> None:
         """Open the keychain on a worker (keyring loads there), then name it in the panel."""
@@ -151,6 +151,9 @@ class MainWindow(QMainWindow):
                                       self, self._clock)  # fmt: skip
         self.freshness = Freshness(self.form, self.response, self)
         self.worker, self.decoder = self.sending.worker, self.sending.decoder
+        from gui.try_flow import TryController
+
+        self.trying = TryController(self.form, self.response, self.state.ca_file, self)
         self.copier = CopyController(self.response, self.clipboard, self.clipboard_label, self)
         slots = MenuSlots(
             save_profile=self.save_profile, new_profile=self.panel.new_button.click,
@@ -186,6 +189,9 @@ class MainWindow(QMainWindow):
             source.message.connect(self._show_status)
         self.sending.busyChanged.connect(self._on_sending_busy_changed)
         self.sending.answered.connect(self.profile_ctl.record)
+        self.trying.message.connect(self._show_status)
+        for reported in (self.worker.succeeded, self.decoder.succeeded):
+            reported.connect(self.trying.load)
         for signal in (self.worker.succeeded, self.worker.failed, self.decoder.succeeded,
                        self.decoder.failed):  # fmt: skip
             signal.connect(self.copier.update_actions)

@@ -26,6 +26,7 @@ from gui.answer.verdict_banner import VerdictBanner
 if TYPE_CHECKING:
     from gui.answer.claims_view import ClaimsView
     from gui.answer.detail_views import DiagnosisView, RawView, RequestView
+    from gui.answer.try_view import TryView
 
 # The tabs after Summary: (attribute, title, icon). Each is built when first needed (its tab
 # is opened, a report is shown, or code asks for it), so start-up builds only Summary.
@@ -34,6 +35,7 @@ LAZY_TABS = (
     ("raw", "&Raw", "header"),
     ("request", "Request", "send"),
     ("diagnosis", "&Diagnosis", "warning"),
+    ("try_it", "Try it", "send"),
 )
 IDLE_TEXT = "Fill in the form and press Send (Ctrl+Enter), or paste a token here (Ctrl+V)."
 OUTCOME_TEXT = {
@@ -53,6 +55,8 @@ class ResponseView(QWidget):
         paste_token(str): Ctrl+V on the result area, with the clipboard text.
         copy_curl(), copy_powershell(): the Request tab's export buttons.
         copy_support(): the Diagnosis tab's Copy support details button.
+        try_send(), try_inputs_changed(), try_expiry(), try_copy_curl(), try_copy_powershell():
+            the Try it tab's Send call, edits, Check credential expiry and export buttons.
     """
 
     copy_token = Signal()
@@ -61,6 +65,11 @@ class ResponseView(QWidget):
     copy_curl = Signal()
     copy_powershell = Signal()
     copy_support = Signal()
+    try_send = Signal()
+    try_inputs_changed = Signal()
+    try_expiry = Signal()
+    try_copy_curl = Signal()
+    try_copy_powershell = Signal()
 
     def __init__(self, clock: Callable[[], float] = time.time, parent: QWidget | None = None):
         super().__init__(parent)
@@ -122,6 +131,10 @@ class ResponseView(QWidget):
     def diagnosis(self) -> DiagnosisView:
         return self._view("diagnosis")  # type: ignore[return-value]
 
+    @property
+    def try_it(self) -> TryView:
+        return self._view("try_it")  # type: ignore[return-value]
+
     def _view(self, name: str) -> QWidget:
         """The view behind a tab, built (and put in place of its placeholder) on first use."""
         view = self._views.get(name)
@@ -135,6 +148,15 @@ class ResponseView(QWidget):
         elif name == "raw":
             view = RawView()
             view.show_text("")
+        elif name == "try_it":
+            from gui.answer.try_view import TryView
+
+            view = TryView()
+            view.send_requested.connect(self.try_send)
+            view.inputs_changed.connect(self.try_inputs_changed)
+            view.expiry_requested.connect(self.try_expiry)
+            view.copy_curl.connect(self.try_copy_curl)
+            view.copy_powershell.connect(self.try_copy_powershell)
         elif name == "request":
             view = RequestView()
             view.copy_curl.connect(self.copy_curl)
