@@ -133,6 +133,10 @@ def _support(result: TokenResult, codes: tuple[int, ...]) -> tuple[tuple[str, st
     ]
     if result.failure is not None:
         pairs.append(("Failure", result.failure.kind.value))
+        if (peer := result.failure.certificate) is not None:
+            pairs += [("Certificate problem", peer.problem), ("Certificate subject", peer.subject),
+                      ("Certificate issuer", peer.issuer),
+                      ("Certificate valid", f"{peer.not_before} to {peer.not_after}")]  # fmt: skip
     return tuple((label, value) for label, value in pairs if value)
 
 

@@ -95,7 +95,7 @@ class ClaimsView(QWidget):
         self.detail = QPlainTextEdit(objectName="claimDetail", readOnly=True)
         self.detail.setAccessibleName("Selected claim, whole value")
         self.detail.setPlaceholderText("Select a claim to read its whole value here.")
-        self.detail.setMaximumHeight(self.detail.fontMetrics().lineSpacing() * 5 + 14)
+        self.detail.setMaximumHeight(self.detail.fontMetrics().lineSpacing() * 6 + 14)
         self.json_text = QPlainTextEdit(objectName="claimsJson", readOnly=True)
         self.json_text.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.json_text.setAccessibleName("Decoded token: header and payload")
@@ -174,6 +174,8 @@ class ClaimsView(QWidget):
         text = f"{claim}: {raw}"
         if shown and shown != raw:
             text += f"\nShown as: {shown}"
+        if explanation := self.proxy.index(current.row(), 2).data():
+            text += f"\n{explanation}"
         self.detail.setPlainText(text)
 
     def _on_json_button_toggled(self, checked: bool) -> None:

@@ -39,6 +39,7 @@ def test_sandbox_certificate_from_an_unknown_ca_is_named() -> None:
     assert d is not None and d.title == "TLS certificate not trusted (unknown issuer)"
     assert "does not trust" in d.cause and f"Issuer: {peer.issuer}." in d.cause
     assert "File > Preferences > CA file" in d.fix[0]
+    assert dict(d.support)["Certificate issuer"] == peer.issuer
 
 
 def _der(cert) -> bytes:
