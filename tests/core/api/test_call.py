@@ -174,3 +174,42 @@ def test_exports_read_the_token_from_the_environment() -> None:
         assert "ConsistencyLevel" in text and "Ada" in text
     assert '"Authorization: Bearer ${ACCESS_TOKEN}"' in curl and "${X_API_KEY}" in curl
     assert "Bearer $env:ACCESS_TOKEN" in ps and "$env:X_API_KEY" in ps
+
+
+def test_secret_named_fields_masked_whole_ordinary_ones_kept() -> None:
+    """An unknown value under secretText/access_token/password is masked whole; Graph's code,
+    keyId, hint and customKeyIdentifier stay readable."""
+    from core.api.call import scrub_json
+    from core.redaction import Scrubber
+
+    data = {"error": {"code": "Authorization_RequestDenied"},
+            "passwordCredentials": [{"keyId": "af9b59dc", "hint": "jPV", "secretText": "s3cr3t-x",
+                                     "customKeyIdentifier": "A0E1"}],
+            "access_token": "opaque-1", "refresh_token": "opaque-2",
+            "password": "pw-1"}  # fmt: skip
+    out = scrub_json(Scrubber(), data)
+    assert out["error"]["code"] == "Authorization_RequestDenied"
+    cred = out["passwordCredentials"][0]
+    assert (cred["keyId"], cred["hint"], cred["customKeyIdentifier"]) == ("af9b59dc", "jPV", "A0E1")
+    assert cred["secretText"] == MASK
+    assert (out["access_token"], out["refresh_token"], out["password"]) == (MASK, MASK, MASK)
+
+
+def test_graph_error_catalog_has_every_entry_the_code_uses() -> None:
+    """Each diagnosis the code can pick exists with a title, a cause and fix steps."""
+    from core.api.graph_errors import catalog
+
+    errors = catalog()["errors"]
+    for key in (
+        "expired",
+        "wrong_audience",
+        "invalid_token",
+        "Authorization_RequestDenied",
+        "Forbidden",
+        "ErrorAccessDenied",
+        "me_app_only",
+        "http_401",
+        "http_403",
+    ):
+        assert errors[key]["title"] and errors[key]["cause"] and errors[key]["fix"], key
+        assert errors[key]["link"].startswith("https://learn.microsoft.com/"), key
