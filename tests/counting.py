@@ -3,7 +3,8 @@
 `CountingProxy(target)` serves on 127.0.0.1, port 0, in a thread, forwards each request to
 `target` (same path, body and the headers that matter) and returns its answer. `times` holds
 the monotonic arrival time of every POST, so a test can check how often a client really sent;
-`retry_after` adds a `Retry-After` header to every answer.
+`retry_after` adds a `Retry-After` header to every answer; `on_request` is called as each POST
+arrives, before it is forwarded.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -27,6 +29,7 @@ class CountingProxy:
         self.target = target.rstrip("/")
         self.retry_after = retry_after
         self.times: list[float] = []
+        self.on_request: Callable[[], object] | None = None  # called as each POST arrives
         self._lock = threading.Lock()
         self._opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
         owner = self
@@ -40,6 +43,8 @@ class CountingProxy:
             def do_POST(self) -> None:
                 with owner._lock:
                     owner.times.append(time.monotonic())
+                if owner.on_request is not None:
+                    owner.on_request()
                 owner._forward(self)
 
             def do_GET(self) -> None:

@@ -26,6 +26,7 @@ EXIT_OK = 0
 EXIT_REFUSED = 1
 EXIT_USAGE = 2
 EXIT_NO_ANSWER = 3
+EXIT_INTERRUPTED = 130  # Ctrl+C (as a shell reports a process killed by SIGINT)
 
 
 EXIT_BROKEN_PIPE = 141  # as a Unix tool killed by SIGPIPE (`| head`, `| grep -q`)
@@ -90,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.flush()
         return code
     except KeyboardInterrupt:
-        return 130
+        return EXIT_INTERRUPTED
     except BrokenPipeError:
         _silence(stdout)
         return EXIT_BROKEN_PIPE

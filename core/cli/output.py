@@ -148,6 +148,7 @@ def _empty_doc(outcome: str, ok: bool) -> dict[str, Any]:
         "failure": None,
         "verdict": None,
         "diagnosis": None,
+        "wait": None,
     }
 
 
@@ -269,6 +270,11 @@ def result_json(result: TokenResult) -> dict[str, Any]:
                 "suberror": err.suberror,
             }
         )
+    if result.replication is not None:
+        wait = result.replication
+        doc["wait"] = {"end": wait.end.value, "attempts": wait.attempts,
+                       "waited_s": wait.waited_s, "limit_s": wait.limit_s,
+                       "code": f"AADSTS{wait.code}" if wait.code else None}  # fmt: skip
     if result.failure is not None:
         doc["failure"] = _null_if_empty(
             {

@@ -45,6 +45,11 @@ class SafeStream:
     def flush(self) -> None:
         self._stream.flush()
 
+    def write_control(self, sequence: str) -> None:
+        """Write our own terminal control sequence (`\r`, erase line) as it is: only for text
+        this program made, never for anything from outside."""
+        self._stream.write(sequence)
+
     def isatty(self) -> bool:
         return self._stream.isatty()
 
@@ -80,7 +85,7 @@ def safe_usage_message(message: str) -> str:
 # Command -> (schema, the other documented top-level fields, all null in a usage error).
 USAGE_SCHEMAS = {
     "token": ("entra-token-tester/token/1", ("request", "findings", "response", "token",
-              "failure", "verdict", "diagnosis")),
+              "failure", "verdict", "diagnosis", "wait")),
     "decode": ("entra-token-tester/decode/1", ("token", "verdict", "signature", "header",
                "claims")),
     "profiles": ("entra-token-tester/usage/1", ()),

@@ -6,7 +6,7 @@ import argparse
 import os
 import sys
 
-from core.cli import EXIT_USAGE, add_config_dir, seconds
+from core.cli import EXIT_INTERRUPTED, EXIT_USAGE, add_config_dir, seconds
 from core.cli.terminal import LinesHelpFormatter, value_lines
 from core.token.authority import CLOUDS
 from core.token.models import DEFAULT_TIMEOUT_S, MAX_TIMEOUT_S
@@ -53,6 +53,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "--timeout", type=seconds, default=DEFAULT_TIMEOUT_S, metavar="S",
         help=f"seconds for the whole exchange, connect to last byte (default 30, at most "
         f"{MAX_TIMEOUT_S:g})",
+    )  # fmt: skip
+    p.add_argument(
+        "--wait-new", type=seconds, default=None, metavar="S",
+        help="the secret (or certificate) is new: while Entra refuses it as unknown "
+        "(AADSTS7000215, AADSTS700027), retry for up to S seconds (e.g. 120, at most "
+        f"{MAX_TIMEOUT_S:g}) with growing waits; Ctrl+C stops the wait",
     )  # fmt: skip
     p.add_argument(
         "--ca-file", metavar="PATH", default=None,
@@ -176,6 +182,14 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     if args.dry_run:
         return output.dry_run(inputs, as_json=args.json)
+    if args.wait_new:
+        from core.cli.waiting import send_waiting
+        from core.token.replication import WaitEnd
+
+        result = send_waiting(inputs, limit_s=args.wait_new, ca_file=args.ca_file)
+        code = output.report(result, inputs, as_json=args.json, show_token=args.show_token)
+        stopped = result.replication is not None and result.replication.end is WaitEnd.STOPPED
+        return EXIT_INTERRUPTED if stopped else code
     from core.token.client import request_token
 
     headers: tuple[tuple[str, str], ...] = ()

@@ -79,12 +79,13 @@ def adjust(number: int, result: TokenResult, cause: str, fix: tuple[str, ...]) -
         return cause, fix
     what = _what(code)
     wait = result.replication
+    fix = tuple(step for step in fix if "Wait a few minutes" not in step)  # said better here
     if wait is not None and wait.end is WaitEnd.TIME_UP:
         ruled_out = (
             f"Still refused after {wait.waited_s:.0f} s of retries ({_attempts(wait)}): this is "
             f"not replication."
         )
-        return f"{ruled_out} {cause}", tuple(s for s in fix if "Wait a few minutes" not in s)
+        return f"{ruled_out} {cause}", fix
     made = "created" if what == "secret" else "uploaded"
     maybe = (
         f"A {what} {made} in the last few minutes is refused this way until Entra has "

@@ -2,11 +2,12 @@
 
 A new client secret (or certificate) takes seconds to minutes to reach every Entra server
 (no documented upper bound, identity-platform.md §9); until then it is refused with
-AADSTS7000215 (AADSTS700027 for a certificate), exactly like a wrong one. `retry_new_credential`
-sends again with growing waits (2, 4, 8 … s, at most 30 s apart, never sooner than 2 s after
-the previous request, never before the server's `Retry-After`) until a token comes back, any
-other answer comes back, the total time is up, or the caller stops it. One function for every
-command that sends (`token --wait-new`, the window's option, `check`).
+AADSTS7000215 (AADSTS700027 for a certificate), exactly like a wrong one.
+`retry_new_credential` sends again with growing waits (2, 4, 8 … s from one send to the next,
+at most 30 s, never sooner than 2 s after the previous answer, never before the server's
+`Retry-After`) until a token comes back, any other answer comes back, the total time is up, or
+the caller stops it. One function for every command that sends (`token --wait-new`, the
+window's option, `check`): pass it a callable that sends one fresh request.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ CERTIFICATE_UNKNOWN = 700027
 FIRST_WAIT_S = 2.0
 MIN_INTERVAL_S = 2.0  # never two requests closer than this, whatever Retry-After says
 MAX_WAIT_S = 30.0  # a longer pause would keep an admin waiting long after replication ended
+GRACE_S = 0.5  # the last send may start this much after the limit, to keep the 2 s spacing
 MAX_LIMIT_S = 600.0  # the longest total wait the command line and the window accept
 
 
@@ -134,10 +136,12 @@ def retry_new_credential(
         refused, code = result, found
         now = clock()
         remaining = limit_s - (now - started)
-        floor = max(MIN_INTERVAL_S - (now - sent_at), float(result.retry_after_s() or 0))
-        wait = min(max(wait_s, floor), remaining)
-        if wait < floor or remaining < MIN_INTERVAL_S:
+        # Growing waits count from this attempt's start; the 2 s and Retry-After from its
+        # answer (so two requests on the wire are never closer than 2 s).
+        floor = max(MIN_INTERVAL_S, float(result.retry_after_s() or 0))
+        if remaining <= 0 or remaining + GRACE_S < floor:
             return done(result, WaitEnd.TIME_UP)
+        wait = max(floor, min(wait_s - (now - sent_at), remaining))
         if on_progress is not None:
             on_progress(Progress(attempts, now - started, wait, found))
         if pause(wait) or stop.is_set():

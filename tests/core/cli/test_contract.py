@@ -20,7 +20,7 @@ PASTED = "jPV0Q~sg25hKOlzI6W5U3CG3N8xGFHt80n-gAr~M"
 CLIENT = "6e74172b-be56-4843-9ff4-e66a39bb12e3"
 TENANT = "contoso.onmicrosoft.com"
 TOKEN_FIELDS = {"schema", "outcome", "ok", "request", "findings", "response", "token", "error",
-                "failure", "verdict", "diagnosis"}  # fmt: skip
+                "failure", "verdict", "diagnosis", "wait"}  # fmt: skip
 
 
 def _cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
