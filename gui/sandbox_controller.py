@@ -86,6 +86,7 @@ class SandboxController(QObject):
             self.aux.start(self.session.input_for, scenario)
             return
         self._load_input(self.session.input_for(scenario), scenario.title)
+        self.form.wait_new_check.setChecked(scenario.wait_new)
 
     def actions(self) -> list[QAction]:
         """Every scenario's menu action (in their submenus)."""

@@ -10,9 +10,10 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from PySide6.QtWidgets import QProgressBar, QPushButton, QWidget
 
-from gui.worker import CallWorker
+from gui.worker import PROGRESS, CallWorker
 
 if TYPE_CHECKING:
+    from core.token.replication import Progress
     from gui.answer.analysis import Report
     from gui.answer.response_view import ResponseView
     from gui.form.request_form import RequestForm
@@ -57,6 +58,8 @@ class SendController(QObject):
         self.worker.succeeded.connect(self._on_worker_succeeded)
         self.worker.failed.connect(self._on_worker_failed)
         self.worker.finished.connect(self._on_worker_finished)
+        self.worker.progressed.connect(self._on_worker_progressed)
+        self._waiting: Progress | None = None  # the last refusal of a running wait
         self.decoder.succeeded.connect(self._on_decoder_succeeded)
         self.decoder.failed.connect(self._on_worker_failed)
 
@@ -92,8 +95,11 @@ class SendController(QObject):
             authorities = (*authorities, inputs.authority)
         self._profile_id = profile_id
         self._cancel = threading.Event()  # Cancel also cuts the exchange itself short
+        self._waiting = None
         self.worker.start(send_and_inspect, inputs, authorities, ca_file=ca_file or None,
-                          cancel=self._cancel, names=names)  # fmt: skip
+                          cancel=self._cancel, names=names,
+                          wait_new_s=self.form.wait_new_check.limit_s(),
+                          on_progress=PROGRESS)  # fmt: skip
         self._set_busy(True)
         try:
             target = request_url(inputs)
@@ -108,8 +114,24 @@ class SendController(QObject):
             return
         self._cancel.set()
         self.worker.cancel()
+        waiting, self._waiting = self._waiting, None
+        if waiting is not None:  # stopped between retries: say how far the wait got
+            self.response.show_idle(
+                f"Stopped waiting for replication after {waiting.elapsed_s:.0f} s "
+                f"({waiting.attempt} attempt{'s' if waiting.attempt != 1 else ''}): still "
+                f"refused as unknown (AADSTS{waiting.code}). Nothing more is sent."
+            )
+            self.message.emit("Wait for replication stopped")
+            return
         self.response.show_idle("Cancelled. A late answer, if any, will be ignored.")
         self.message.emit("Request cancelled")
+
+    @Slot(object)
+    def _on_worker_progressed(self, progress: Progress) -> None:
+        """A refusal as unknown during a wait: the live line goes in the banner."""
+        self._waiting = progress
+        self.response.show_busy(progress.line("Esc"))
+        self.message.emit(f"Waiting for replication (attempt {progress.attempt})")
 
     def decode(self, text: str, authorities: tuple[str, ...], ca_file: str = "",
                names: dict[str, str] | None = None) -> None:  # fmt: skip

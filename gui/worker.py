@@ -12,6 +12,9 @@ from PySide6.QtCore import QObject, Signal, Slot
 log = logging.getLogger(__name__)
 
 
+PROGRESS = object()  # a keyword argument given this value gets a progress reporter (below)
+
+
 class CallWorker(QObject):
     """Runs one callable at a time on a background thread; the newest call wins.
 
@@ -26,13 +29,17 @@ class CallWorker(QObject):
         succeeded(object): the current call returned this value.
         failed(object): the current call raised this exception (already logged).
         finished(): the current call ended (after succeeded/failed) or was cancelled.
+        progressed(object): the current call reported progress (a keyword argument passed as
+            `PROGRESS` becomes a callable the call uses to report; stale reports are dropped).
     """
 
     started = Signal(int)
     succeeded = Signal(object)
     failed = Signal(object)
     finished = Signal()
+    progressed = Signal(object)
     _done = Signal(int, bool, object)  # generation, ok, value/exception (thread -> owner)
+    _progress = Signal(int, object)  # generation, report (thread -> owner)
 
     def __init__(self, name: str = "call", parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -41,6 +48,7 @@ class CallWorker(QObject):
         self._busy = False
         self._threads: list[threading.Thread] = []
         self._done.connect(self._on_done)
+        self._progress.connect(self._on_progress)
 
     @property
     def busy(self) -> bool:
@@ -56,6 +64,9 @@ class CallWorker(QObject):
         self._generation += 1
         generation = self._generation
         self._busy = True
+        for name, value in kwargs.items():
+            if value is PROGRESS:
+                kwargs[name] = lambda report, g=generation: self._report(g, report)
         thread = threading.Thread(
             target=self._run,
             args=(generation, func, args, kwargs),
@@ -99,6 +110,17 @@ class CallWorker(QObject):
             self._done.emit(generation, ok, value)
         except RuntimeError:  # the worker's Qt object is gone: the window has closed
             log.debug("%s: result after shutdown dropped", self._name)
+
+    def _report(self, generation: int, report: object) -> None:
+        try:
+            self._progress.emit(generation, report)
+        except RuntimeError:  # the window has closed
+            pass
+
+    @Slot(int, object)
+    def _on_progress(self, generation: int, report: object) -> None:
+        if generation == self._generation and self._busy:
+            self.progressed.emit(report)
 
     @Slot(int, bool, object)
     def _on_done(self, generation: int, ok: bool, value: object) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,11 +47,22 @@ def send_and_inspect(
     ca_file: str | None = None,
     cancel: threading.Event | None = None,
     names: dict[str, str] | None = None,
+    wait_new_s: float = 0.0,
+    on_progress: Callable[[Any], None] | None = None,
 ) -> Report:
-    """Check, build and send the request, then explain whatever came back."""
-    from core.token.client import request_token
+    """Check, build and send the request, then explain whatever came back.
 
-    result = request_token(inputs, ca_file=ca_file, cancel=cancel)
+    With `wait_new_s`, a credential refused as unknown is retried while Entra replicates it
+    (core.token.replication), telling `on_progress` of each refusal."""
+    if wait_new_s > 0:
+        from core.token.replication import request_token_retrying
+
+        result = request_token_retrying(inputs, limit_s=wait_new_s, ca_file=ca_file,
+                                        cancel=cancel, on_progress=on_progress)  # fmt: skip
+    else:
+        from core.token.client import request_token
+
+        result = request_token(inputs, ca_file=ca_file, cancel=cancel)
     return inspect_result(result, tenant=inputs.tenant, extra_authorities=extra_authorities,
                           ca_file=ca_file, names=names)  # fmt: skip
 

@@ -40,6 +40,7 @@ from gui.form.form_rows import (
 )
 from gui.form.secret_edit import SecretLineEdit
 from gui.form.url_preview import UrlPreview
+from gui.form.wait_option import WaitNewCheck
 
 # Texts the scope rows' labels take with the other endpoint (measured for the label column).
 _OTHER_LABELS = ("Sc&ope:", "Res&ource:", "Resource (v1 only):", "Scope (v2 only):")
@@ -125,6 +126,8 @@ class RequestForm(QWidget):
             "keychain, never in a file. Unticked: the secret is removed from the keychain."
         )
         self._form.addRow("", self.remember_check)
+        self.wait_new_check = WaitNewCheck()
+        self._form.addRow("", self.wait_new_check)
         self._scope_row = self._add_row("Sc&ope:", self.scope_edit, "target")
         self._other_row = self._add_row("Resource:", self.other_target_edit, "other_target")
 
@@ -153,7 +156,8 @@ class RequestForm(QWidget):
                  c.key_path_edit, c.key_browse, c.cert_password_edit, c.alg_combo, c.x5c_check,
                  c.assertion_edit, c.assertion_file_edit, c.assertion_browse,
                  self.secret_edit, self.username_edit,
-                 self.password_edit, self.remember_check, self.scope_edit, self.other_target_edit,
+                 self.password_edit, self.remember_check, self.wait_new_check, self.scope_edit,
+                 self.other_target_edit,
                  self.advanced_toggle, self.auth_combo,
                  self.timeout_spin, self.token_url_edit]  # fmt: skip
         for first, second in itertools.pairwise(chain):
@@ -237,6 +241,7 @@ class RequestForm(QWidget):
 
     def _on_credential_changed(self) -> None:
         self.credentials.show_secret_rows(self._secret_row, self.remember_check)
+        self.wait_new_check.show_for(self.credentials.kind())
 
     def _on_debounce_timeout(self) -> None:
         self.credentials.set_context(self.cloud_combo.currentData(),
@@ -281,8 +286,10 @@ class RequestForm(QWidget):
     # -- data <-> widgets -------------------------------------------------------------------
 
     def load_input(self, inputs: TokenRequestInput) -> None:
-        """Show these inputs in the form (secrets included, masked)."""
+        """Show these inputs in the form (secrets included, masked); the option to wait for a
+        new secret starts off (a scenario may tick it)."""
         self._debounce.blockSignals(True)
+        self.wait_new_check.setChecked(False)
         self._findings.reset()
         select(self.cloud_combo, inputs.cloud)
         select(self.endpoint_combo, inputs.endpoint.value)

@@ -18,6 +18,7 @@ GUI_DIR = Path(__file__).parent
 # The offscreen platform reports this for every top-level window; it is not a fault of ours.
 OFFSCREEN_NOISE = "This plugin does not support propagateSizeHints"
 SLOW_DELAY_S = 1.5
+NEW_SECRET_DELAY_S = 1.0  # the just-created secret works on the first retry (2 s later)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -30,7 +31,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 @pytest.fixture(scope="session")
 def sandbox() -> Iterator[Sandbox]:
     """One in-process sandbox for the GUI tests (its slow tenant waits SLOW_DELAY_S)."""
-    with Sandbox(slow_delay_s=SLOW_DELAY_S) as sb:
+    with Sandbox(slow_delay_s=SLOW_DELAY_S, new_secret_delay_s=NEW_SECRET_DELAY_S) as sb:
         yield sb
 
 

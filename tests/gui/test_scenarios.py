@@ -48,8 +48,11 @@ def test_scenario_shows_expected_verdict(qtbot: QtBot, window: MainWindow, scena
         elif scenario.form["credential"] == "federated":
             assert ", federated credential," in banner
         return
-    if expect == "token after AADSTS7000215 retries":  # sent once: refused, not replicated yet
-        expect = "AADSTS7000215"
+    if expect == "token after AADSTS7000215 retries":  # the option is ticked: it waits
+        assert window.form.wait_new_check.isChecked()
+        assert report.issued and banner.startswith("Worked after 2 s: it was replication")
+        assert report.result.replication.attempts == 2
+        return
     assert not report.issued and view.banner_state == "error"
     assert not view.copy_token_button.isEnabled()
     assert view.tabs.currentWidget() is view.diagnosis
