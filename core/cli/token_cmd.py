@@ -9,7 +9,7 @@ import sys
 from core.cli import EXIT_INTERRUPTED, EXIT_USAGE, add_config_dir, seconds
 from core.cli.terminal import LinesHelpFormatter, value_lines
 from core.token.authority import CLOUDS
-from core.token.models import DEFAULT_TIMEOUT_S, MAX_TIMEOUT_S
+from core.token.models import DEFAULT_TIMEOUT_S, MAX_TIMEOUT_S, TokenResult
 
 GRANTS = [
     ("client_credentials", "app-only token with the app's secret (default)"),
@@ -182,16 +182,6 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     if args.dry_run:
         return output.dry_run(inputs, as_json=args.json)
-    if args.wait_new:
-        from core.cli.waiting import send_waiting
-        from core.token.replication import WaitEnd
-
-        result = send_waiting(inputs, limit_s=args.wait_new, ca_file=args.ca_file)
-        code = output.report(result, inputs, as_json=args.json, show_token=args.show_token)
-        stopped = result.replication is not None and result.replication.end is WaitEnd.STOPPED
-        return EXIT_INTERRUPTED if stopped else code
-    from core.token.client import request_token
-
     headers: tuple[tuple[str, str], ...] = ()
     body = b""
     if args.call:
@@ -203,12 +193,28 @@ def run(args: argparse.Namespace) -> int:
             from core.cli.call_cmd import usage_error
 
             return usage_error(str(exc), args.json)
-    result = request_token(inputs, ca_file=args.ca_file)
+    if args.wait_new:  # a new credential: retried while Entra replicates it, Ctrl+C stops
+        from core.cli.waiting import send_waiting
+
+        result = send_waiting(inputs, limit_s=args.wait_new, ca_file=args.ca_file)
+    else:
+        from core.token.client import request_token
+
+        result = request_token(inputs, ca_file=args.ca_file)
     if result.token is None or not (args.call or args.check_expiry):
-        return output.report(result, inputs, as_json=args.json, show_token=args.show_token)
+        code = output.report(result, inputs, as_json=args.json, show_token=args.show_token)
+        return _interrupted(result) or code
     from core.cli.token_use import use_token
 
     extra, text, call_code = use_token(args, inputs, result, headers, body)
     code = output.report(result, inputs, as_json=args.json, show_token=args.show_token,
                          extra=extra, extra_text=text)  # fmt: skip
     return code or call_code
+
+
+def _interrupted(result: TokenResult) -> int:
+    """EXIT_INTERRUPTED when Ctrl+C stopped a wait for replication, else 0."""
+    from core.token.replication import WaitEnd
+
+    wait = result.replication
+    return EXIT_INTERRUPTED if wait is not None and wait.end is WaitEnd.STOPPED else 0
