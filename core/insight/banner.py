@@ -31,7 +31,10 @@ def banner_at(verdict: Any, now: float) -> Banner:
         return Banner(state, "", _with_flags(verdict.headline, flags))
     expiry, phrase = expiry_phrase(expires_at, now)
     if expiry == "expired":
-        text = f"Token expired {ago_text(now - expires_at)}. {lead}"
+        issued, _, body = lead.partition(": ")
+        what = "ID token" if issued.startswith("ID token") else "Token"
+        plain = body and issued.startswith(("Token issued in", "Token", "ID token"))
+        text = f"{what} expired {ago_text(now - expires_at)}: {body if plain else lead}"
         return Banner("error", expiry, _with_flags(text, flags))
     state = "warning" if expiry == "soon" or verdict.warnings else "ok"
     return Banner(state, expiry, _with_flags(f"{lead}, {phrase}", flags))

@@ -14,7 +14,7 @@ from typing import Any
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QLabel, QWidget
 
-STALE_PREFIX = "For the previous request: Send again (Ctrl+Enter) for the form as it is now. "
+STALE_PREFIX = "For the previous request: Send again. "
 
 
 class VerdictBanner(QLabel):

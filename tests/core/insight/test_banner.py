@@ -41,9 +41,9 @@ def test_banner_follows_the_clock(sandbox: Sandbox) -> None:
     assert last.text.endswith("(1 min 40 s)")
     gone = banner_at(v, end + 19)
     assert (gone.state, gone.expiry) == ("error", "expired")
-    assert gone.text.startswith("Token expired 19 s ago. Token issued in ")
-    assert banner_at(v, end + 20).text.startswith("Token expired 20 s ago.")
-    assert banner_at(v, end + 180).text.startswith("Token expired 3 min ago.")
+    assert gone.text.startswith("Token expired 19 s ago: app-only, client secret, Microsoft Graph")
+    assert banner_at(v, end + 20).text.startswith("Token expired 20 s ago:")
+    assert banner_at(v, end + 180).text.startswith("Token expired 3 min ago:")
 
 
 def test_yellow_banner_says_why(sandbox: Sandbox) -> None:

@@ -70,11 +70,12 @@ def test_banner_turns_amber_then_red_and_keeps_counting(
     assert summary.expiry_state == "soon" and summary.value("expires").endswith("in 1 min 40 s")
     clock.now = end + 19
     _tick(timed)
-    assert banner.state == "error" and banner.text().startswith("Token expired 19 s ago. ")
+    assert banner.state == "error"
+    assert banner.text().startswith("Token expired 19 s ago: app-only, client secret, ")
     assert summary.value("expires").endswith("expired 19 s ago")
     clock.now = end + 180
     _tick(timed)
-    assert banner.text().startswith("Token expired 3 min ago. ")
+    assert banner.text().startswith("Token expired 3 min ago: ")
     assert summary.value("expires").endswith("expired 3 min 00 s ago")  # never frozen at 0 s
     assert banner._timer.isActive() and summary._timer.isActive()
 
