@@ -140,30 +140,9 @@ class ResponseView(QWidget):
         view = self._views.get(name)
         if view is not None:
             return view
-        from gui.answer.claims_view import ClaimsView
-        from gui.answer.detail_views import DiagnosisView, RawView, RequestView
+        from gui.answer.lazy_views import make_view
 
-        if name == "claims":
-            view = ClaimsView()
-        elif name == "raw":
-            view = RawView()
-            view.show_text("")
-        elif name == "try_it":
-            from gui.answer.try_view import TryView
-
-            view = TryView()
-            view.send_requested.connect(self.try_send)
-            view.inputs_changed.connect(self.try_inputs_changed)
-            view.expiry_requested.connect(self.try_expiry)
-            view.copy_curl.connect(self.try_copy_curl)
-            view.copy_powershell.connect(self.try_copy_powershell)
-        elif name == "request":
-            view = RequestView()
-            view.copy_curl.connect(self.copy_curl)
-            view.copy_powershell.connect(self.copy_powershell)
-        else:
-            view = DiagnosisView()
-            view.copy_support.connect(self.copy_support)
+        view = make_view(name, self)
         self._views[name] = view
         index = 1 + [tab[0] for tab in LAZY_TABS].index(name)
         view.setAccessibleName(LAZY_TABS[index - 1][1].replace("&", "") + " of the answer")
