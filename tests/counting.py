@@ -22,6 +22,21 @@ FORWARDED = ("Content-Type", "Authorization", "client-request-id", "return-clien
 SKIPPED = {"transfer-encoding", "connection", "content-length", "keep-alive", "date", "server"}
 
 
+class FirstRequestClock:
+    """A sandbox clock that starts at the first request (`proxy.on_request = clock.mark`): the
+    new secret's delay then counts from the first try, whatever the start-up took before it."""
+
+    def __init__(self) -> None:
+        self._first: float | None = None
+
+    def mark(self) -> None:
+        if self._first is None:
+            self._first = time.monotonic()
+
+    def __call__(self) -> float:
+        return 0.0 if self._first is None else time.monotonic() - self._first
+
+
 class CountingProxy:
     """Forwards to `target`; `times` lists when each POST arrived (time.monotonic())."""
 

@@ -18,7 +18,7 @@ GUI_DIR = Path(__file__).parent
 # The offscreen platform reports this for every top-level window; it is not a fault of ours.
 OFFSCREEN_NOISE = "This plugin does not support propagateSizeHints"
 SLOW_DELAY_S = 1.5
-NEW_SECRET_DELAY_S = 1.0  # the just-created secret works on the first retry (2 s later)
+NEW_SECRET_DELAY_S = 1.5  # the just-created secret works on the first retry (2 s later)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

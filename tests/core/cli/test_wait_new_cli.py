@@ -18,7 +18,7 @@ from core.cli.terminal import SafeStream
 from core.cli.waiting import ERASE_LINE, LiveLine
 from core.sandbox import Sandbox, scenarios
 from core.sandbox import directory as d
-from tests.counting import CountingProxy
+from tests.counting import CountingProxy, FirstRequestClock
 
 ROOT = Path(__file__).resolve().parents[3]
 NEW = next(s for s in scenarios() if s.key == "secret-new").form
@@ -30,13 +30,9 @@ LINE_START = "Refused as unknown (attempt "
 def served() -> Iterator[CountingProxy]:
     """A sandbox, behind a counting proxy, whose new secret works 2.5 s after the first
     request (not after the start: the command's own start-up time varies)."""
-    first: list[float] = []
-
-    def clock() -> float:  # 0 until the first request, then the seconds since it came
-        return time.monotonic() - first[0] if first else 0.0
-
+    clock = FirstRequestClock()
     with Sandbox(new_secret_delay_s=2.5, clock=clock) as sb, CountingProxy(sb.base_url) as proxy:
-        proxy.on_request = lambda: first or first.append(time.monotonic())
+        proxy.on_request = clock.mark
         yield proxy
 
 

@@ -29,7 +29,7 @@ from core.token.replication import (
     retry_new_credential,
 )
 from tests.core.sandbox.conftest import to_inputs
-from tests.counting import CountingProxy
+from tests.counting import CountingProxy, FirstRequestClock
 
 SCENARIOS = {s.key: s for s in scenarios()}
 
@@ -176,8 +176,11 @@ def test_stopping_ends_the_wait_at_once() -> None:
 
 @pytest.fixture
 def new_secret() -> Iterator[tuple[Sandbox, CountingProxy, TokenRequestInput]]:
-    """A sandbox whose new secret works 2.5 s after the start, behind a counting proxy."""
-    with Sandbox(new_secret_delay_s=2.5) as sb, CountingProxy(sb.base_url) as proxy:
+    """A sandbox whose new secret works 2.5 s after the first request, behind a counting
+    proxy."""
+    clock = FirstRequestClock()
+    with Sandbox(new_secret_delay_s=2.5, clock=clock) as sb, CountingProxy(sb.base_url) as proxy:
+        proxy.on_request = clock.mark
         yield sb, proxy, to_inputs(SCENARIOS["secret-new"].form, proxy.base_url)
 
 
