@@ -21,6 +21,12 @@ COMMAND_MODULES = {
     "call": "core.cli.call_cmd",
 }
 
+# `token --grant` words of the delegated sign-in grants -> GrantType values (core/cli/signin_cmd).
+SIGNIN_GRANTS = {
+    "auth-code": "authorization_code",
+    "device-code": "urn:ietf:params:oauth:grant-type:device_code",
+}
+
 # Exit codes (documented in README.md).
 EXIT_OK = 0
 EXIT_REFUSED = 1

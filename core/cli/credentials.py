@@ -14,6 +14,7 @@ import sys
 from dataclasses import dataclass
 from typing import Any
 
+from core.cli import SIGNIN_GRANTS
 from core.redaction import Secret
 from core.token.models import (
     AssertionAlg,
@@ -166,7 +167,8 @@ def credentials(
         found["secret"] = _resolve(
             what="client secret", option="secret", env_name=args.secret_env,
             stdin_line=lines.get("the client secret"), known=known_secret,
-            may_prompt=not args.no_secret and not password_grant and not args.dry_run,
+            may_prompt=not args.no_secret and args.grant == "client_credentials"
+            and not args.dry_run,
         )  # fmt: skip
     elif kind is CredentialKind.CERTIFICATE:
         found.update(_certificate(args, lines.get("the certificate password"),
@@ -230,7 +232,7 @@ def inputs_from_args(args: argparse.Namespace, creds: Credentials) -> TokenReque
         endpoint=endpoint,
         tenant=args.tenant,
         client_id=args.client_id,
-        grant=GrantType(args.grant),
+        grant=GrantType(SIGNIN_GRANTS.get(args.grant, args.grant)),
         client_secret=creds.secret,
         username=args.username,
         password=creds.password,

@@ -7,6 +7,7 @@ import os
 import sys
 
 from core.cli import EXIT_INTERRUPTED, EXIT_USAGE, add_config_dir, seconds
+from core.cli.signin_cmd import SIGNIN_GRANTS, _Timeout, add_signin_options
 from core.cli.terminal import LinesHelpFormatter, value_lines
 from core.token.authority import CLOUDS
 from core.token.models import DEFAULT_TIMEOUT_S, MAX_TIMEOUT_S, TokenResult
@@ -14,6 +15,8 @@ from core.token.models import DEFAULT_TIMEOUT_S, MAX_TIMEOUT_S, TokenResult
 GRANTS = [
     ("client_credentials", "app-only token with the app's secret (default)"),
     ("password", "a user's name and password (ROPC), public or confidential client"),
+    ("auth-code", "a user signs in in the browser: authorization code with PKCE"),
+    ("device-code", "a user signs in on another device with a code"),
 ]
 AUTH_METHODS = [
     ("body", "client_secret in the form body, client_secret_post (default)"),
@@ -50,9 +53,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--token-url", default="", help="custom OAuth 2.0 token URL")
     p.add_argument("--username", default="", help="user name for the password grant")
     p.add_argument(
-        "--timeout", type=seconds, default=DEFAULT_TIMEOUT_S, metavar="S",
+        "--timeout", type=seconds, default=DEFAULT_TIMEOUT_S, metavar="S", action=_Timeout,
         help=f"seconds for the whole exchange, connect to last byte (default 30, at most "
-        f"{MAX_TIMEOUT_S:g})",
+        f"{MAX_TIMEOUT_S:g}); for a sign-in, the whole sign-in (default 180)",
     )  # fmt: skip
     p.add_argument(
         "--wait-new", type=seconds, default=None, metavar="S",
@@ -112,6 +115,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--azure-env", action="store_true",
                    help="take tenant, app and credential from the AZURE_* variables, in "
                    "azure-identity's EnvironmentCredential order (see README)")  # fmt: skip
+    add_signin_options(p)
     p.add_argument("--json", action="store_true", help="print the documented JSON schema")
     p.add_argument("--show-token", action="store_true", help="print the access token itself")
     p.add_argument(
@@ -182,6 +186,10 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     if args.dry_run:
         return output.dry_run(inputs, as_json=args.json)
+    if args.grant in SIGNIN_GRANTS:
+        from core.cli.signin_cmd import run_signin
+
+        return run_signin(args, inputs)
     headers: tuple[tuple[str, str], ...] = ()
     body = b""
     if args.call:
