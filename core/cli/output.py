@@ -15,7 +15,14 @@ from core.cli import EXIT_NO_ANSWER, EXIT_OK, EXIT_REFUSED, EXIT_USAGE
 from core.cli.cert_output import credential_json, write_credential
 from core.redaction import fingerprint
 from core.timefmt import describe, iso_utc
-from core.token.models import Finding, Outcome, PreparedRequest, TokenRequestInput, TokenResult
+from core.token.models import (
+    FailureKind,
+    Finding,
+    Outcome,
+    PreparedRequest,
+    TokenRequestInput,
+    TokenResult,
+)
 
 if TYPE_CHECKING:
     from core.insight.diagnosis import Diagnosis
@@ -84,11 +91,15 @@ def write_verdict(v: dict[str, Any], out: TextIO) -> None:
             out.write(f"{title}:\n" + "".join(f"  {mark} {item}\n" for item in items))
 
 
+_INTERNAL_CODES = frozenset({*(kind.value for kind in FailureKind), "preflight"})
+
+
 def write_diagnosis(d: dict[str, Any], out: TextIO) -> None:
     """The diagnosis block: what went wrong, why, the fix steps, then the support details."""
     parts = d["parts"] or [d]
     for part in parts:
-        code = "" if part["code"] in part["title"] else f" ({part['code']})"
+        internal = part["code"] in _INTERNAL_CODES  # our own keys, not something to look up
+        code = "" if internal or part["code"] in part["title"] else f" ({part['code']})"
         out.write(f"Diagnosis: {part['title']}{code}\n  {part['cause']}\n")
         for number, step in enumerate(part["fix"], 1):
             out.write(f"  {number}. {step}\n")

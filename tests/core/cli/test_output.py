@@ -133,6 +133,7 @@ def test_no_answer_and_blocked(capsys, monkeypatch) -> None:
                  "--secret-env", "OUT_SECRET"])  # fmt: skip
     out = capsys.readouterr().out
     assert code == 3 and "(no answer, " in out and "  127.0.0.1:9 refused the connection" in out
+    assert "Diagnosis: Connection refused\n" in out  # no internal key such as (connection_refused)
     code = main(["token", "--tenant", "common", "--client-id", "not-a-guid", "--secret-env",
                  "OUT_SECRET", "--json"])  # fmt: skip
     doc = json.loads(capsys.readouterr().out)
