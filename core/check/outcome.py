@@ -39,11 +39,23 @@ class CheckOutcome:
     elapsed_ms: float = 0.0
     attempts: int = 0
     retry_after_s: float | None = None  # the wait a 429 asked for, when it was honoured
+    replication: str = ""  # with --wait-new: how waiting for a new credential ended
     result: TokenResult | None = field(default=None, repr=False, compare=False)
 
     @property
     def ok(self) -> bool:
         return self.state != "failed"
+
+
+def _replication(result: TokenResult) -> str:
+    """'' unless the new credential was retried: then how that ended, in words."""
+    wait = result.replication
+    if wait is None or not wait.retried:
+        return ""
+    how = {"worked": "worked", "time_up": "still refused when the wait was up",
+           "other_error": "then refused for another reason",
+           "stopped": "stopped"}.get(wait.end.value, wait.end.value)  # fmt: skip
+    return f"new credential {how} after {wait.attempts} attempts in {wait.waited_s:g} s"
 
 
 def not_checked(item: CheckItem, why: str) -> CheckOutcome:
@@ -78,6 +90,7 @@ def outcome_of(
         "attempts": attempts, "retry_after_s": retry_after_s, "result": result,
         "credential_expires_at": credential_expires_at,
         "credential_expiry_source": credential_expiry_source,
+        "replication": _replication(result),
     }  # fmt: skip
     if result.outcome is Outcome.BLOCKED:
         errors = [f.title for f in result.findings if f.severity is Severity.ERROR]

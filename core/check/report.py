@@ -74,6 +74,8 @@ def line(o: CheckOutcome, now: float, width: int = 24) -> str:
         parts.append(f"warning: {o.warning}")
     if o.attempts > 1:
         parts.append(f"(retried after {o.retry_after_s:g} s)")
+    if o.replication:
+        parts.append(f"({o.replication})")
     return "  ".join(p for p in parts if p).rstrip()
 
 
@@ -105,6 +107,7 @@ def outcome_json(o: CheckOutcome, now: float) -> dict[str, Any]:
         "elapsed_ms": o.elapsed_ms,
         "attempts": o.attempts,
         "retry_after_s": o.retry_after_s,
+        "replication": o.replication or None,
     }
 
 

@@ -32,6 +32,8 @@ _POLL_S = 0.05
 class CheckSettings:
     """How a run goes: workers, per-tenant limit, total deadline, trust, expiry warnings.
 
+    `wait_new_s`: a credential refused as unknown (AADSTS7000215 / 700027) is sent again
+    while a new one replicates, up to that many seconds (`core.token.replication`).
     `expiry`, when given, returns (the credential's end date, where it came from) for an item
     whose token was issued (e.g. from Microsoft Graph); certificates are dated locally anyway.
     """
@@ -43,6 +45,7 @@ class CheckSettings:
     warn_days: float | None = None
     strict: bool = False
     expiry: Callable[[CheckItem, TokenResult], tuple[float | None, str]] | None = None
+    wait_new_s: float | None = None  # retry a credential refused as unknown (replication)
 
 
 class _Gates:
@@ -135,6 +138,12 @@ class _Run:
                 return why
             timeout = min(item.inputs.timeout_s, max(0.1, self.remaining()))
             inputs = dataclasses.replace(item.inputs, timeout_s=timeout)
+            if self.settings.wait_new_s:
+                from core.token.replication import request_token_retrying
+
+                limit = max(0.0, min(self.settings.wait_new_s, self.remaining() - timeout))
+                return request_token_retrying(inputs, limit_s=limit, ca_file=self.settings.ca_file,
+                                              cancel=self.cancel, shared=self.shared)  # fmt: skip
             return request_token(inputs, ca_file=self.settings.ca_file, cancel=self.cancel,
                                  shared=self.shared)  # fmt: skip
         finally:

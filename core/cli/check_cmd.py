@@ -29,6 +29,16 @@ def _days(text: str) -> float:
     return value
 
 
+def _wait_new(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError("a number of seconds is expected") from None
+    if not 0 < value <= 600:  # also refuses nan; the replication wait's own limit
+        raise argparse.ArgumentTypeError("more than 0 and at most 600 seconds")
+    return value
+
+
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "check",
@@ -58,6 +68,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                    help="warn when a credential expires within N days (exit 0)")  # fmt: skip
     p.add_argument("--strict", action="store_true",
                    help="with --warn-days: a credential expiring that soon fails")  # fmt: skip
+    p.add_argument("--wait-new", type=_wait_new, default=None, metavar="S",
+                   help="a credential refused as unknown (AADSTS7000215/700027) may be new: "
+                   "send it again while it replicates, up to S seconds (at most 600)")  # fmt: skip
     p.add_argument("--json", action="store_true", help="print the documented JSON document")
     p.add_argument("--junit", metavar="PATH", help="also write JUnit XML (a test case each)")
     add_config_dir(p)
@@ -144,7 +157,8 @@ def run(args: argparse.Namespace) -> int:
             if i.inputs is not None and i.inputs.cloud == "sandbox" else i for i in items
         ]  # fmt: skip
     settings = CheckSettings(jobs=args.jobs, deadline_s=args.deadline, ca_file=args.ca_file,
-                             warn_days=args.warn_days, strict=args.strict)  # fmt: skip
+                             warn_days=args.warn_days, strict=args.strict,
+                             wait_new_s=args.wait_new)  # fmt: skip
     width = min(32, max(len(i.name) for i in items))
     lock = threading.Lock()
     started, now = time.monotonic(), time.time()

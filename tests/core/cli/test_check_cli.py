@@ -25,7 +25,7 @@ JSON_FIELDS = {
     "name", "profile_id", "state", "ok", "outcome", "status", "code", "title", "roles",
     "scopes", "token_lifetime_s", "token_expires_at", "credential_expires_at",
     "credential_expires_in_days", "credential_expiry_source", "warning", "elapsed_ms",
-    "attempts", "retry_after_s",
+    "attempts", "retry_after_s", "replication",
 }  # fmt: skip
 
 
@@ -192,3 +192,19 @@ def test_ctrl_c_stops_cleanly(tmp_path: Path) -> None:
     assert time.monotonic() - started < 5
     assert "Traceback" not in err and "interrupted" in err
     assert not junit.exists()
+
+
+def test_wait_new_retries_a_credential_still_replicating(tmp_path: Path) -> None:
+    """The just-created demo secret is refused as unknown for 2 s: without --wait-new it
+    fails at once; with it, it is sent again until the token comes and the line says so."""
+    with Sandbox(new_secret_delay_s=2.0) as sb:
+        doc, env, _ = checks_document(sb, ["secret-new", "secret-wrong"])
+        path = write_checks(tmp_path / "checks.json", doc)
+        proc = _run("--file", str(path), "--json", "--wait-new", "6", env=env)
+    assert proc.returncode == 1, proc.stderr
+    results = {r["name"]: r for r in json.loads(proc.stdout)["results"]}
+    new = next(r for n, r in results.items() if n != "Wrong secret")
+    assert new["state"] == "ok" and new["replication"].startswith("new credential worked after")
+    wrong = results["Wrong secret"]  # a wrong secret is retried too, until the wait is up
+    assert wrong["state"] == "failed" and wrong["code"] == "AADSTS7000215"
+    assert wrong["replication"].startswith("new credential still refused")
