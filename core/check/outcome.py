@@ -35,6 +35,7 @@ class CheckOutcome:
     expires_at: float | None = None  # the token's expiry (epoch seconds)
     credential_expires_at: float | None = None  # the credential's own end date, when known
     credential_expiry_source: str = ""  # "certificate" (read locally) or "graph"
+    expiry_note: str = ""  # with --check-expiry: why the end date could not be read
     warning: str = ""
     elapsed_ms: float = 0.0
     attempts: int = 0
@@ -71,6 +72,7 @@ def outcome_of(
     retry_after_s: float | None = None,
     credential_expires_at: float | None = None,
     credential_expiry_source: str = "",
+    expiry_note: str = "",
     warn_days: float | None = None,
     strict: bool = False,
     now: float | None = None,
@@ -90,6 +92,7 @@ def outcome_of(
         "attempts": attempts, "retry_after_s": retry_after_s, "result": result,
         "credential_expires_at": credential_expires_at,
         "credential_expiry_source": credential_expiry_source,
+        "expiry_note": expiry_note if credential_expires_at is None else "",
         "replication": _replication(result),
     }  # fmt: skip
     if result.outcome is Outcome.BLOCKED:

@@ -70,6 +70,8 @@ def line(o: CheckOutcome, now: float, width: int = 24) -> str:
     parts = [f"{LABELS[o.state]:<7}", f"{o.name:<{width}}", result_text(o, now)]
     if text := expiry_text(o, now):
         parts.append(f"credential {text}")
+    elif o.expiry_note:
+        parts.append(f"({o.expiry_note})")
     if o.warning:
         parts.append(f"warning: {o.warning}")
     if o.attempts > 1:
@@ -103,6 +105,7 @@ def outcome_json(o: CheckOutcome, now: float) -> dict[str, Any]:
         "credential_expires_at": _iso(o.credential_expires_at),
         "credential_expires_in_days": days,
         "credential_expiry_source": o.credential_expiry_source or None,
+        "expiry_note": o.expiry_note or None,
         "warning": o.warning or None,
         "elapsed_ms": o.elapsed_ms,
         "attempts": o.attempts,

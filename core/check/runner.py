@@ -34,8 +34,8 @@ class CheckSettings:
 
     `wait_new_s`: a credential refused as unknown (AADSTS7000215 / 700027) is sent again
     while a new one replicates, up to that many seconds (`core.token.replication`).
-    `expiry`, when given, returns (the credential's end date, where it came from) for an item
-    whose token was issued (e.g. from Microsoft Graph); certificates are dated locally anyway.
+    `check_expiry`: read the credential's end date from Microsoft Graph with the token issued
+    (`core.check.expiry`); certificates are dated from their file anyway.
     """
 
     jobs: int = DEFAULT_JOBS
@@ -44,7 +44,7 @@ class CheckSettings:
     ca_file: str | None = None
     warn_days: float | None = None
     strict: bool = False
-    expiry: Callable[[CheckItem, TokenResult], tuple[float | None, str]] | None = None
+    check_expiry: bool = False
     wait_new_s: float | None = None  # retry a credential refused as unknown (replication)
 
 
@@ -107,11 +107,18 @@ class _Run:
             waited = wait_s
             if self.cancel.wait(wait_s) or self.remaining() <= 0:
                 break  # the 429 stays the result
-        expires, source = None, ""
-        if result.ok and self.settings.expiry is not None and not self.stopped():
-            expires, source = self.settings.expiry(item, result)
+        expires, source, note = None, "", ""
+        if result.ok and self.settings.check_expiry and not self.stopped():
+            from core.check.expiry import graph_expiry
+
+            assert item.inputs is not None
+            expires, source, note = graph_expiry(
+                item, result, timeout_s=min(item.inputs.timeout_s, max(0.1, self.remaining())),
+                ca_file=self.settings.ca_file, cancel=self.cancel,
+            )  # fmt: skip
         return outcome_of(item, result, attempts=attempts, retry_after_s=waited,
                           credential_expires_at=expires, credential_expiry_source=source,
+                          expiry_note=note,
                           warn_days=self.settings.warn_days,
                           strict=self.settings.strict)  # fmt: skip
 

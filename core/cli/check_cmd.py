@@ -64,6 +64,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                    "address)")  # fmt: skip
     p.add_argument("--ca-file", metavar="PATH", default=None,
                    help="trust only the CA certificates in this PEM file")  # fmt: skip
+    p.add_argument("--check-expiry", action="store_true",
+                   help="read each credential's own end date from Microsoft Graph with the "
+                   "token issued (app-only Graph tokens)")  # fmt: skip
     p.add_argument("--warn-days", type=_days, default=None, metavar="N",
                    help="warn when a credential expires within N days (exit 0)")  # fmt: skip
     p.add_argument("--strict", action="store_true",
@@ -158,7 +161,8 @@ def run(args: argparse.Namespace) -> int:
         ]  # fmt: skip
     settings = CheckSettings(jobs=args.jobs, deadline_s=args.deadline, ca_file=args.ca_file,
                              warn_days=args.warn_days, strict=args.strict,
-                             wait_new_s=args.wait_new)  # fmt: skip
+                             wait_new_s=args.wait_new,
+                             check_expiry=args.check_expiry)  # fmt: skip
     width = min(32, max(len(i.name) for i in items))
     lock = threading.Lock()
     started, now = time.monotonic(), time.time()

@@ -25,7 +25,7 @@ JSON_FIELDS = {
     "name", "profile_id", "state", "ok", "outcome", "status", "code", "title", "roles",
     "scopes", "token_lifetime_s", "token_expires_at", "credential_expires_at",
     "credential_expires_in_days", "credential_expiry_source", "warning", "elapsed_ms",
-    "attempts", "retry_after_s", "replication",
+    "attempts", "retry_after_s", "replication", "expiry_note",
 }  # fmt: skip
 
 
@@ -208,3 +208,49 @@ def test_wait_new_retries_a_credential_still_replicating(tmp_path: Path) -> None
     wrong = results["Wrong secret"]  # a wrong secret is retried too, until the wait is up
     assert wrong["state"] == "failed" and wrong["code"] == "AADSTS7000215"
     assert wrong["replication"].startswith("new credential still refused")
+
+
+def _expiring(sandbox: Sandbox) -> tuple[dict, dict[str, str]]:
+    """The working secret and the Daemon's secret that expires in 10 days, as a checks file."""
+    from core.sandbox.directory import EXPIRING_SECRET
+
+    doc, env, _ = checks_document(sandbox, ["cc-v2-graph", "cc-v2-graph", "cc-v2-api"])
+    doc["profiles"][1]["name"] = "Rotation secret"
+    doc["profiles"][1]["secret_env"] = "ROTATION_SECRET"
+    env["ROTATION_SECRET"] = EXPIRING_SECRET.value
+    return doc, env
+
+
+def test_check_expiry_and_warn_days(sandbox: Sandbox, tmp_path: Path) -> None:
+    """--check-expiry reads each secret's end date from the demo Graph; the one expiring in
+    10 days is a WARNING with --warn-days 30 (exit 0), a failure with --strict (exit 1); a
+    token for another API says why its expiry was not read."""
+    doc, env = _expiring(sandbox)
+    path = write_checks(tmp_path / "checks.json", doc)
+    proc = _run("--file", str(path), "--check-expiry", "--warn-days", "30", "--json", env=env)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    results = {r["name"]: r for r in json.loads(proc.stdout)["results"]}
+    rotation = results["Rotation secret"]
+    assert rotation["state"] == "warning" and rotation["credential_expiry_source"] == "graph"
+    assert 9 <= rotation["credential_expires_in_days"] <= 10.1
+    assert "expires in 10 days" in rotation["warning"] or "expires in 9 days" in rotation["warning"]
+    good = results["Working secret (client credentials, v2)"]
+    assert good["state"] == "ok" and good["credential_expires_in_days"] > 300
+    api = results["Custom API token (client credentials, v2)"]
+    assert api["credential_expires_at"] is None and "not an app-only Microsoft Graph" in (
+        api["expiry_note"]
+    )
+    proc = _run("--file", str(path), "--check-expiry", "--warn-days", "30", "--strict", env=env)
+    assert proc.returncode == 1
+    (line,) = [ln for ln in proc.stdout.splitlines() if "Rotation secret" in ln]
+    assert line.startswith("FAILED") and "credential expires" in line
+    _no_leak(proc, env)
+
+
+def test_without_check_expiry_no_graph_call(sandbox: Sandbox, tmp_path: Path) -> None:
+    """Without --check-expiry a secret's end date is unknown, so --warn-days cannot warn."""
+    doc, env = _expiring(sandbox)
+    proc = _run("--file", str(write_checks(tmp_path / "c.json", doc)), "--warn-days", "30",
+                "--json", env=env)  # fmt: skip
+    assert proc.returncode == 0
+    assert all(r["credential_expires_at"] is None for r in json.loads(proc.stdout)["results"])
