@@ -237,8 +237,9 @@ def test_check_expiry_and_warn_days(sandbox: Sandbox, tmp_path: Path) -> None:
     good = results["Working secret (client credentials, v2)"]
     assert good["state"] == "ok" and good["credential_expires_in_days"] > 300
     api = results["Custom API token (client credentials, v2)"]
-    assert api["credential_expires_at"] is None and "not an app-only Microsoft Graph" in (
-        api["expiry_note"]
+    assert (
+        api["credential_expires_at"] is None
+        and "not an app-only Microsoft Graph" in (api["expiry_note"])
     )
     proc = _run("--file", str(path), "--check-expiry", "--warn-days", "30", "--strict", env=env)
     assert proc.returncode == 1
