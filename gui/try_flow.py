@@ -116,32 +116,33 @@ class TryController(QObject):
 
     @Slot()
     def check_expiry(self) -> None:
-        from core.api.expiry import UsedCredential, read_credential_expiry, used_credential_of
+        from core.api.expiry import UsedCredential, read_credential_expiry
+        from core.api.own_expiry import expiry_after_token
         from core.api.target import is_graph_audience, token_facts
 
         if self._token is None:
             return
         view = self.response.try_it
-        facts = token_facts(self._token)
-        if not (facts.readable and is_graph_audience(facts.audience)):
-            view.expiry.show_message(
-                "Reading the expiry needs a Microsoft Graph token: request "
-                "one with the scope https://graph.microsoft.com/.default "
-                "(or the v1 resource https://graph.microsoft.com)."
-            )
-            return
         inputs = self.form.to_input()
         result = self._report.result if self._report is not None else None
-        if result is not None:
-            used = used_credential_of(result.request, inputs.client_secret)
-            secrets = result.request.secrets() if result.request is not None else ()
-        else:
-            used, secrets = UsedCredential("none"), ()
+        facts = token_facts(self._token)
+        ca_file = self._ca_file() or None
+        if result is not None:  # sent from the form: a Graph token is asked for when needed
+            view.expiry.show_message(f"Reading the credentials of {inputs.client_id} from "
+                                     "Microsoft Graph…")  # fmt: skip
+            self.worker.start(expiry_after_token, inputs, result, ca_file=ca_file)
+            return
+        if not (facts.readable and is_graph_audience(facts.audience)):
+            view.expiry.show_message(
+                "Reading the expiry needs a Microsoft Graph token: paste "
+                "one for https://graph.microsoft.com, or Send the form."
+            )
+            return
         client_id = facts.app_id or inputs.client_id
         view.expiry.show_message(f"Reading the credentials of {client_id} from Microsoft Graph…")
-        self.worker.start(read_credential_expiry, self._token, client_id, used, inputs.cloud,
-                          inputs.timeout_s, authority=inputs.authority,
-                          ca_file=self._ca_file() or None, extra_secrets=secrets)  # fmt: skip
+        self.worker.start(read_credential_expiry, self._token, client_id, UsedCredential("none"),
+                          inputs.cloud, inputs.timeout_s, authority=inputs.authority,
+                          ca_file=ca_file)  # fmt: skip
 
     def _copy(self, kind: str) -> None:
         from core.api.call import CallInputError

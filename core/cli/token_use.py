@@ -4,36 +4,10 @@ from __future__ import annotations
 
 import argparse
 import io
-from dataclasses import replace
 from typing import Any
 
 from core.cli import EXIT_OK
-from core.redaction import Secret
-from core.token.models import Endpoint, TokenRequestInput, TokenResult
-
-
-def _graph_token(inputs: TokenRequestInput, result: TokenResult, ca_file: str | None) -> tuple[
-    Secret | None, str
-]:  # fmt: skip
-    """An app-only Graph token from the same credential: the one issued when it is one, else a
-    second request for the cloud's Graph (`""` or why there is none)."""
-    from core.api.target import is_graph_audience, token_facts
-    from core.token.authority import get_cloud
-    from core.token.client import request_token
-
-    assert result.token is not None and result.token.access_token is not None
-    facts = token_facts(result.token.access_token)
-    if facts.readable and is_graph_audience(facts.audience):
-        return result.token.access_token, ""
-    graph = get_cloud(inputs.cloud).graph
-    if inputs.endpoint is Endpoint.V1:
-        again = replace(inputs, resource=graph, scope="")
-    else:
-        again = replace(inputs, scope=f"{graph}/.default", resource="")
-    second = request_token(again, ca_file=ca_file)
-    if second.token is None or second.token.access_token is None:
-        return None, "a Microsoft Graph token could not be issued with this credential"
-    return second.token.access_token, ""
+from core.token.models import TokenRequestInput, TokenResult
 
 
 def use_token(
@@ -76,19 +50,10 @@ def use_token(
             text.write(_human(doc, report.result.body_text, headers=False))
             code = call_exit_code(report)
     if args.check_expiry:
-        from core.api.expiry import CredentialExpiry, read_credential_expiry, used_credential_of
+        from core.api.own_expiry import expiry_after_token
 
-        graph_token, why = _graph_token(inputs, result, args.ca_file)
-        used = used_credential_of(result.request, inputs.client_secret)
-        if graph_token is None:
-            expiry = CredentialExpiry("not_possible", inputs.client_id, f"Cannot read the "
-                                      f"expiry: {why}.", warn_days=args.warn_days)  # fmt: skip
-        else:
-            expiry = read_credential_expiry(
-                graph_token, inputs.client_id, used, inputs.cloud, inputs.timeout_s,
-                authority=inputs.authority, ca_file=args.ca_file, warn_days=args.warn_days,
-                extra_secrets=secrets,
-            )  # fmt: skip
+        expiry = expiry_after_token(inputs, result, warn_days=args.warn_days,
+                                    ca_file=args.ca_file)  # fmt: skip
         doc = expiry_json(expiry)
         extra["expiry"] = doc
         write_expiry(doc, text)

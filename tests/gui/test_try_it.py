@@ -144,3 +144,24 @@ def test_no_token_no_try(window: MainWindow) -> None:
     """Before any token the tab says what to do and its buttons are off."""
     view = window.response.try_it
     assert not view.send_button.isEnabled() and "Get a token first" in view.verdict.text()
+
+
+def test_expiry_with_an_api_token_asks_graph_and_pasted_expired_token_is_refused(
+    qtbot: QtBot, window: MainWindow, sandbox: Sandbox
+) -> None:
+    """An Orders API token sent from the form: a Graph token is requested for the expiry read.
+    A pasted expired Graph token: Graph refuses and the tab says so."""
+    window.load_scenario(SCENARIOS["cc-v2-api"])
+    _send(qtbot, window)
+    view = window.response.try_it
+    with qtbot.waitSignal(window.trying.worker.finished, timeout=10_000):
+        qtbot.mouseClick(view.expiry_button, Qt.MouseButton.LeftButton)
+    assert [name for name, _, used in view.expiry.row_states() if used] == ["daemon-2025"]
+    token = (sandbox.files_dir / "expired-graph-token.jwt").read_text().strip()
+    with qtbot.waitSignal(window.decoder.finished, timeout=10_000):
+        window.decode_text(token)
+    with qtbot.waitSignal(window.trying.worker.finished, timeout=10_000):
+        qtbot.mouseClick(view.expiry_button, Qt.MouseButton.LeftButton)
+    assert view.expiry.table.rowCount() == 0
+    assert "refused" in view.expiry.message.text()
+    _clean(window)
