@@ -43,6 +43,7 @@ CERTIFICATE_UNKNOWN = 700027
 FIRST_WAIT_S = 2.0
 MIN_INTERVAL_S = 2.0  # never two requests closer than this, whatever Retry-After says
 MAX_WAIT_S = 30.0  # a longer pause would keep an admin waiting long after replication ended
+MIN_TRY_S = 5.0  # the shortest timeout a try gets, even right at the limit
 GRACE_S = 0.5  # the last send may start this much after the limit, to keep the 2 s spacing
 MAX_LIMIT_S = 600.0  # the longest total wait the command line and the window accept
 
@@ -161,12 +162,17 @@ def request_token_retrying(
     """`client.request_token` (check, build, send), retried while a new credential replicates.
 
     Each retry builds the request again (a new client-request-id, and for a certificate a new
-    assertion: Entra refuses a replayed `jti`).
+    assertion: Entra refuses a replayed `jti`), and its timeout is cut to the time left (but
+    never under MIN_TRY_S), so the whole wait ends near `limit_s` even against a slow server.
     """
     from core.token.client import request_token
 
     stop = cancel if cancel is not None else threading.Event()
-    return retry_new_credential(
-        lambda: request_token(inputs, ca_file=ca_file, cancel=stop, shared=shared),
-        limit_s=limit_s, cancel=stop, on_progress=on_progress,
-    )  # fmt: skip
+    deadline = time.monotonic() + limit_s
+
+    def attempt() -> TokenResult:
+        left = max(deadline - time.monotonic(), MIN_TRY_S)
+        timed = replace(inputs, timeout_s=min(inputs.timeout_s, left))
+        return request_token(timed, ca_file=ca_file, cancel=stop, shared=shared)
+
+    return retry_new_credential(attempt, limit_s=limit_s, cancel=stop, on_progress=on_progress)

@@ -238,3 +238,21 @@ def test_real_retry_after_from_the_server_is_honoured() -> None:
         inputs = to_inputs(SCENARIOS["secret-new"].form, proxy.base_url)
         result = request_token_retrying(inputs, limit_s=20)
     assert result.ok and proxy.count == 2 and proxy.gaps()[0] >= 2.95
+
+
+def test_each_try_is_cut_to_the_time_left(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Against a server that answers after 30 s, a 1.5 s wait ends in a timeout after about
+    1.5 s, not after the request's own 30 s timeout."""
+    from core.token import replication
+    from core.token.models import FailureKind
+
+    monkeypatch.setattr(replication, "MIN_TRY_S", 0.5)
+    with Sandbox(slow_delay_s=30, new_secret_delay_s=600) as sb:
+        inputs = replace(to_inputs(SCENARIOS["secret-new"].form, sb.base_url, timeout_s=30),
+                         tenant="slow.contoso.example")  # fmt: skip
+        started = time.monotonic()
+        result = request_token_retrying(inputs, limit_s=1.5)
+        took = time.monotonic() - started
+    assert result.failure is not None and result.failure.kind is FailureKind.TIMEOUT
+    assert took < 4 and result.replication is not None
+    assert result.replication.end is WaitEnd.NOT_NEEDED
