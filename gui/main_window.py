@@ -205,6 +205,7 @@ class MainWindow(QMainWindow):
         self.response.copy_curl.connect(self.copier.copy_curl)
         self.response.copy_powershell.connect(self.copier.copy_powershell)
         self.response.copy_support.connect(self.copier.copy_support)
+        self.response.open_preferences.connect(self.menus.preferences.trigger)
         self.copier.tokenAvailable.connect(self.copy_token_action.setEnabled)
         self.copier.tokenAvailable.connect(self.copy_header_action.setEnabled)
         self.copier.update_actions()

@@ -128,6 +128,7 @@ class DiagnosisView(QScrollArea):
     """
 
     copy_support = Signal()
+    open_preferences = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -140,6 +141,16 @@ class DiagnosisView(QScrollArea):
         self.details = self._label("diagnosisText", "")
         self.details.setTextFormat(Qt.TextFormat.RichText)
         self.details.setOpenExternalLinks(True)
+        # A certificate not trusted: the fix is in the window (File > Preferences > CA file).
+        self.trust_button = QPushButton("Choose a CA file in Preferences…",
+                                        objectName="trustCaButton")  # fmt: skip
+        self.trust_button.setToolTip("File > Preferences: the CA file trusted instead of the "
+                                     "operating system's store")  # fmt: skip
+        self.trust_button.clicked.connect(self.open_preferences)
+        trust_row = QHBoxLayout()
+        trust_row.addWidget(self.trust_button)
+        trust_row.addStretch(1)
+        self._layout.addLayout(trust_row)
         self.said_title = self._label("", "sectionTitle")
         self.said_title.setText("What Microsoft said")
         self.said = self._label("diagnosisSaid", "")
@@ -172,6 +183,7 @@ class DiagnosisView(QScrollArea):
 
     def clear(self) -> None:
         self.title.setText("No failure to explain.")
+        self.trust_button.hide()
         self._show_said("")
         self.details.clear()
         self.support.clear()
@@ -181,6 +193,7 @@ class DiagnosisView(QScrollArea):
     def show_diagnosis(self, diagnosis: Any, support: str) -> None:
         """Show a core Diagnosis (and its parts, when a response carried several codes)."""
         self.title.setText(diagnosis.title)
+        self.trust_button.setVisible(diagnosis.code == "tls")
         self._show_said(getattr(diagnosis, "said", ""))
         self.details.setText(diagnosis_html(diagnosis))
         self.support.setPlainText(support)

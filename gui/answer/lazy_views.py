@@ -9,7 +9,8 @@ from PySide6.QtWidgets import QWidget
 
 def make_view(name: str, owner: Any) -> QWidget:
     """The view of one lazily built tab; `owner` is the ResponseView whose signals its buttons
-    drive (Request: copy_curl/copy_powershell; Diagnosis: copy_support; Try it: try_*)."""
+    drive (Request: copy_curl/copy_powershell; Diagnosis: copy_support, open_preferences;
+    Try it: try_*)."""
     if name == "claims":
         from gui.answer.claims_view import ClaimsView
 
@@ -41,4 +42,5 @@ def make_view(name: str, owner: Any) -> QWidget:
 
     diagnosis = DiagnosisView()
     diagnosis.copy_support.connect(owner.copy_support)
+    diagnosis.open_preferences.connect(owner.open_preferences)
     return diagnosis

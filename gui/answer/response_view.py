@@ -55,6 +55,7 @@ class ResponseView(QWidget):
         paste_token(str): Ctrl+V on the result area, with the clipboard text.
         copy_curl(), copy_powershell(): the Request tab's export buttons.
         copy_support(): the Diagnosis tab's Copy support details button.
+        open_preferences(): the Diagnosis asks for File > Preferences (a CA file to trust).
         try_send(), try_inputs_changed(), try_expiry(), try_copy_curl(), try_copy_powershell():
             the Try it tab's Send call, edits, Check credential expiry and export buttons.
     """
@@ -65,6 +66,7 @@ class ResponseView(QWidget):
     copy_curl = Signal()
     copy_powershell = Signal()
     copy_support = Signal()
+    open_preferences = Signal()
     try_send = Signal()
     try_inputs_changed = Signal()
     try_expiry = Signal()

@@ -65,7 +65,7 @@ def test_retry_after_counts_down_on_send(qtbot: QtBot, make_window, sandbox) -> 
 
 
 def test_tls_failure_names_the_certificate_and_a_fix_in_the_window(
-    qtbot: QtBot, window: MainWindow
+    qtbot: QtBot, window: MainWindow, monkeypatch
 ) -> None:
     send(qtbot, window, "fault-tls")
     response = window.response
@@ -75,6 +75,13 @@ def test_tls_failure_names_the_certificate_and_a_fix_in_the_window(
     assert "does not trust" in details and "Subject: CN=127.0.0.1" in details
     assert "Issuer: CN=Entra Token Tester sandbox CA" in details
     assert "File &gt; Preferences &gt; CA file" in details
+    opened = []
+    monkeypatch.setattr("gui.dialogs.edit_preferences", lambda *args: opened.append(args))
+    assert response.diagnosis.trust_button.isVisibleTo(response.diagnosis)
+    qtbot.mouseClick(response.diagnosis.trust_button, Qt.MouseButton.LeftButton)
+    assert len(opened) == 1  # File > Preferences, where the CA file is chosen
+    send(qtbot, window, "secret-id")
+    assert not response.diagnosis.trust_button.isVisibleTo(response.diagnosis)
 
 
 def _token(roles: int, long_value: str = "") -> str:
