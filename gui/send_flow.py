@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import threading
 import time
+import webbrowser
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
-from PySide6.QtWidgets import QProgressBar, QPushButton, QWidget
+from PySide6.QtWidgets import QProgressBar, QPushButton, QVBoxLayout, QWidget
 
 from gui.worker import PROGRESS, CallWorker
 
+SIGNIN_GRANT_VALUES = ("authorization_code", "urn:ietf:params:oauth:grant-type:device_code")
+
 if TYPE_CHECKING:
+    from core.token.models import TokenRequestInput
     from core.token.replication import Progress
     from gui.answer.analysis import Report
     from gui.answer.response_view import ResponseView
@@ -61,6 +65,17 @@ class SendController(QObject):
         self.worker.progressed.connect(self._on_worker_progressed)
         self._waiting: Progress | None = None  # the last refusal of a running wait
         self.decoder.succeeded.connect(self._on_decoder_succeeded)
+        # Delegated sign-in: the browser opener (tests inject one), the strip above the answer,
+        # and the refresh token held in memory for this session only.
+        self.open_url: Callable[[str], object] = webbrowser.open
+        self.refresh_session: Any = None
+        from gui.signin_panel import SignInPanel
+
+        self.signin_panel = SignInPanel(parent=response)
+        layout = response.layout()
+        if isinstance(layout, QVBoxLayout):
+            layout.insertWidget(1, self.signin_panel)
+        self.signin_panel.refresh.connect(self.refresh_now)
         self.decoder.failed.connect(self._on_worker_failed)
 
     @Slot()
@@ -96,6 +111,9 @@ class SendController(QObject):
         self._profile_id = profile_id
         self._cancel = threading.Event()  # Cancel also cuts the exchange itself short
         self._waiting = None
+        if inputs.grant.value in SIGNIN_GRANT_VALUES:
+            self._sign_in(inputs, authorities, ca_file, names)
+            return
         self.worker.start(send_and_inspect, inputs, authorities, ca_file=ca_file or None,
                           cancel=self._cancel, names=names,
                           wait_new_s=self.form.wait_new_check.limit_s(),
@@ -107,6 +125,37 @@ class SendController(QObject):
             target = "the token endpoint"
         self.response.show_busy(f"Sending to {target} …  (Esc cancels)")
         self.message.emit("Sending…")
+
+    def _sign_in(self, inputs: TokenRequestInput, authorities: tuple[str, ...], ca_file: str,
+                 names: dict[str, str] | None) -> None:  # fmt: skip
+        """Browser or device code sign-in on the worker; the device code is shown as it comes."""
+        from gui.answer.signin_analysis import signin_and_inspect
+
+        self.signin_panel.clear()
+        self.refresh_session = None
+        redirect_host = "localhost" if inputs.cloud == "sandbox" else "127.0.0.1"
+        self.worker.start(signin_and_inspect, inputs, authorities, open_url=self.open_url,
+                          ca_file=ca_file or None, cancel=self._cancel, names=names,
+                          redirect_host=redirect_host, on_progress=PROGRESS)  # fmt: skip
+        self._set_busy(True)
+        browser = inputs.grant.value == "authorization_code"
+        self.response.show_busy("Waiting for sign-in in your browser… (Esc cancels)" if browser
+                                else "Asking for a device code… (Esc cancels)")  # fmt: skip
+        self.message.emit("Signing in…")
+
+    @Slot()
+    def refresh_now(self) -> None:
+        """Redeem the refresh token held in memory for a new access token."""
+        from gui.answer.signin_analysis import refresh_and_inspect
+
+        if self.worker.busy or self.refresh_session is None:
+            return
+        self._cancel = threading.Event()
+        inputs = self.form.to_input()
+        self.worker.start(refresh_and_inspect, self.refresh_session, inputs.tenant,
+                          cancel=self._cancel)  # fmt: skip
+        self._set_busy(True)
+        self.response.show_busy("Refreshing with the refresh token held in memory… (Esc cancels)")
 
     def cancel(self) -> None:
         """Stop waiting for the running request; a late answer is dropped."""
@@ -128,7 +177,15 @@ class SendController(QObject):
 
     @Slot(object)
     def _on_worker_progressed(self, progress: Progress) -> None:
-        """A refusal as unknown during a wait: the live line goes in the banner."""
+        """A refusal as unknown during a wait: the live line goes in the banner; a device code
+        or the browser's URL during a sign-in."""
+        if isinstance(progress, str):  # the authorize URL, opened in the browser
+            return
+        if hasattr(progress, "user_code"):
+            self.signin_panel.show_device(progress)
+            self.response.show_busy("Waiting for sign-in with the code… (Esc cancels)")
+            self.message.emit("Waiting for sign-in with the device code")
+            return
         self._waiting = progress
         self.response.show_busy(progress.line("Esc"))
         self.message.emit(f"Waiting for replication (attempt {progress.attempt})")
@@ -161,6 +218,13 @@ class SendController(QObject):
     @Slot(object)
     def _on_worker_succeeded(self, report: Report) -> None:
         self._on_decoder_succeeded(report)
+        if report.signin_text or report.refresh is not None:
+            if report.refresh is not None:
+                self.refresh_session = report.refresh
+            self.signin_panel.show_signed_in(report.signin_text, report.refresh is not None)
+        else:
+            self.signin_panel.clear()
+            self.refresh_session = None
         self.answered.emit(report, self._profile_id)
 
     @property

@@ -34,6 +34,8 @@ class Report:
     support: str = ""  # support details ready to copy, on failure
     signature: Any = None  # core.insight.signature.SignatureResult
     advice: tuple[Any, ...] = ()  # core.insight.diagnosis.Diagnosis per warning of a token
+    signin_text: str = ""  # a delegated sign-in: who signed in and the ID token's checks
+    refresh: Any = field(default=None, repr=False)  # core.signin.RefreshSession, in memory only
 
     @property
     def issued(self) -> bool:

@@ -94,6 +94,8 @@ class RequestForm(QWidget):
             [
                 ("Client credentials (app-only)", GrantType.CLIENT_CREDENTIALS.value),
                 ("Password (user sign-in, ROPC)", GrantType.PASSWORD.value),
+                ("Authorization code (browser)", GrantType.AUTHORIZATION_CODE.value),
+                ("Device code", GrantType.DEVICE_CODE.value),
             ],
         )
         self.credential_combo = make_combo("credentialCombo", [])
