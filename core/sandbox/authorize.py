@@ -19,9 +19,6 @@ from core.sandbox.errors import CATALOG, EntraError
 from core.sandbox.issuer import TokenCall, resolve_tenant, user_target
 from core.sandbox.signin_state import REDIRECT_URIS, AuthorizeRequest, SignInState, redirect_matches
 
-DEVICE_PAGE = "/devicelogin"
-USER_CODE_CHARS = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-
 
 @dataclass(frozen=True)
 class Answer:
@@ -32,7 +29,7 @@ class Answer:
     location: str = ""
 
 
-def _description(error: EntraError) -> str:
+def describe_error(error: EntraError) -> str:
     stamp = time.strftime("%Y-%m-%d %H:%M:%SZ", time.gmtime())
     text = CATALOG[error.code][2].format(**error.params)
     return (
@@ -46,7 +43,7 @@ def error_page(error: EntraError) -> Answer:
         400,
         pages.message_page(
             "Sorry, but we're having trouble signing you in.",
-            _description(error),
+            describe_error(error),
             code=f"AADSTS{error.code}",
         ),
     )
@@ -60,7 +57,7 @@ def redirect_to(uri: str, params: dict[str, str]) -> Answer:
 def error_redirect(request: AuthorizeRequest, error: EntraError) -> Answer:
     params = {
         "error": CATALOG[error.code][0],
-        "error_description": _description(error),
+        "error_description": describe_error(error),
         "error_uri": f"https://login.microsoftonline.com/error?code={error.code}",
     }
     if request.state:
@@ -136,7 +133,7 @@ def start(state: SignInState, version: str, segment: str, q: dict[str, str]) -> 
     return Answer(200, pages.sign_in_page("", {"ctx": key}, app.name, request.login_hint))
 
 
-def _check_user(request: AuthorizeRequest, login: str, password: str) -> d.User | str:
+def check_user(request: AuthorizeRequest, login: str, password: str) -> d.User | str:
     user = d.find_user(login, request.tenant.id)
     if user is None:
         return (
@@ -213,109 +210,8 @@ def submit(state: SignInState, form: dict[str, str]) -> Answer:
         state.consent(request.user, request.app, request.api, request.named)
         return _issue(state, key, request, request.user)
     login = form.get("login", "").strip()
-    found = _check_user(request, login, form.get("passwd", ""))
+    found = check_user(request, login, form.get("passwd", ""))
     if isinstance(found, str):
         page = pages.sign_in_page("", {"ctx": key}, request.app.name, login, found)
         return Answer(200, page)
     return _after_sign_in(state, key, request, found)
-
-
-# ---- device code verification page ----
-
-
-def new_user_code() -> str:
-    return "".join(secrets.choice(USER_CODE_CHARS) for _ in range(9))
-
-
-def device_page(state: SignInState, form: dict[str, str] | None) -> Answer:
-    """GET shows the code box; POST walks code -> sign-in -> consent -> done."""
-    if form is None:
-        return Answer(200, pages.device_code_page(DEVICE_PAGE))
-    otc = form.get("otc", "").strip()
-    found = state.device_by_user_code(otc)
-    if found is None:
-        return Answer(
-            200,
-            pages.device_code_page(
-                DEVICE_PAGE, "That code didn't work. Check the code and try again."
-            ),
-        )
-    device_code, grant = found
-    hidden = {"otc": grant.user_code}
-    if "consent" in form and grant.user is not None:
-        if form["consent"] != "accept":
-            state.set_device(device_code, replace(grant, status="declined"))
-            return Answer(
-                200,
-                pages.message_page(
-                    "Sign-in declined", "You declined; the app on your device is told so."
-                ),
-            )
-        state.consent(grant.user, grant.app, grant.api, grant.named)
-        return _device_done(state, device_code, grant, grant.user)
-    if "login" not in form:
-        return Answer(200, pages.sign_in_page(DEVICE_PAGE, hidden, grant.app.name))
-    request = AuthorizeRequest(
-        grant.version,
-        grant.app,
-        grant.tenant,
-        grant.api,
-        grant.resource,
-        grant.named,
-        grant.scope,
-        "",
-        "",
-        "",
-        "",
-        "",
-        "",
-        "",
-    )
-    user = _check_user(request, form.get("login", "").strip(), form.get("passwd", ""))
-    if isinstance(user, str):
-        return Answer(
-            200,
-            pages.sign_in_page(DEVICE_PAGE, hidden, grant.app.name, form.get("login", ""), user),
-        )
-    if user.outcome == "mfa":
-        state.set_device(device_code, replace(grant, status="mfa", user=user))
-        return Answer(
-            200,
-            pages.message_page(
-                "Multi-factor authentication required",
-                f"{user.upn} must use multi-factor authentication, which the sandbox cannot do. "
-                "The app on your device is told so.",
-                code="AADSTS50076",
-            ),
-        )
-    if user.outcome in USER_ERRORS:
-        return Answer(
-            200,
-            pages.message_page(
-                "Sign-in failed", _description(EntraError(USER_ERRORS[user.outcome]))
-            ),
-        )
-    consented = state.consented(user, grant.app, grant.api)
-    missing = [n for n in grant.named if n not in consented]
-    if missing or not consented:
-        state.set_device(device_code, replace(grant, user=user))
-        shown = tuple(
-            f"{grant.api.name}: {n}" for n in (missing or grant.named or grant.api.scopes)
-        )
-        return Answer(200, pages.consent_page(DEVICE_PAGE, hidden, grant.app.name, user.upn, shown))
-    return _device_done(state, device_code, grant, user)
-
-
-def _device_done(state: SignInState, device_code: str, grant: object, user: d.User) -> Answer:
-    from core.sandbox.signin_state import DeviceGrant
-
-    assert isinstance(grant, DeviceGrant)
-    state.set_device(device_code, replace(grant, status="approved", user=user))
-    return Answer(
-        200,
-        pages.message_page(
-            "You're signed in",
-            f"You have signed in to {grant.app.name} on your device. You may "
-            "now close this window.",
-        ),
-    )

@@ -12,7 +12,8 @@ from typing import Any
 
 from core.sandbox import directory as d
 from core.sandbox.assertions import JWT_BEARER, JtiStore, check_assertion
-from core.sandbox.authorize import DEVICE_PAGE, find_app, new_user_code, target
+from core.sandbox.authorize import find_app, target
+from core.sandbox.device_page import DEVICE_PAGE, new_user_code
 from core.sandbox.errors import EntraError
 from core.sandbox.issuer import TokenCall, _authenticate, _client_auth, id_token, is_guid, mint
 from core.sandbox.signin_state import DEVICE_LIFETIME_S, DeviceGrant, SignInState

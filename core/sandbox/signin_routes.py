@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from core.sandbox import authorize
+from core.sandbox import authorize, device_page
 from core.sandbox.delegated import OAuthError, device_code_response
 from core.sandbox.errors import EntraError
 from core.sandbox.issuer import resolve_tenant
@@ -39,9 +39,9 @@ class SignInRoutes:
             self._authorize(parts[0], AUTHORIZE_PATHS[rest])
         elif len(parts) >= 3 and rest in DEVICE_CODE_PATHS:
             self._device_code(parts[0], DEVICE_CODE_PATHS[rest])
-        elif parts == [authorize.DEVICE_PAGE.strip("/")]:
+        elif parts == [device_page.DEVICE_PAGE.strip("/")]:
             form = self._form() if self.command == "POST" else None
-            self._page(authorize.device_page(self.server.signin, form))
+            self._page(device_page.device_page(self.server.signin, form))
         else:
             return False
         return True
