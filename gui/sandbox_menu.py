@@ -23,6 +23,7 @@ GROUPS = (
     ("&Permissions and scopes", ("no-admin-consent", "scope-", "resource-")),
     ("Password &grant", ("password-", "public-client-secret")),
     ("&Network and server faults", ("fault-",)),
+    ("&Browser and device code sign-in", ("auth-code-", "device-code-")),
 )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from core.token.models import TokenRequestInput
 from gui.form.form_data import input_from_strings
@@ -16,6 +16,22 @@ log = logging.getLogger(__name__)
 
 BANNER = "Sandbox: tokens come from a local emulator, not from Microsoft"
 DEMO_KEY = "cc-v2-graph"
+
+
+# The window listens on localhost with the Sandbox cloud, so the 127.0.0.1 mismatch demo is the
+# command line's (token --redirect-host 127.0.0.1).
+WINDOW_SKIPS = ("auth-code-redirect-mismatch",)
+
+
+def as_scenario(s: Any) -> Scenario:
+    """A sign-in scenario as a menu entry: the form, and what to do on the sandbox's page."""
+    from core.sandbox import Scenario
+
+    how = ""
+    if s.user:
+        how = f" On the sandbox's page, sign in as {s.user} with {s.password}"
+        how += "; on the consent page, click Cancel." if s.consent != "accept" else "."
+    return Scenario(s.key, s.title, s.description + how, s.expect, s.form)
 
 
 class SandboxSession:
@@ -35,9 +51,12 @@ class SandboxSession:
         return self.sandbox.base_url
 
     def scenarios(self) -> tuple[Scenario, ...]:
-        from core.sandbox import scenarios
+        """The token scenarios, then the sign-in ones (the browser or the device login page
+        opens; the description says who signs in)."""
+        from core.sandbox import scenarios, signin_scenarios
 
-        return scenarios()
+        return (*scenarios(), *(as_scenario(s) for s in signin_scenarios()
+                                if s.key not in WINDOW_SKIPS))  # fmt: skip
 
     def scenario(self, key: str) -> Scenario:
         return next(s for s in self.scenarios() if s.key == key)

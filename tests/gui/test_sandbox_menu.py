@@ -6,9 +6,10 @@ from __future__ import annotations
 from PySide6.QtWidgets import QMenu
 from pytestqt.qtbot import QtBot
 
-from core.sandbox import scenarios
+from core.sandbox import scenarios, signin_scenarios
 from gui.main_window import MainWindow
 from gui.sandbox_menu import GROUPS
+from gui.sandbox_mode import WINDOW_SKIPS
 
 MAX_ENTRIES = 12  # what fits on a 768-pixel-high screen with room to spare
 
@@ -23,12 +24,13 @@ def test_scenarios_are_grouped_in_short_submenus(window: MainWindow) -> None:
     for theme in ("Working", "Secret", "Tenant", "Permissions", "Password", "faults"):
         assert any(theme in t for t in titles), theme
     keys = sorted(a.data() for a in window.sandboxing.actions())
-    assert keys == sorted(s.key for s in scenarios())
+    signin = [s.key for s in signin_scenarios() if s.key not in WINDOW_SKIPS]
+    assert keys == sorted([*(s.key for s in scenarios()), *signin])
 
 
 def test_each_entry_shows_its_expected_outcome(window: MainWindow) -> None:
     """Beside each title, the outcome to expect; the status tip says it with the reason."""
-    by_key = {s.key: s for s in scenarios()}
+    by_key = {s.key: s for s in (*scenarios(), *signin_scenarios())}
     for action in window.sandboxing.actions():
         scenario = by_key[action.data()]
         title, expect = action.text().split("\t")

@@ -100,3 +100,15 @@ def test_device_code_is_shown_with_copy_link_and_countdown(qtbot: QtBot, window:
     assert window.response.report is not None and window.response.report.issued
     assert not code.isVisible()
     assert "Alex Wilber" in window.findChild(QLabel, "signedInLabel").text()
+
+
+def test_sign_in_scenario_from_the_sandbox_menu(qtbot: QtBot, window: MainWindow) -> None:
+    action = next(a for a in window.sandboxing.actions() if a.data() == "auth-code-consent")
+    assert "sign in as jordan@contoso.example" in action.statusTip()
+    action.trigger()
+    assert window.form.grant_combo.currentText() == "Authorization code (browser)"
+    browser = PageBrowser(f"jordan@{d.CONTOSO.domain}", d.PASSWORD)
+    window.sending.open_url = browser.open
+    _send(qtbot, window)
+    assert window.response.report is not None and window.response.report.issued
+    assert any("Permissions requested" in page for page in browser.pages)
