@@ -163,6 +163,9 @@ class SendController(QObject):
             return
         self._cancel.set()
         self.worker.cancel()
+        if self.signin_panel.device_box.isVisible():  # the code is of no use any more
+            self.signin_panel.clear()
+            self.refresh_session = None
         waiting, self._waiting = self._waiting, None
         if waiting is not None:  # stopped between retries: say how far the wait got
             self.response.show_idle(

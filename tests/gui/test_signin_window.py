@@ -112,3 +112,15 @@ def test_sign_in_scenario_from_the_sandbox_menu(qtbot: QtBot, window: MainWindow
     _send(qtbot, window)
     assert window.response.report is not None and window.response.report.issued
     assert any("Permissions requested" in page for page in browser.pages)
+
+
+def test_esc_during_device_code_hides_the_code(
+    qtbot: QtBot, window: MainWindow, sandbox: Sandbox
+) -> None:
+    _load(window, sandbox, GrantType.DEVICE_CODE)
+    code = window.findChild(QLabel, "deviceCodeLabel")
+    qtbot.mouseClick(window.send_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(code.isVisible, timeout=5000)
+    with qtbot.waitSignal(window.worker.finished, timeout=5000):
+        qtbot.keyClick(window, Qt.Key.Key_Escape)
+    assert not code.isVisible() and "Cancelled" in window.response.verdict_label.text()
