@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QGraphicsOpacityEffect,
     QHBoxLayout,
     QPushButton,
     QTabWidget,
@@ -209,13 +208,19 @@ class ResponseView(QWidget):
         self._dim(stale)
 
     def _dim(self, dimmed: bool) -> None:
-        """Dim the tabs (an answer for the previous request) or show them as they are."""
-        if dimmed and self.tabs.graphicsEffect() is None:
-            effect = QGraphicsOpacityEffect(self.tabs)
-            effect.setOpacity(0.45)
-            self.tabs.setGraphicsEffect(effect)
-        elif not dimmed and self.tabs.graphicsEffect() is not None:
-            self.tabs.setGraphicsEffect(None)  # type: ignore[arg-type]  (Qt deletes the effect)
+        """Grey the tabs' text (an answer for the previous request) or show it as it is. A
+        widget style sheet, not an opacity effect: that one composites over black offscreen."""
+        if dimmed == self.dimmed:
+            return
+        color = "#6b737c" if theme.current().dark else "#a0a8b0"
+        self.tabs.setStyleSheet(
+            f"QLabel, QTableView, QPlainTextEdit, QLineEdit {{ color: {color}; }}" if dimmed
+            else ""
+        )  # fmt: skip
+
+    @property
+    def dimmed(self) -> bool:
+        return bool(self.tabs.styleSheet())
 
     def expired_note(self) -> str:
         """'expired 3 min ago' while the token shown has expired, else ''."""

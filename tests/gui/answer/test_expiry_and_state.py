@@ -105,11 +105,11 @@ def test_an_edited_form_marks_the_answer_as_for_the_previous_request(
         window.form.tenant_edit.setText("contoso.example")
     assert response.stale and response.banner_state == "stale"
     assert response.verdict_label.text().startswith("For the previous request: Send again")
-    assert response.tabs.graphicsEffect() is not None  # dimmed
+    assert response.dimmed
     with qtbot.waitSignal(window.form.changed, timeout=2000):
         window.form.tenant_edit.setText(tenant)  # back as sent: the answer is its own again
     assert not response.stale and response.banner_state == "ok"
-    assert response.tabs.graphicsEffect() is None
+    assert not response.dimmed
 
 
 def test_another_scenario_replaces_the_answer(qtbot: QtBot, window: MainWindow) -> None:
