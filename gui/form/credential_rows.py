@@ -11,9 +11,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
-    QFileDialog,
     QFormLayout,
-    QHBoxLayout,
     QLineEdit,
     QPushButton,
     QWidget,
@@ -22,37 +20,22 @@ from PySide6.QtWidgets import (
 from core.redaction import Secret
 from core.token.models import AssertionAlg, CredentialKind, TokenRequestInput
 from gui.form.certificate_card import AssertionCard, CertificateCard
+from gui.form.credential_files import (
+    CERT_FILTER,
+    CERT_SUFFIXES,
+    browse,
+    file_row,
+    load_certificate_fields,
+)
 from gui.form.file_drop import FileDrop
 from gui.form.form_rows import make_combo, make_edit, select, setup_edit
+from gui.form.remember_option import RememberOption
 from gui.form.secret_edit import SecretLineEdit
 from gui.worker import CallWorker
 
-CERT_SUFFIXES = (".pem", ".pfx", ".p12", ".cer", ".crt", ".der", ".key")
-CERT_FILTER = "Certificates (*.pem *.pfx *.p12 *.cer *.crt *.der *.key);;All files (*)"
 KINDS = (("Client secret", CredentialKind.SECRET.value),
          ("Certificate", CredentialKind.CERTIFICATE.value),
          ("Federated assertion", CredentialKind.FEDERATED.value))  # fmt: skip
-
-
-def _load(fields: tuple[str, str, str]) -> tuple[tuple[str, str, str], Any]:
-    """Open the certificate files (on the worker): the fields it was opened with, and the
-    credential or the CertificateError."""
-    from core.token.credential.certificate import CertificateError, load_certificate
-
-    path, key_path, password = fields
-    try:
-        return fields, load_certificate(path, key_path, Secret(password) if password else None)
-    except CertificateError as exc:
-        return fields, exc
-
-
-def _file_row(edit: QLineEdit, button: QPushButton) -> QWidget:
-    box = QWidget()
-    row = QHBoxLayout(box)
-    row.setContentsMargins(0, 0, 0, 0)
-    row.addWidget(edit, 1)
-    row.addWidget(button)
-    return box
 
 
 class CredentialSection(QObject):
@@ -136,7 +119,7 @@ class CredentialSection(QObject):
     def _file(self, add_row: Callable[[str, QWidget, str], int], text: str, edit: QLineEdit,
               button: QPushButton, field: str) -> int:  # fmt: skip
         """A path edit with its Browse button; the label points at the edit."""
-        row = add_row(text, _file_row(edit, button), field)
+        row = add_row(text, file_row(edit, button), field)
         label = self._form.itemAt(row, QFormLayout.ItemRole.LabelRole).widget()
         label.setBuddy(edit)
         edit.setAccessibleName(text.replace("&", "").rstrip(":"))
@@ -160,7 +143,7 @@ class CredentialSection(QObject):
             (self.assertion_browse, self.assertion_file_edit, "Choose the token file",
              "All files (*)"),
         ):  # fmt: skip
-            button.clicked.connect(partial(self._browse, edit, title, file_filter))
+            button.clicked.connect(partial(browse, self._host, edit, title, file_filter))
 
     # -- visibility ---------------------------------------------------------------------------
 
@@ -188,15 +171,12 @@ class CredentialSection(QObject):
             has = bool(self.assertion_edit.text().strip() or self.assertion_file_edit.text())
             self.assertion_card.setVisible(has)
 
-    def show_secret_rows(self, secret_row: int, remember: QCheckBox) -> None:
-        """The client secret row only for a secret; the keychain option for a secret or a
+    def show_secret_rows(self, secret_row: int, remember: RememberOption) -> None:
+        """The client secret row only for a secret; the remember option for a secret or a
         certificate's password (a federated assertion is never remembered)."""
         kind = self.kind()
         self._form.setRowVisible(secret_row, kind is CredentialKind.SECRET)
-        remember.setVisible(kind is not CredentialKind.FEDERATED)
-        remember.setText("Remember its password in the &keychain"
-                         if kind is CredentialKind.CERTIFICATE
-                         else "Remember secret in the &keychain")  # fmt: skip
+        remember.set_kind(kind)
 
     @Slot()
     def _on_combo_changed(self) -> None:
@@ -226,7 +206,7 @@ class CredentialSection(QObject):
                 return
             if self._loaded is not None and self._loaded[0] == self._cert_key():
                 return
-            self.loader.start(_load, self._cert_key())
+            self.loader.start(load_certificate_fields, self._cert_key())
         elif kind is CredentialKind.FEDERATED:
             self._decode_assertion()
         self._update_rows()
@@ -267,11 +247,6 @@ class CredentialSection(QObject):
         self.assertion_card.show_assertion(decoded, expected_audience(self._cloud))
 
     # -- files: picker and drag and drop ---------------------------------------------------------
-
-    def _browse(self, edit: QLineEdit, title: str, file_filter: str) -> None:
-        path, _ = QFileDialog.getOpenFileName(self._host, title, "", file_filter)
-        if path:
-            edit.setText(path)
 
     def drop_file(self, path: str) -> bool:
         """Use a dropped certificate file: Certificate is chosen and the path filled in (a key

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QEvent, QObject, QSize, Qt
 from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QLabel, QSizePolicy
+from PySide6.QtWidgets import QLabel, QLineEdit, QSizePolicy, QWidget
 
 from core.token.models import Endpoint, Finding, Severity
 
@@ -72,17 +72,20 @@ class FindingLabel(QLabel):
         super().setText(shown or " ")
 
 
-class FindingLabels:
+class FindingLabels(QObject):
     """One message line per form row, showing the first finding about that row.
 
     A required field's "is empty" message waits until the field was left (`touch`) or Send was
     pressed (`reveal`): a fresh, untouched form shows no red errors.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._watched: dict[QObject, str] = {}  # edit -> the row whose message it wakes
         self._labels: dict[str, FindingLabel] = {}
         self._touched: set[str] = set()
         self._revealed = False
+        self._notes: dict[str, str] = {}  # row -> what to say instead of "is empty"
         self._last: tuple[Finding, ...] = ()
         self._endpoint = Endpoint.V2
 
@@ -92,6 +95,25 @@ class FindingLabels:
         label.set_message("")
         self._labels[field] = label
         return label
+
+    def watch(self, widget: QWidget, field: str) -> None:
+        """Leaving the line edits in `widget` counts as touching the row `field`."""
+        edits = [widget] if isinstance(widget, QLineEdit) else []
+        for edit in (*edits, *widget.findChildren(QLineEdit)):
+            self._watched[edit] = field
+            edit.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.FocusOut and watched in self._watched:
+            self.touch(self._watched[watched])
+        return super().eventFilter(watched, event)
+
+    def note_not_kept(self, fields: Iterable[str]) -> None:
+        """Say beside these rows, while empty, that their remembered secret was not kept."""
+        for field in fields:
+            what = "password" if field == "password" else "secret"
+            self.note(field, f"The {what} was not kept (no keychain on this computer): "
+                             "type it again.")  # fmt: skip
 
     def touch(self, field: str) -> None:
         """The user left this field: its "is empty" message may show from now on."""
@@ -105,9 +127,15 @@ class FindingLabels:
         self.show(self._last, self._endpoint)
 
     def reset(self) -> None:
-        """A new setup is in the form: nothing was touched yet."""
+        """A new setup is in the form: nothing was touched yet, no note holds."""
         self._touched.clear()
+        self._notes.clear()
         self._revealed = False
+
+    def note(self, field: str, text: str) -> None:
+        """While this row's field is empty, say `text` (at once) instead of "is empty"."""
+        self._notes[field] = text
+        self.show(self._last, self._endpoint)
 
     def _shown(self, finding: Finding, key: str) -> bool:
         return self._revealed or key in self._touched or not is_missing_value(finding)
@@ -122,7 +150,12 @@ class FindingLabels:
         by_field: dict[str, Finding] = {}
         for finding in self._last:
             key = finding_key(finding.field, endpoint)
-            if key in self._labels and self._shown(finding, key):
+            if key in self._notes and is_missing_value(finding):
+                note = self._notes[key]
+                finding = Finding(finding.code, Severity.WARNING, finding.field, note, "",
+                                  "Type it again, or save the profile on a computer with a "
+                                  "keychain.")  # fmt: skip
+            if key in self._labels and (self._shown(finding, key) or key in self._notes):
                 by_field.setdefault(key, finding)
         for field, label in self._labels.items():
             finding = by_field.get(field)
@@ -131,7 +164,8 @@ class FindingLabels:
                 label.setProperty("severity", "")
             else:
                 mark = "✖" if finding.severity is Severity.ERROR else "⚠"
-                label.set_message(f"{mark} {finding.title}: {finding.detail}", finding.fix)
+                text = f"{finding.title}: {finding.detail}" if finding.detail else finding.title
+                label.set_message(f"{mark} {text}", finding.fix)
                 label.setProperty("severity", finding.severity.value)
             label.style().unpolish(label)
             label.style().polish(label)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -79,6 +81,34 @@ def name_clear_buttons(widget: QWidget, name: str) -> None:
             if not button.accessibleName():
                 button.setAccessibleName(f"Clear {edit.accessibleName() or name}")
                 button.setToolTip(f"Clear {edit.accessibleName() or name}")
+
+
+def fix_label_column(form: QFormLayout, other_texts: Iterable[str] = ()) -> None:
+    """Give the label column the width of the widest label of any row, shown or not.
+
+    Opening Advanced or choosing a certificate then shows a longer label ("Custom token
+    URL:") without pushing the fields (and their clear buttons and arrows) out of the column.
+    `other_texts` are texts a label takes later (measured too).
+    """
+    items = [form.itemAt(row, QFormLayout.ItemRole.LabelRole) for row in range(form.rowCount())]
+    widgets = [item.widget() for item in items if item is not None]
+    width = 0
+    for label in (w for w in widgets if isinstance(w, QLabel)):
+        metrics = label.fontMetrics()
+        extra = label.sizeHint().width() - metrics.horizontalAdvance(label.text())
+        for text in (label.text(), *other_texts):
+            width = max(width, metrics.horizontalAdvance(text.replace("&", "")) + extra)
+    for label in widgets:
+        label.setMinimumWidth(width)
+        if isinstance(label, QLabel):
+            label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    form.invalidate()
+
+
+def chain_tab_order(widgets: Iterable[QWidget]) -> None:
+    """Tab goes from each widget to the next, in this order."""
+    for first, second in itertools.pairwise(widgets):
+        QWidget.setTabOrder(first, second)
 
 
 def guid_edit_width(edit: QLineEdit) -> int:

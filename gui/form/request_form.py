@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
-import itertools
 from collections.abc import Iterable
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QCheckBox,
     QFormLayout,
-    QLabel,
-    QLineEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -21,23 +17,24 @@ from core.redaction import Secret
 from core.store.profiles import Profile, from_input, to_input
 from core.token.authority import CLOUDS, default_target, get_cloud
 from core.token.models import (
-    AuthMethod,
     Endpoint,
     Finding,
     GrantType,
-    TokenRequestInput,
 )
 from gui.form.advanced import AdvancedSection
 from gui.form.credential_rows import CredentialSection
 from gui.form.form_findings import FindingLabels
+from gui.form.form_io import FormData
 from gui.form.form_rows import (
     add_row,
+    chain_tab_order,
+    fix_label_column,
     guid_edit_width,
     make_combo,
     make_edit,
-    select,
     setup_edit,
 )
+from gui.form.remember_option import RememberOption
 from gui.form.secret_edit import SecretLineEdit
 from gui.form.url_preview import UrlPreview
 from gui.form.wait_option import WaitNewCheck
@@ -47,7 +44,7 @@ _OTHER_LABELS = ("Sc&ope:", "Res&ource:", "Resource (v1 only):", "Scope (v2 only
 _ALL_DEFAULTS = frozenset(default_target(c, e) for c in CLOUDS for e in Endpoint)
 
 
-class RequestForm(QWidget):
+class RequestForm(FormData, QWidget):
     """Cloud, endpoint, tenant, app, credential, target and the Advanced options.
 
     Only `load_input` and `to_input` convert between widgets and data; the window runs the
@@ -64,8 +61,7 @@ class RequestForm(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._authority = ""  # the sandbox's base URL when the Sandbox cloud is chosen
-        self._findings = FindingLabels()
-        self._touch_fields: dict[QObject, str] = {}  # edit -> the row whose message it wakes
+        self._findings = FindingLabels(self)
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(150)
@@ -120,13 +116,7 @@ class RequestForm(QWidget):
         self._secret_row = self._add_row("&Secret:", self.secret_edit, "client_secret")
         self._username_row = self._add_row("&Username:", self.username_edit, "username")
         self._password_row = self._add_row("&Password:", self.password_edit, "password")
-        self.remember_check = QCheckBox("Remember secret in the &keychain",
-                                        objectName="rememberSecretCheck")  # fmt: skip
-        self.remember_check.setAccessibleName("Remember secret in the keychain")
-        self.remember_check.setToolTip(
-            "When the profile is saved, keep its client secret (and password) in the system "
-            "keychain, never in a file. Unticked: the secret is removed from the keychain."
-        )
+        self.remember_check = RememberOption()
         self._form.addRow("", self.remember_check)
         self.wait_new_check = WaitNewCheck()
         self._form.addRow("", self.wait_new_check)
@@ -162,43 +152,24 @@ class RequestForm(QWidget):
                  self.other_target_edit,
                  self.advanced_toggle, self.auth_combo,
                  self.timeout_spin, self.token_url_edit]  # fmt: skip
-        for first, second in itertools.pairwise(chain):
-            QWidget.setTabOrder(first, second)
+        chain_tab_order(chain)
 
     def fix_label_column(self) -> None:
-        """Give the label column the width of the widest label of any row, shown or not.
-
-        Opening Advanced or choosing a certificate then shows a longer label ("Custom token
-        URL:") without pushing the fields (and their clear buttons and arrows) out of the column.
-        """
-        labels = [self._form.itemAt(row, QFormLayout.ItemRole.LabelRole)
-                  for row in range(self._form.rowCount())]  # fmt: skip
-        widgets = [item.widget() for item in labels if item is not None]
-        width = 0
-        for label in (w for w in widgets if isinstance(w, QLabel)):
-            metrics = label.fontMetrics()
-            texts = (label.text(), *_OTHER_LABELS)
-            extra = label.sizeHint().width() - metrics.horizontalAdvance(label.text())
-            width = max(width, *(metrics.horizontalAdvance(t.replace("&", "")) + extra
-                                 for t in texts))  # fmt: skip
-        for label in widgets:
-            label.setMinimumWidth(width)
-            if isinstance(label, QLabel):
-                label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        self._form.invalidate()
+        """Give the label column the width of its widest label, shown or not (see form_rows)."""
+        fix_label_column(self._form, _OTHER_LABELS)
 
     def _add_row(self, text: str, widget: QWidget, field: str) -> int:
         if field:
-            edits = [widget] if isinstance(widget, QLineEdit) else []
-            for edit in (*edits, *widget.findChildren(QLineEdit)):
-                self._touch_fields[edit] = field
-                edit.installEventFilter(self)
+            self._findings.watch(widget, field)
         return add_row(self._form, text, widget, self._findings.create(field) if field else None)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.FocusOut and watched in self._touch_fields:
-            self._findings.touch(self._touch_fields[watched])  # type: ignore[index]
-        return super().eventFilter(watched, event)
+    def set_keychain(self, available: bool) -> None:
+        """Whether a system keychain keeps remembered secrets (the option's words follow)."""
+        self.remember_check.set_keychain(available)
+
+    def note_not_kept(self, fields: Iterable[str]) -> None:
+        """Say beside these empty fields that their remembered secret was not kept."""
+        self._findings.note_not_kept(fields)
 
     def reveal_findings(self) -> None:
         """Show every message, a required field's "is empty" included (Send was pressed)."""
@@ -284,62 +255,6 @@ class RequestForm(QWidget):
     def finding_text(self, field: str) -> str:
         """The message shown beside a field ('' when none), for tests and screen readers."""
         return self._findings.text(field, self._endpoint())
-
-    # -- data <-> widgets -------------------------------------------------------------------
-
-    def load_input(self, inputs: TokenRequestInput) -> None:
-        """Show these inputs in the form (secrets included, masked); the option to wait for a
-        new secret starts off (a scenario may tick it)."""
-        self._debounce.blockSignals(True)
-        self.wait_new_check.setChecked(False)
-        self._findings.reset()
-        select(self.cloud_combo, inputs.cloud)
-        select(self.endpoint_combo, inputs.endpoint.value)
-        select(self.grant_combo, inputs.grant.value)
-        select(self.auth_combo, inputs.auth_method.value)
-        self.tenant_edit.setText(inputs.tenant)
-        self.client_id_edit.setText(inputs.client_id)
-        self.secret_edit.setText(inputs.client_secret.reveal() if inputs.client_secret else "")
-        self.username_edit.setText(inputs.username)
-        self.password_edit.setText(inputs.password.reveal() if inputs.password else "")
-        v2 = inputs.endpoint is Endpoint.V2
-        self.scope_edit.setText(inputs.scope if v2 else inputs.resource)
-        self.other_target_edit.setText(inputs.resource if v2 else inputs.scope)
-        self._form.setRowVisible(self._other_row, bool(self.other_target_edit.text().strip()))
-        self.timeout_spin.setValue(inputs.timeout_s)
-        self.token_url_edit.setText(inputs.token_url)
-        self.credentials.load(inputs)
-        self._on_credential_changed()
-        if inputs.authority:
-            self._authority = inputs.authority
-        self.advanced.set_visible(AdvancedSection.needed_for(inputs))
-        self._debounce.blockSignals(False)
-        self._debounce.start()
-
-    def to_input(self) -> TokenRequestInput:
-        """The inputs as typed; never raises (the pre-flight checks judge them)."""
-        endpoint = self._endpoint()
-        target, other = self.scope_edit.text(), self.other_target_edit.text()
-        secret, password = self.secret_edit.text(), self.password_edit.text()
-        grant = GrantType(self.grant_combo.currentData())
-        cloud = self.cloud_combo.currentData()
-        return TokenRequestInput(
-            cloud=cloud,
-            endpoint=endpoint,
-            tenant=self.tenant_edit.text().strip(),
-            client_id=self.client_id_edit.text().strip(),
-            grant=grant,
-            client_secret=Secret(secret) if secret else None,
-            username=self.username_edit.text().strip() if grant is GrantType.PASSWORD else "",
-            password=Secret(password) if password and grant is GrantType.PASSWORD else None,
-            scope=target if endpoint is Endpoint.V2 else other,
-            resource=target if endpoint is Endpoint.V1 else other,
-            auth_method=AuthMethod(self.auth_combo.currentData()),
-            timeout_s=float(self.timeout_spin.value()),
-            token_url=self.token_url_edit.text().strip(),
-            authority=self._authority if cloud == "sandbox" else "",
-            **self.credentials.to_fields(),
-        )
 
     # -- profiles ---------------------------------------------------------------------------
 

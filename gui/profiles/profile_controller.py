@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from core.store.profiles import Profile, ProfileStore
 from core.store.secret_store import SecretKind, SecretStoreError
-from core.token.models import GrantType, TokenRequestInput
+from core.token.models import GrantType, Outcome, TokenRequestInput
 from gui.form.request_form import RequestForm
 from gui.profiles.keychain import LazySecretStore, Secrets, load_secrets, save_secrets
 from gui.profiles.profile_panel import ProfilePanel
@@ -73,13 +73,14 @@ class ProfileController(QObject):
     def open_keychain(self) -> None:
         """Open the keychain on a worker (keyring loads there); the panel then names it."""
         if self.secrets.is_open:
-            self.panel.show_keychain()
+            self._on_opener_finished()
         elif not self.opener.busy:
             self.opener.start(self.secrets.open)
 
     @Slot()
     def _on_opener_finished(self) -> None:
         self.panel.show_keychain()
+        self.form.set_keychain(self.secrets.is_secure)
 
     # -- unsaved changes --------------------------------------------------------------------
 
@@ -164,6 +165,8 @@ class ProfileController(QObject):
         self.refresh_unsaved()
         self.panel.show_keychain()
         found = [kind.words for kind, value in secrets.items() if value]
+        if not found and not self.secrets.is_secure:  # it was in memory, in an earlier run
+            self.form.note_not_kept(("client_secret", "password"))
         what = " and ".join(found) if found else "no remembered secret"
         self.message.emit(f"Loaded the {what} from {self.secrets.backend_name}."
                           if found else f"The keychain holds {what} for this profile.")  # fmt: skip
@@ -236,8 +239,8 @@ class ProfileController(QObject):
     def record(self, report: object, profile_id: str) -> None:
         """Add a sent request's result to the history of the profile it was sent from."""
         result = getattr(report, "result", None)
-        if result is None or not profile_id:
-            return
+        if result is None or not profile_id or result.outcome is Outcome.BLOCKED:
+            return  # nothing was sent: nothing to remember
         verdict = getattr(report, "verdict", None)
         roles = tuple(getattr(verdict, "roles", ()) or ())
         self.panel.record_result(result, roles, profile_id=profile_id)

@@ -1,0 +1,72 @@
+"""The request form's one conversion between widgets and data: `load_input` and `to_input`."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from core.redaction import Secret
+from core.token.models import AuthMethod, Endpoint, GrantType, TokenRequestInput
+from gui.form.advanced import AdvancedSection
+from gui.form.form_rows import select
+
+if TYPE_CHECKING:
+    from gui.form.request_form import RequestForm
+
+
+class FormData:
+    """The data side of `RequestForm` (a mixin: it reads and fills the form's own widgets)."""
+
+    def load_input(self: RequestForm, inputs: TokenRequestInput) -> None:
+        """Show these inputs in the form (secrets included, masked); the options to remember the
+        secret and to wait for a new secret start off (a profile or scenario may tick them)."""
+        self._debounce.blockSignals(True)
+        self.wait_new_check.setChecked(False)
+        self._findings.reset()
+        self.remember_check.setChecked(False)  # a profile's own choice is set after this
+        select(self.cloud_combo, inputs.cloud)
+        select(self.endpoint_combo, inputs.endpoint.value)
+        select(self.grant_combo, inputs.grant.value)
+        select(self.auth_combo, inputs.auth_method.value)
+        self.tenant_edit.setText(inputs.tenant)
+        self.client_id_edit.setText(inputs.client_id)
+        self.secret_edit.setText(inputs.client_secret.reveal() if inputs.client_secret else "")
+        self.username_edit.setText(inputs.username)
+        self.password_edit.setText(inputs.password.reveal() if inputs.password else "")
+        v2 = inputs.endpoint is Endpoint.V2
+        self.scope_edit.setText(inputs.scope if v2 else inputs.resource)
+        self.other_target_edit.setText(inputs.resource if v2 else inputs.scope)
+        self._form.setRowVisible(self._other_row, bool(self.other_target_edit.text().strip()))
+        self.timeout_spin.setValue(inputs.timeout_s)
+        self.token_url_edit.setText(inputs.token_url)
+        self.credentials.load(inputs)
+        self._on_credential_changed()
+        if inputs.authority:
+            self._authority = inputs.authority
+        self.advanced.set_visible(AdvancedSection.needed_for(inputs))
+        self._debounce.blockSignals(False)
+        self._debounce.start()
+
+    def to_input(self: RequestForm) -> TokenRequestInput:
+        """The inputs as typed; never raises (the pre-flight checks judge them)."""
+        endpoint = self._endpoint()
+        target, other = self.scope_edit.text(), self.other_target_edit.text()
+        secret, password = self.secret_edit.text(), self.password_edit.text()
+        grant = GrantType(self.grant_combo.currentData())
+        cloud = self.cloud_combo.currentData()
+        return TokenRequestInput(
+            cloud=cloud,
+            endpoint=endpoint,
+            tenant=self.tenant_edit.text().strip(),
+            client_id=self.client_id_edit.text().strip(),
+            grant=grant,
+            client_secret=Secret(secret) if secret else None,
+            username=self.username_edit.text().strip() if grant is GrantType.PASSWORD else "",
+            password=Secret(password) if password and grant is GrantType.PASSWORD else None,
+            scope=target if endpoint is Endpoint.V2 else other,
+            resource=target if endpoint is Endpoint.V1 else other,
+            auth_method=AuthMethod(self.auth_combo.currentData()),
+            timeout_s=float(self.timeout_spin.value()),
+            token_url=self.token_url_edit.text().strip(),
+            authority=self._authority if cloud == "sandbox" else "",
+            **self.credentials.to_fields(),
+        )
