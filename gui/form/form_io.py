@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from core.redaction import Secret
 from core.token.models import AuthMethod, Endpoint, GrantType, TokenRequestInput
 from gui.form.advanced import AdvancedSection
 from gui.form.form_rows import select
 
-if TYPE_CHECKING:
-    from gui.form.request_form import RequestForm
-
 
 class FormData:
-    """The data side of `RequestForm` (a mixin: it reads and fills the form's own widgets)."""
+    """The data side of `RequestForm` (a mixin: it reads and fills the form's own widgets).
 
-    def load_input(self: RequestForm, inputs: TokenRequestInput) -> None:
+    It names the form's widgets without importing the form (no import cycle).
+    """
+
+    def load_input(self, inputs: TokenRequestInput) -> None:
         """Show these inputs in the form (secrets included, masked); the options to remember the
         secret and to wait for a new secret start off (a profile or scenario may tick them)."""
         self._debounce.blockSignals(True)
@@ -46,7 +44,7 @@ class FormData:
         self._debounce.blockSignals(False)
         self._debounce.start()
 
-    def to_input(self: RequestForm) -> TokenRequestInput:
+    def to_input(self) -> TokenRequestInput:
         """The inputs as typed; never raises (the pre-flight checks judge them)."""
         endpoint = self._endpoint()
         target, other = self.scope_edit.text(), self.other_target_edit.text()
