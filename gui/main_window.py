@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QSize, QTimer, Slot
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
-    QLabel,
     QMainWindow,
 )
 
@@ -135,8 +134,6 @@ class MainWindow(QMainWindow):
             self.form, self.panel, self.profiles, self.secrets, self
         )
         self.setCentralWidget(columns.central)
-        self.clipboard_label = QLabel(objectName="clipboardStatus")
-        self.statusBar().addPermanentWidget(self.clipboard_label)
         self.setMinimumWidth(max(self.minimumWidth(), columns.minimum_width()))
         name_window_parts(self)
 
@@ -154,6 +151,7 @@ class MainWindow(QMainWindow):
         from gui.try_flow import TryController
 
         self.trying = TryController(self.form, self.response, self.state.ca_file, self)
+        self.clipboard_label = self.response.copy_feedback  # beside the Copy buttons
         self.copier = CopyController(self.response, self.clipboard, self.clipboard_label, self)
         slots = MenuSlots(
             save_profile=self.save_profile, new_profile=self.panel.new_button.click,

@@ -35,7 +35,9 @@ class CopyController(QObject):
         super().__init__(parent)
         self.response, self.clipboard = response, clipboard
         self._label = countdown_label
+        self._copied = ""
         self.clipboard.countdown.connect(self._on_clipboard_countdown)
+        self.clipboard.message.connect(self._on_clipboard_message)
 
     def _token_text(self) -> str:
         report = self.response.report
@@ -88,6 +90,12 @@ class CopyController(QObject):
         if report is not None and report.support:
             self.clipboard.copy_text(report.support, "Support details")
 
+    @Slot(str)
+    def _on_clipboard_message(self, text: str) -> None:
+        self._copied, clears = text.split(";")[0], ";" in text  # the countdown says when
+        self._on_clipboard_countdown(self.clipboard.seconds_left() if clears else 0)
+
     @Slot(int)
     def _on_clipboard_countdown(self, seconds: int) -> None:
-        self._label.setText(f"Clipboard clears in {seconds} s" if seconds else "")
+        clears = f"Clipboard clears in {seconds} s" if seconds else ""
+        self._label.setText("\n".join(t for t in (self._copied, clears) if t))

@@ -112,8 +112,11 @@ class RequestView(QWidget):
 
     def show_text(self, text: str) -> None:
         self.text.setPlainText(text)
-        for button in (self.curl_button, self.ps_button):
+        for button, shell in ((self.curl_button, "curl"), (self.ps_button, "PowerShell")):
             button.setEnabled(bool(text))
+            button.setToolTip(f"Copy this request as a {shell} command (the secret is read from "
+                              "$CLIENT_SECRET)" if text else "Nothing was sent yet: press Send "
+                              "first")  # fmt: skip
 
     def refresh_icons(self) -> None:
         self.curl_button.setIcon(theme.icon("copy"))

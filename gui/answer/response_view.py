@@ -7,9 +7,10 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtGui import QGuiApplication, QIcon, QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
+    QLabel,
     QPushButton,
     QTabWidget,
     QVBoxLayout,
@@ -36,6 +37,9 @@ LAZY_TABS = (
     ("diagnosis", "&Diagnosis", "warning"),
     ("try_it", "Try it", "send"),
 )
+COPY_TOKEN_TIP = "Copy the access token (Ctrl+Shift+C)"
+COPY_HEADER_TIP = "Copy 'Authorization: Bearer …' (Ctrl+Shift+H)"
+NO_TOKEN_TIP = "No token to copy yet: press Send, or paste a token here (Ctrl+V)"
 IDLE_TEXT = "Fill in the form and press Send (Ctrl+Enter), or paste a token here (Ctrl+V)."
 OUTCOME_TEXT = {
     Outcome.TOKEN: "Token issued",
@@ -78,15 +82,24 @@ class ResponseView(QWidget):
         self._clock = clock
         self.verdict_label = VerdictBanner(clock)
         self.copy_token_button = QPushButton("Copy token", objectName="copyTokenButton")
-        self.copy_token_button.setToolTip("Copy the access token (Ctrl+Shift+C)")
+        self.copy_token_button.setToolTip(COPY_TOKEN_TIP)
         self.copy_header_button = QPushButton("Copy header", objectName="copyHeaderButton")
-        self.copy_header_button.setToolTip("Copy 'Authorization: Bearer …' (Ctrl+Shift+H)")
+        self.copy_header_button.setToolTip(COPY_HEADER_TIP)
+        # What was copied, and when the clipboard clears: beside the buttons that copied it.
+        self.copy_feedback = QLabel(objectName="copyFeedback", wordWrap=True)
+        self.copy_feedback.setProperty("role", "hint")
+        self.copy_feedback.setAccessibleName("Copy status")
+        self.copy_feedback.setMaximumWidth(150)
         self.copy_token_button.clicked.connect(self.copy_token)
         self.copy_header_button.clicked.connect(self.copy_header)
 
         self.summary = SummaryView(clock)
         self.tabs = QTabWidget(objectName="responseTabs")
         self.tabs.setDocumentMode(False)
+        self._tab_icons = True
+        # No hidden tabs behind scroll arrows: on a narrow pane the icons go, then text elides.
+        self.tabs.tabBar().setUsesScrollButtons(False)
+        self.tabs.tabBar().setElideMode(Qt.TextElideMode.ElideRight)
         self.tabs.setAccessibleName("Answer")
         self.summary.setAccessibleName("Summary of the answer")
         self.tabs.addTab(self.summary, "Su&mmary")
@@ -102,6 +115,8 @@ class ResponseView(QWidget):
         buttons.setSpacing(4)
         buttons.addWidget(self.copy_token_button)
         buttons.addWidget(self.copy_header_button)
+        buttons.addWidget(self.copy_feedback)
+        buttons.addStretch(1)
         top.addLayout(buttons)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -179,7 +194,7 @@ class ResponseView(QWidget):
             self.diagnosis.copy_button.setIcon(theme.icon("copy"))
         names = ("info", *(tab[2] for tab in LAZY_TABS))
         for index, name in enumerate(names):
-            self.tabs.setTabIcon(index, theme.icon(name))
+            self.tabs.setTabIcon(index, theme.icon(name) if self._tab_icons else QIcon())
 
     # -- states -----------------------------------------------------------------------------
 
@@ -263,6 +278,24 @@ class ResponseView(QWidget):
     def _set_token_buttons(self, enabled: bool) -> None:
         self.copy_token_button.setEnabled(enabled)
         self.copy_header_button.setEnabled(enabled)
+        why = "" if enabled else NO_TOKEN_TIP
+        self.copy_token_button.setToolTip(why or COPY_TOKEN_TIP)
+        self.copy_header_button.setToolTip(why or COPY_HEADER_TIP)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_tabs()
+
+    def _fit_tabs(self) -> None:
+        """Every tab stays in view: icons go when the tabs would not fit with them."""
+        bar = self.tabs.tabBar()
+        icon = bar.iconSize().width() + 6
+        has_icons = not self.tabs.tabIcon(0).isNull()
+        needed = sum(bar.tabSizeHint(i).width() for i in range(bar.count()))
+        needed += 0 if has_icons else icon * bar.count()
+        if (needed <= self.tabs.width()) != has_icons:
+            self._tab_icons = needed <= self.tabs.width()
+            self._refresh_view_icons()
 
     def show_report(self, report: Report) -> None:
         """Show a report: banner, tabs, and the tab that answers first (Summary or Diagnosis)."""

@@ -102,3 +102,23 @@ def test_start_up_path_lays_out_like_a_styled_build(qapp, make_window) -> None:
         assert late.send_button.sizeHint() == styled.send_button.sizeHint()
     finally:
         qapp.setStyleSheet(sheet)
+
+
+def test_answer_pane_usable_at_1024_by_640(qtbot: QtBot, window: MainWindow) -> None:
+    """On a 1024 x 640 window every answer tab shows (no scroll arrows hide one)."""
+    window.resize(QSize(1024, 640))
+    qtbot.waitUntil(lambda: window.width() == max(1024, window.minimumWidth()))
+    with qtbot.waitSignal(window.worker.finished, timeout=10_000):
+        window.send()
+    qtbot.wait(50)
+    bar = window.response.tabs.tabBar()
+    assert all(bar.tabRect(i).right() <= bar.width() for i in range(bar.count()))
+    assert all(bar.tabRect(i).width() >= 40 for i in range(bar.count()))
+    assert window.minimumWidth() <= 1024
+
+
+def test_disabled_copy_buttons_say_why(window: MainWindow) -> None:
+    """Before a token, Copy token and Copy header are disabled and their tooltip says why."""
+    for button in (window.response.copy_token_button, window.response.copy_header_button):
+        assert not button.isEnabled()
+        assert "No token to copy yet" in button.toolTip()
