@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from core.check.outcome import CheckOutcome, not_checked, outcome_of
 from core.check.plan import CheckItem
-from core.token.models import TokenResult
+from core.token.models import TokenRequestInput, TokenResult
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +80,38 @@ class _Run:
         self.deadline = time.monotonic() + settings.deadline_s
         self.gates = _Gates(max(1, settings.per_tenant))
         self.shared = SharedConnections(size=max(settings.jobs, settings.per_tenant))
+        self._certificates: dict[tuple[str, ...], object] = {}
+        self._cert_lock = threading.Lock()
+
+    def with_certificate(self, inputs: TokenRequestInput) -> TokenRequestInput:
+        """The inputs with their certificate loaded once per run (parsing a key file takes
+        tens of milliseconds; many profiles share one). A file that cannot be loaded is left
+        to `request_token`, whose pre-flight finding explains it."""
+        from core.token.models import CredentialKind
+
+        if inputs.credential is not CredentialKind.CERTIFICATE or inputs.certificate is not None:
+            return inputs
+        import os
+
+        from core.redaction import fingerprint
+        from core.token.credential.certificate import CertificateError, load_certificate
+
+        path, key = inputs.certificate_path.strip(), inputs.certificate_key_path.strip()
+        try:
+            stamp = tuple(str(os.stat(p).st_mtime_ns) for p in (path, key) if p)
+        except OSError:
+            return inputs
+        password = inputs.certificate_password
+        cache_key = (path, key, fingerprint(password) if password else "", *stamp)
+        with self._cert_lock:
+            loaded = self._certificates.get(cache_key)
+            if loaded is None:
+                try:
+                    loaded = load_certificate(path, key, password)
+                except CertificateError:
+                    return inputs
+                self._certificates[cache_key] = loaded
+        return dataclasses.replace(inputs, certificate=loaded)  # type: ignore[arg-type]
 
     def remaining(self) -> float:
         return self.deadline - time.monotonic()
@@ -144,7 +176,7 @@ class _Run:
             if why := self.stopped():
                 return why
             timeout = min(item.inputs.timeout_s, max(0.1, self.remaining()))
-            inputs = dataclasses.replace(item.inputs, timeout_s=timeout)
+            inputs = self.with_certificate(dataclasses.replace(item.inputs, timeout_s=timeout))
             if self.settings.wait_new_s:
                 from core.token.replication import request_token_retrying
 
