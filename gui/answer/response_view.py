@@ -37,6 +37,7 @@ LAZY_TABS = (
     ("diagnosis", "&Diagnosis", "warning"),
     ("try_it", "Try it", "send"),
 )
+COMPACT_SAVING = 16  # px a compact tab saves (resources/style.qss: padding 6px, not 14px)
 COPY_TOKEN_TIP = "Copy the access token (Ctrl+Shift+C)"
 COPY_HEADER_TIP = "Copy 'Authorization: Bearer …' (Ctrl+Shift+H)"
 NO_TOKEN_TIP = "No token to copy yet: press Send, or paste a token here (Ctrl+V)"
@@ -287,14 +288,18 @@ class ResponseView(QWidget):
         self._fit_tabs()
 
     def _fit_tabs(self) -> None:
-        """Every tab stays in view: icons go when the tabs would not fit with them."""
+        """Every tab stays in view: on a narrow pane the icons go and the tabs get compact."""
         bar = self.tabs.tabBar()
-        icon = bar.iconSize().width() + 6
-        has_icons = not self.tabs.tabIcon(0).isNull()
-        needed = sum(bar.tabSizeHint(i).width() for i in range(bar.count()))
-        needed += 0 if has_icons else icon * bar.count()
-        if (needed <= self.tabs.width()) != has_icons:
-            self._tab_icons = needed <= self.tabs.width()
+        count = bar.count()
+        needed = sum(bar.tabSizeHint(i).width() for i in range(count))
+        if not self._tab_icons:  # measure as if the icons and the full padding were there
+            needed += count * (bar.iconSize().width() + 6 + COMPACT_SAVING)
+        fits = needed <= self.tabs.width()
+        if fits != self._tab_icons:
+            self._tab_icons = fits
+            bar.setProperty("compact", not fits)
+            bar.style().unpolish(bar)
+            bar.style().polish(bar)
             self._refresh_view_icons()
 
     def show_report(self, report: Report) -> None:
