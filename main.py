@@ -9,13 +9,29 @@ from core.cli import add_commands
 from core.cli import run as run_command
 from core.cli.terminal import SafeParser
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (mypy knows the name)
+if TYPE_CHECKING:
+    from typing import NoReturn
 
-def build_parser(*, with_commands: bool = True) -> argparse.ArgumentParser:
+
+def build_parser(*, with_commands: bool = True, only: str | None = None) -> argparse.ArgumentParser:
+    """The command line's parser: with every command's sub-parser, only `only`'s (when it names
+    a command), or none (a window start)."""
     parser = SafeParser(
         prog="main.py",
         description="Test Microsoft Entra ID app credentials: request a token and explain it. "
         "With no command, the desktop window opens.",
     )
+    _add_options(parser)
+    if with_commands:
+        add_commands(parser, only=only)
+    else:
+        parser.set_defaults(command=None)
+    return parser
+
+
+def _add_options(parser: argparse.ArgumentParser) -> None:
+    """The options that come before a command."""
     parser.add_argument(
         "--sandbox",
         action="store_true",
@@ -27,11 +43,6 @@ def build_parser(*, with_commands: bool = True) -> argparse.ArgumentParser:
         help="folder for profiles and history (default: the platform's config folder, "
         "or $ENTRA_TOKEN_TESTER_CONFIG_DIR)",
     )
-    if with_commands:
-        add_commands(parser)
-    else:
-        parser.set_defaults(command=None)
-    return parser
 
 
 def _may_name_a_command(argv: list[str]) -> bool:
@@ -40,9 +51,38 @@ def _may_name_a_command(argv: list[str]) -> bool:
     return any(not arg.startswith("-") or arg in ("-h", "--help") for arg in argv)
 
 
+class _ProbeError(Exception):
+    """The probe could not read the command line (the full parser then says why)."""
+
+
+class _Probe(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise _ProbeError(message)
+
+
+def named_command(argv: list[str]) -> str | None:
+    """The command word as the full parser will read it (`--config-dir DIR` skipped), or None.
+
+    Only that command's parser is then built, so `main.py token --help` imports no other
+    command's module.
+    """
+    probe = _Probe(add_help=False)
+    _add_options(probe)
+    probe.add_argument("command", nargs="?")
+    try:
+        command = probe.parse_known_args(argv)[0].command
+    except _ProbeError:
+        return None
+    return command if isinstance(command, str) else None
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    args = build_parser(with_commands=_may_name_a_command(argv)).parse_args(argv)
+    if _may_name_a_command(argv):
+        parser = build_parser(only=named_command(argv))
+    else:
+        parser = build_parser(with_commands=False)
+    args = parser.parse_args(argv)
     if args.command:
         return run_command(args)
     from gui.platform_check import display_problem, explain_import_error  # no Qt here

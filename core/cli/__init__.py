@@ -38,16 +38,18 @@ EXIT_INTERRUPTED = 130  # Ctrl+C (as a shell reports a process killed by SIGINT)
 EXIT_BROKEN_PIPE = 141  # as a Unix tool killed by SIGPIPE (`| head`, `| grep -q`)
 
 
-def add_commands(parser: argparse.ArgumentParser) -> None:
-    """Add every command's sub-parser to the top-level parser."""
+def add_commands(parser: argparse.ArgumentParser, only: str | None = None) -> None:
+    """Add the commands' sub-parsers to the top-level parser: every one, or only the one named
+    `only` when it is a command (the others' modules are then not even imported)."""
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module_name in COMMAND_MODULES.values():
-        importlib.import_module(module_name).add_parser(sub)
+    for name, module_name in COMMAND_MODULES.items():
+        if only not in COMMAND_MODULES or name == only:
+            importlib.import_module(module_name).add_parser(sub)
 
 
 def seconds(text: str) -> float:
     """argparse type for a time limit: a positive, finite number up to the shared limit."""
-    from core.token.models import timeout_problem
+    from core.token.limits import timeout_problem
 
     try:
         value = float(text)

@@ -5,15 +5,16 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from core.cli import EXIT_USAGE, add_config_dir, seconds
 from core.cli.terminal import LinesHelpFormatter
-from core.token.authority import CLOUDS
-from core.token.models import DEFAULT_TIMEOUT_S
+from core.token.clouds import cloud_choices
+from core.token.limits import DEFAULT_TIMEOUT_S
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (mypy knows the name)
 if TYPE_CHECKING:
+    from typing import Any
+
     from core.api.call import ApiRequest
 
 MAX_TOKEN_CHARS = 64 * 1024
@@ -47,7 +48,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--cloud",
         default="global",
-        choices=[c.key for c in CLOUDS],
+        choices=[key for key, _ in cloud_choices()],
         metavar="CLOUD",
         help="which cloud's Graph the URL may be (sandbox: with --authority)",
     )
@@ -72,6 +73,8 @@ class CallUsageError(ValueError):
 
 def read_body(data: str | None) -> bytes:
     """--data: `@file` (at most 1 MB) or the text itself."""
+    from pathlib import Path
+
     from core.api.call import MAX_BODY_BYTES
 
     if not data:

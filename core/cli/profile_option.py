@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import copy
 import sys
-from typing import TYPE_CHECKING
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (mypy knows the name)
 
 if TYPE_CHECKING:
     from core.store.profiles import Profile, ProfileStore
@@ -80,6 +80,8 @@ def _given(args: argparse.Namespace, dest: str) -> bool:
 
 
 def _apply(args: argparse.Namespace, profile: Profile) -> argparse.Namespace:
+    import copy
+
     from core.store.profile_json import to_json_value
     from core.token.authority import CLOUDS_BY_KEY, default_target
 

@@ -9,10 +9,12 @@ JSON when `--json` was asked for.
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import sys
-from typing import NoReturn, TextIO
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (mypy knows the name)
+if TYPE_CHECKING:
+    from typing import NoReturn, TextIO
 
 EXIT_USAGE = 2
 # C0 controls but tab and newline, DEL, C1 controls, and the Unicode format characters that
@@ -97,6 +99,8 @@ USAGE_SCHEMAS = {
 def usage_error_json(message: str, command: str) -> str:
     """The JSON a usage error gives under --json: the command's schema with every documented
     field (null), and `error` with the message and the exit code."""
+    import json
+
     schema, fields = USAGE_SCHEMAS.get(command, ("entra-token-tester/usage/1", ()))
     doc: dict[str, object] = {"schema": schema, "ok": False}
     if command == "token":

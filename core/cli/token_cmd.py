@@ -6,11 +6,15 @@ import argparse
 import os
 import sys
 
-from core.cli import EXIT_INTERRUPTED, EXIT_USAGE, add_config_dir, seconds
-from core.cli.signin_cmd import SIGNIN_GRANTS, _Timeout, add_signin_options
+from core.cli import EXIT_INTERRUPTED, EXIT_USAGE, SIGNIN_GRANTS, add_config_dir, seconds
+from core.cli.signin_options import TimeoutAction, add_signin_options
 from core.cli.terminal import LinesHelpFormatter, value_lines
-from core.token.authority import CLOUDS
-from core.token.models import DEFAULT_TIMEOUT_S, MAX_TIMEOUT_S, TokenResult
+from core.token.clouds import cloud_choices
+from core.token.limits import DEFAULT_TIMEOUT_S, MAX_TIMEOUT_S
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (mypy knows the name)
+if TYPE_CHECKING:
+    from core.token.models import TokenResult
 
 GRANTS = [
     ("client_credentials", "app-only token with the app's secret (default)"),
@@ -33,7 +37,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "token URL) and explain the answer. Secrets are never taken as arguments: use "
         "--secret-env, --secret-stdin or the hidden prompt.",
     )
-    clouds = value_lines([(c.key, c.name) for c in CLOUDS])
+    clouds = value_lines(cloud_choices())
     p.add_argument("--cloud", default="global", metavar="CLOUD",
                    help=f"the cloud (default: global):\n{clouds}")  # fmt: skip
     p.add_argument("--authority", default="", help="login host URL overriding the cloud's")
@@ -53,7 +57,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--token-url", default="", help="custom OAuth 2.0 token URL")
     p.add_argument("--username", default="", help="user name for the password grant")
     p.add_argument(
-        "--timeout", type=seconds, default=DEFAULT_TIMEOUT_S, metavar="S", action=_Timeout,
+        "--timeout", type=seconds, default=DEFAULT_TIMEOUT_S, metavar="S", action=TimeoutAction,
         help=f"seconds for the whole exchange, connect to last byte (default 30, at most "
         f"{MAX_TIMEOUT_S:g}); for a sign-in, the whole sign-in (default 180)",
     )  # fmt: skip

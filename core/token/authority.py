@@ -9,12 +9,14 @@ from dataclasses import dataclass
 from enum import Enum
 from urllib.parse import urlsplit
 
+from core.token.clouds import CLOUD_ROWS
 from core.token.models import Endpoint, GrantType
 
 
 @dataclass(frozen=True)
 class Cloud:
-    """One Microsoft cloud (or the local sandbox) and the hosts an admin needs for it."""
+    """One Microsoft cloud (or the local sandbox) and the hosts an admin needs for it (the
+    table: `core.token.clouds`)."""
 
     key: str
     name: str
@@ -25,78 +27,7 @@ class Cloud:
     note: str = ""
 
 
-CLOUDS: tuple[Cloud, ...] = (
-    Cloud(
-        "global",
-        "Global (Azure public, Microsoft 365, GCC)",
-        "https://login.microsoftonline.com",
-        "https://graph.microsoft.com",
-        ("login.windows.net", "login.microsoft.com", "sts.windows.net"),
-        "sts.windows.net",
-    ),
-    Cloud(
-        "usgov",
-        "US Government (GCC High)",
-        "https://login.microsoftonline.us",
-        "https://graph.microsoft.us",
-        ("login.usgovcloudapi.net",),
-        "sts.windows.net",
-        "GCC (moderate) tenants use the Global cloud.",
-    ),
-    Cloud(
-        "usgov-dod",
-        "US Government (DoD)",
-        "https://login.microsoftonline.us",
-        "https://dod-graph.microsoft.us",
-        ("login.usgovcloudapi.net",),
-        "sts.windows.net",
-    ),
-    Cloud(
-        "china",
-        "China (operated by 21Vianet)",
-        "https://login.partner.microsoftonline.cn",
-        "https://microsoftgraph.chinacloudapi.cn",
-        ("login.chinacloudapi.cn",),
-        "sts.chinacloudapi.cn",
-    ),
-    Cloud(
-        "france",
-        "France sovereign (Bleu)",
-        "https://login.sovcloud-identity.fr",
-        "https://graph.microsoft.com",
-        note="Graph host not confirmed for this cloud; set the scope by hand.",
-    ),
-    Cloud(
-        "germany-sovereign",
-        "Germany sovereign (Delos)",
-        "https://login.sovcloud-identity.de",
-        "https://graph.microsoft.com",
-        note="Graph host not confirmed for this cloud; set the scope by hand.",
-    ),
-    Cloud(
-        "singapore",
-        "Singapore government",
-        "https://login.sovcloud-identity.sg",
-        "https://graph.microsoft.com",
-        note="Graph host not confirmed for this cloud; set the scope by hand.",
-    ),
-    Cloud(
-        "germany-legacy",
-        "Germany (legacy, closed October 2021)",
-        "https://login.microsoftonline.de",
-        "https://graph.microsoft.de",
-        v1_issuer_host="sts.microsoftonline.de",
-        note="This cloud was closed on 29 October 2021; requests will fail.",
-    ),
-    Cloud(
-        "sandbox",
-        "Sandbox (local emulator)",
-        "",
-        "https://graph.microsoft.com",
-        note="Tokens come from the local emulator, not from Microsoft.",
-    ),
-)
-
+CLOUDS: tuple[Cloud, ...] = tuple(Cloud(**row) for row in CLOUD_ROWS)
 CLOUDS_BY_KEY = {cloud.key: cloud for cloud in CLOUDS}
 
 PERSONAL_ACCOUNTS_TENANT = "9188040d-6c67-4c5b-b112-36a304b66dad"

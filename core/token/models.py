@@ -9,6 +9,12 @@ from urllib.parse import urlencode
 
 from core.redaction import Scrubber, Secret, redact_pairs, reveal, secrets_in
 
+# The shared time limits live in core.token.limits (no imports: `token --help` shows them);
+# these names stay importable from here.
+from core.token.limits import DEFAULT_TIMEOUT_S as DEFAULT_TIMEOUT_S
+from core.token.limits import MAX_TIMEOUT_S as MAX_TIMEOUT_S
+from core.token.limits import timeout_problem as timeout_problem
+
 if TYPE_CHECKING:
     from core.token.credential.certificate import CertificateCredential
     from core.token.credential.summary import CertificateSummary
@@ -72,20 +78,6 @@ class Severity(str, Enum):
 
     ERROR = "error"
     WARNING = "warning"
-
-
-DEFAULT_TIMEOUT_S = 30.0
-MAX_TIMEOUT_S = 600.0  # one limit for the form, profiles and the command line
-
-
-def timeout_problem(value: object) -> str:
-    """Why a timeout is unusable ('' when it is fine): a positive, finite number of seconds up
-    to MAX_TIMEOUT_S. The form, profiles, the command line and pre-flight all ask this."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return "the timeout must be a number of seconds"
-    if not 0 < value <= MAX_TIMEOUT_S:  # also refuses nan (every comparison is False)
-        return f"the timeout must be more than 0 and at most {MAX_TIMEOUT_S:g} seconds"
-    return ""
 
 
 @dataclass(frozen=True)
