@@ -8,8 +8,7 @@ import socket
 import ssl
 import threading
 import time
-import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from typing import Any, Protocol
 from urllib.parse import parse_qsl, urlsplit
 
@@ -24,6 +23,7 @@ from core.sandbox.issuer import TokenCall, is_guid, resolve_tenant
 from core.sandbox.signin_routes import SignInRoutes
 from core.sandbox.signin_state import SignInState
 from core.sandbox.token_endpoint import token_response
+from core.sandbox.wire import WireHandler, guid
 
 log = logging.getLogger(__name__)
 
@@ -93,17 +93,11 @@ class SandboxServer(ThreadingHTTPServer):
         log.debug("sandbox connection from %s ended with an error", client_address, exc_info=True)
 
 
-class _Handler(SignInRoutes, BaseHTTPRequestHandler):
+class _Handler(SignInRoutes, WireHandler):
     """One connection: dispatch each request to discovery, keys or a token endpoint."""
 
-    protocol_version = "HTTP/1.1"
     server_version = "EntraSandbox/1.0"
     timeout = 30
-    # Every answer leaves in one write (headers and body buffered, flushed after each request)
-    # with TCP_NODELAY: otherwise Nagle's algorithm and the client's delayed ACK hold each
-    # answer on a reused or HTTPS connection for about 40 ms.
-    disable_nagle_algorithm = True
-    wbufsize = -1
     server: SandboxServer
 
     def version_string(self) -> str:
@@ -116,8 +110,9 @@ class _Handler(SignInRoutes, BaseHTTPRequestHandler):
 
     # Logging: method, path without query, status. Never bodies or headers.
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        path = urlsplit(self.path).path
-        log.debug("%s %s -> %s", self.command, path, code)
+        if log.isEnabledFor(logging.DEBUG):
+            path = urlsplit(getattr(self, "path", "")).path
+            log.debug("%s %s -> %s", self.command, path, code)
 
     def log_message(self, format: str, *args: Any) -> None:
         log.debug("sandbox: " + format, *args)
@@ -132,9 +127,9 @@ class _Handler(SignInRoutes, BaseHTTPRequestHandler):
 
     # ---- routing ----
     def _dispatch(self) -> None:
-        self.trace_id = str(uuid.uuid4())
-        sent = self.headers.get("client-request-id", "").strip()
-        self.correlation_id = sent if is_guid(sent) else str(uuid.uuid4())
+        self.trace_id = guid()
+        sent = self.headers.get("client-request-id").strip()
+        self.correlation_id = sent if is_guid(sent) else guid()
         self.body = self._read_body()
         parts = [p for p in urlsplit(self.path).path.split("/") if p]
         if parts and parts[0] in (GRAPH_PREFIX, ORDERS_PREFIX):
@@ -270,7 +265,6 @@ class _Handler(SignInRoutes, BaseHTTPRequestHandler):
         self, status: int, data: bytes, content_type: str, headers: dict[str, str] | None = None,
         *, cache: bool = False, length: int | None = None,
     ) -> None:  # fmt: skip
-        self.send_response(status)
         all_headers = self.entra_headers()
         if cache:
             all_headers["Cache-Control"] = "max-age=86400, private"
@@ -279,11 +273,7 @@ class _Handler(SignInRoutes, BaseHTTPRequestHandler):
         all_headers.update(headers or {})
         all_headers["Content-Type"] = content_type
         all_headers["Content-Length"] = str(len(data) if length is None else length)
-        for name, value in all_headers.items():
-            self.send_header(name, value)
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(data)
+        self.write_answer(status, all_headers, data)
 
     def _not_found(self) -> None:
         self.send_raw(404, NOT_FOUND_PAGE, "text/html; charset=utf-8")
