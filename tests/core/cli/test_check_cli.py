@@ -18,6 +18,7 @@ import pytest
 from core.sandbox import Sandbox
 from core.sandbox import directory as d
 from tests.core.check.checkkit import CountingServer, checks_document, demo_keys, write_checks
+from tests.core.check.shapes import check_json_problems, junit_problems
 from tests.hostile import leaks
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -73,9 +74,25 @@ def test_every_demo_app_from_a_checks_file(sandbox: Sandbox, tmp_path: Path) -> 
     assert lines[-1].startswith(f"{len(expected)} checked: {tokens} OK, 0 warnings, "
                                 f"{len(expected) - tokens} failed in ")  # fmt: skip
     _no_leak(proc, env, junit)
-    suite = ET.parse(junit).getroot().find("testsuite")
+    root = ET.parse(junit).getroot()
+    assert junit_problems(root) == []
+    suite = root.find("testsuite")
     assert suite is not None and suite.get("tests") == str(len(expected))
     assert suite.get("failures") == str(len(expected) - tokens)
+
+
+def test_every_demo_app_as_json_matches_the_schema(sandbox: Sandbox, tmp_path: Path) -> None:
+    """`--json` over every demo app (tokens, refusals, pre-flight blocks, a warning) is valid
+    against docs/schemas/check-1.schema.json, and its summary agrees with its results."""
+    doc, env, expected = checks_document(sandbox, demo_keys())
+    path = write_checks(tmp_path / "checks.json", doc)
+    proc = _run("--file", str(path), "--json", "--warn-days", "400", env=env)  # certificates: 365
+    assert proc.returncode == 1, proc.stderr
+    data = json.loads(proc.stdout)
+    assert check_json_problems(data) == []
+    assert len(data["results"]) == len(expected)
+    assert {r["state"] for r in data["results"]} == {"ok", "warning", "failed"}
+    _no_leak(proc, env)
 
 
 def test_json_document_and_junit_structure(sandbox: Sandbox, tmp_path: Path) -> None:
@@ -102,7 +119,9 @@ def test_json_document_and_junit_structure(sandbox: Sandbox, tmp_path: Path) -> 
     cert = results["Certificate (PS256, x5t#S256)"]
     assert cert["credential_expiry_source"] == "certificate"
     assert cert["credential_expires_at"].endswith("+00:00")
+    assert check_json_problems(data) == []
     root = ET.parse(junit).getroot()
+    assert junit_problems(root) == []
     assert root.tag == "testsuites" and root.get("tests") == "4" and root.get("failures") == "1"
     (suite,) = root.findall("testsuite")
     cases = {c.get("name"): c for c in suite.findall("testcase")}
