@@ -15,6 +15,7 @@ from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
+import gui.pyside_scan  # noqa: F401  (first of ours: the modules after it import faster)
 from gui import theme
 from gui.main_window import MainWindow
 
