@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import base64
-import hashlib
-import html
 import json
 import re
 from collections.abc import Iterable, Mapping
@@ -120,6 +118,8 @@ def is_secret_name(name: str) -> bool:
 
 def fingerprint(value: str | Secret) -> str:
     """A short, non-reversible identifier for a secret or token: `sha256:1a2b3c4d`."""
+    import hashlib  # lazily: the window imports this module before its first paint
+
     digest = hashlib.sha256(reveal(value).encode("utf-8", "surrogatepass")).hexdigest()
     return f"sha256:{digest[:12]}"
 
@@ -229,6 +229,8 @@ def _base64_fragments(raw: bytes) -> set[str]:
 def encoded_forms(plain: str) -> set[str]:
     """Every form a value may come back in: as sent, form-encoded, percent-encoded (either hex
     case, once or twice), JSON-escaped, HTML-escaped, and inside base64 (Basic credentials)."""
+    import html  # lazily, as hashlib above
+
     singles = {quote_plus(plain), quote(plain, safe=""), quote(plain)}
     singles |= {
         _percent(plain, "*-._", "+"),

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import threading
 import time
-import webbrowser
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -67,7 +66,7 @@ class SendController(QObject):
         self.decoder.succeeded.connect(self._on_decoder_succeeded)
         # Delegated sign-in: the browser opener (tests inject one), the strip above the answer,
         # and the refresh token held in memory for this session only.
-        self.open_url: Callable[[str], object] = webbrowser.open
+        self.open_url: Callable[[str], object] = _open_in_browser
         self.refresh_session: Any = None
         from gui.signin_panel import SignInPanel
 
@@ -278,3 +277,10 @@ class SendController(QObject):
     @Slot()
     def _on_worker_finished(self) -> None:
         self._set_busy(False)
+
+
+def _open_in_browser(url: str) -> bool:
+    """The system browser (webbrowser loads when a sign-in first needs it: ~6 ms at start-up)."""
+    import webbrowser
+
+    return webbrowser.open(url)

@@ -4,7 +4,6 @@ held in memory."""
 
 from __future__ import annotations
 
-import html
 import time
 from collections.abc import Callable
 from typing import Any
@@ -83,6 +82,8 @@ class SignInPanel(QWidget):
     def show_device(self, code: Any) -> None:
         """Show a DeviceCode: its user code, the page to open, and the time left."""
         self.code_label.setText(code.user_code)
+        import html  # lazily: only a device code sign-in shows a link
+
         url = html.escape(code.verification_uri, quote=True)
         self.url_label.setText(f"<a href='{url}'>{url}</a>")
         self._expires_at = self._clock() + code.expires_in

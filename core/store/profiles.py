@@ -8,7 +8,6 @@ atomically on every change; an unusable file is moved aside and reported, never 
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import json
 import logging
 from collections.abc import Callable, Iterable
@@ -239,6 +238,8 @@ class ProfileStore:
         found = self.get(key)
         if found is None:
             names = {p.name.casefold(): p.name for p in self._all()}
+            import difflib  # only for a suggestion
+
             folded = difflib.get_close_matches(key.casefold(), list(names), n=3, cutoff=0.5)
             close = [names[n] for n in folded]
             hint = f" Did you mean {' or '.join(repr(n) for n in close)}?" if close else ""

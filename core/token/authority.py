@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ipaddress
 import re
-import uuid
 from dataclasses import dataclass
 from enum import Enum
 from urllib.parse import urlsplit
@@ -94,6 +93,8 @@ def is_guid(text: str) -> bool:
     text = text.strip().strip("{}")
     if len(text) != 36:
         return False
+    import uuid  # lazily: the window imports this module before its first paint
+
     try:
         uuid.UUID(text)
     except ValueError:

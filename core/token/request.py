@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import uuid
 from urllib.parse import quote_plus
 
 from core.redaction import Secret, secrets_in
@@ -64,6 +63,8 @@ def build_request(
     The target is sent as typed (`scope` and/or `resource`), so an admin can reproduce what
     an automation sends; the pre-flight checks warn about mismatches with the endpoint.
     """
+    import uuid  # lazily: the window's form check imports this module before its first paint
+
     url = request_url(inputs)
     request_id = client_request_id or str(uuid.uuid4())
     client_id = inputs.client_id.strip()
