@@ -139,6 +139,7 @@ SHORTCUTS = (
     ("Ctrl+S", "Save the form into the selected profile (a new one when none is)"),
     ("Ctrl+N", "New profile"),
     ("F2 (in the profile list)", "Rename the profile"),
+    ("Ctrl+Shift+A", "Check all profiles…"),
     ("Ctrl+D", "Decode a token…"),
     ("Alt+V (in a secret field)", "Show or hide the secret"),
     ("Ctrl+,", "Preferences"),
@@ -176,7 +177,7 @@ def show_about(parent: QWidget, title: str) -> None:
     )
 
 
-# -- the window's dialogs, opened from its menus (main_window._open_dialog) --------------------
+# -- the window's dialogs, opened from its menus (menus.dialog_slot) --------------------
 
 
 def decode_pasted(parent: QWidget, decode: Callable[[str], None]) -> None:

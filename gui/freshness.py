@@ -46,6 +46,11 @@ class Freshness(QObject):
         """The answer (or line) shown from now on belongs to the form as it is now."""
         self._bound = form_fingerprint(self.form.to_input())
 
+    def forget(self) -> None:
+        """The answer shown from now on belongs to no form (a Check all result)."""
+        self._bound = None
+        self.response.set_stale(False)
+
     @Slot()
     def check(self) -> None:
         """Mark the answer stale when the form differs from the one it answers."""

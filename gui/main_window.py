@@ -101,7 +101,7 @@ class MainWindow(QMainWindow):
         """Every worker of the window (tests join their threads); none before `finish_setup`."""
         if not self.ready:
             return ()
-        return (self.worker, self.decoder, self.aux, self.trying.worker,
+        return (self.worker, self.decoder, self.aux, self.trying.worker, *self.checking.workers(),
                 *self.profile_ctl.workers(), *self.form.workers())  # fmt: skip
 
     def open_keychain(self) -> None:
@@ -139,8 +139,9 @@ class MainWindow(QMainWindow):
 
     def _build_controllers(self) -> None:
         from gui.answer.copying import CopyController
+        from gui.check.flow import CheckAllController
         from gui.freshness import Freshness
-        from gui.menus import MenuSlots, build_menus
+        from gui.menus import MenuSlots, build_menus, dialog_slot
         from gui.sandbox_controller import SandboxController
         from gui.send_flow import SendController
 
@@ -153,18 +154,19 @@ class MainWindow(QMainWindow):
         self.trying = TryController(self.form, self.response, self.state.ca_file, self)
         self.clipboard_label = self.response.copy_feedback  # beside the Copy buttons
         self.copier = CopyController(self.response, self.clipboard, self.clipboard_label, self)
+        self.checking = CheckAllController(self)  # File > Check all profiles (gui/check/)
         slots = MenuSlots(
             save_profile=self.save_profile, new_profile=self.panel.new_button.click,
             import_profiles=self.panel.import_profiles,
             export_profiles=self.panel.export_profiles,
-            clear_history=self.panel.clear_history_button.click,
-            decode=self._open_dialog("decode_pasted", self.decode_text),
-            preferences=self._open_dialog("edit_preferences", self.clipboard, self.state),
+            clear_history=self.panel.clear_history_button.click, check_all=self.checking.open,
+            decode=dialog_slot(self, "decode_pasted", self.decode_text),
+            preferences=dialog_slot(self, "edit_preferences", self.clipboard, self.state),
             quit=self.close, send=self.send, cancel=self.cancel,
             copy_token=self.copier.copy_token, copy_header=self.copier.copy_header,
             copy_curl=self.copier.copy_curl, copy_powershell=self.copier.copy_powershell,
-            shortcuts=self._open_dialog("show_shortcuts"),
-            about=self._open_dialog("show_about", APP_TITLE),
+            shortcuts=dialog_slot(self, "show_shortcuts"),
+            about=dialog_slot(self, "show_about", APP_TITLE),
         )  # fmt: skip
         self.menus = menus = build_menus(self, slots)
         self.save_profile_action, self.clear_history_action = (
@@ -183,7 +185,8 @@ class MainWindow(QMainWindow):
         self.form.changed.connect(self.sending.check_form)
         self.form.changed.connect(self.freshness.check)  # an answer to another form is marked
         self.send_button.clicked.connect(self._on_send_button_clicked)
-        for source in (self.panel, self.profile_ctl, self.sending, self.sandboxing, self.clipboard):
+        for source in (self.panel, self.profile_ctl, self.sending, self.sandboxing, self.clipboard,
+                       self.checking):  # fmt: skip
             source.message.connect(self._show_status)
         self.sending.busyChanged.connect(self._on_sending_busy_changed)
         self.sending.answered.connect(self.profile_ctl.record)
@@ -249,6 +252,7 @@ class MainWindow(QMainWindow):
             return
         self.profile_ctl.saver.wait(10)  # a secret being saved reaches the keychain first
         self.worker.cancel()
+        self.checking.close()  # a check run in progress is cut short
         self.clipboard.clear_now()
         self.sandboxing.close()
         super().closeEvent(event)
@@ -306,16 +310,6 @@ class MainWindow(QMainWindow):
         self.send_action.setEnabled(not busy)
         self.cancel_action.setEnabled(busy)
         self.refresh_icons()
-
-    def _open_dialog(self, name: str, *args: object) -> Callable[[], None]:
-        """A slot that opens one of gui/dialogs.py's dialogs (loaded when first opened)."""
-
-        def open_dialog() -> None:
-            from gui import dialogs
-
-            getattr(dialogs, name)(self, *args)
-
-        return open_dialog
 
     def _show_status(self, text: str) -> None:
         self.statusBar().showMessage(text, 8000)

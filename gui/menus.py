@@ -18,6 +18,7 @@ class MenuSlots:
     import_profiles: Callable[[], object]
     export_profiles: Callable[[], object]
     clear_history: Callable[[], object]
+    check_all: Callable[[], object]
     decode: Callable[[], object]
     preferences: Callable[[], object]
     quit: Callable[[], object]
@@ -39,6 +40,7 @@ class Menus:
     import_profiles: QAction
     export_profiles: QAction
     clear_history: QAction
+    check_all: QAction
     decode: QAction
     preferences: QAction
     send: QAction
@@ -73,6 +75,8 @@ def build_menus(window: QMainWindow, slots: MenuSlots) -> Menus:
                   "Save every profile as JSON (never a secret)")  # fmt: skip
     clear = _action(window, file, "C&lear history", slots.clear_history, (),
                     "Forget the recent results of the selected profile")  # fmt: skip
+    check = _action(window, file, "C&heck all profiles…", slots.check_all, ["Ctrl+Shift+A"],
+                    "Request a token for every saved profile at once")  # fmt: skip
     file.addSeparator()
     decode = _action(window, file, "&Decode a token…", slots.decode, ["Ctrl+D"],
                      "Decode and explain a token without sending")  # fmt: skip
@@ -94,4 +98,15 @@ def build_menus(window: QMainWindow, slots: MenuSlots) -> Menus:
     help_menu = bar.addMenu("&Help")
     _action(window, help_menu, "&Keyboard shortcuts", slots.shortcuts, ["F1"])
     _action(window, help_menu, "&About", slots.about)
-    return Menus(save, imp, exp, clear, decode, prefs, send, cancel, token, header, sandbox)
+    return Menus(save, imp, exp, clear, check, decode, prefs, send, cancel, token, header, sandbox)
+
+
+def dialog_slot(window: QMainWindow, name: str, *args: object) -> Callable[[], None]:
+    """A slot that opens one of gui/dialogs.py's dialogs (the module loads when first opened)."""
+
+    def open_dialog() -> None:
+        from gui import dialogs
+
+        getattr(dialogs, name)(window, *args)
+
+    return open_dialog

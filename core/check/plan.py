@@ -122,6 +122,7 @@ def plan(
     environ: Mapping[str, str],
     secrets: SecretStore | None = None,
     overrides: Mapping[str, Any] | None = None,
+    for_window: bool = False,
 ) -> list[CheckItem]:
     """Each entry's request inputs, its secrets from its variables, else from the keychain
     (saved profiles that remember them). A secret that cannot be found makes the item fail
@@ -129,6 +130,7 @@ def plan(
 
     Args:
         overrides: TokenRequestInput fields set on every item (the sandbox's address, say).
+        for_window: word a missing secret for the window (no checks file to point to).
     """
     items = []
     for entry in entries:
@@ -138,7 +140,7 @@ def plan(
             if value is not None:
                 found[kind] = value
             elif problem or required:
-                problems.append(problem or _missing(entry, kind))
+                problems.append(problem or _missing(entry, kind, for_window))
         if profile.credential is CredentialKind.FEDERATED and not profile.assertion_file:
             problems.append("no assertion file is saved with this profile (a pasted assertion "
                             "is never kept), so it cannot be checked unattended")  # fmt: skip
@@ -191,8 +193,11 @@ def _secret(
         return None, f"the keychain could not be read: {exc.message}"
 
 
-def _missing(entry: CheckEntry, kind: SecretKind) -> str:
+def _missing(entry: CheckEntry, kind: SecretKind, for_window: bool = False) -> str:
     field_name = next(k for k, v in ENV_FIELDS.items() if v is kind)
+    if entry.saved and for_window:
+        return (f"no {kind.words} is remembered in the keychain for this profile (select it, "
+                f"tick 'Remember secret in the keychain' and save it)")  # fmt: skip
     if entry.saved:
         return (f"no {kind.words} is remembered in the keychain for this profile (tick "
                 f"'Remember secret in the keychain' and save it, or check it from a --file "

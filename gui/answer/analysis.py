@@ -36,6 +36,7 @@ class Report:
     advice: tuple[Any, ...] = ()  # core.insight.diagnosis.Diagnosis per warning of a token
     signin_text: str = ""  # a delegated sign-in: who signed in and the ID token's checks
     refresh: Any = field(default=None, repr=False)  # core.signin.RefreshSession, in memory only
+    origin: str = ""  # the banner's first words when the answer is not the form's (Check all)
 
     @property
     def issued(self) -> bool:

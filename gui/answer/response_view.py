@@ -311,8 +311,8 @@ class ResponseView(QWidget):
         if result is None and report.decoded is None:
             self._set_banner("error", report.paste_line or report.decode_error)
         elif verdict is not None:
-            self.verdict_label.show_verdict(verdict, "Pasted token, not sent. " if result is None
-                                            else "")  # fmt: skip
+            self.verdict_label.show_verdict(verdict, report.origin or ("Pasted token, not sent. "
+                                            if result is None else ""))  # fmt: skip
         else:
             self._set_banner("error", OUTCOME_TEXT[result.outcome] if result else "")
 

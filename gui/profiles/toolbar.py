@@ -1,4 +1,5 @@
-"""The icon buttons under the profile list: new, duplicate, rename, delete, import, export."""
+"""The icon buttons under the profile list: new, duplicate, rename, delete, check all, import,
+export."""
 
 from __future__ import annotations
 
@@ -30,6 +31,9 @@ class ProfileToolbar(QWidget):
         self.delete_button = _button(
             "Delete", "deleteProfileButton", "Delete the profile, its secret and its history"
         )
+        self.check_button = _button(
+            "Check all…", "checkAllButton", "Check all profiles: a token for each (Ctrl+Shift+A)"
+        )
         self.import_button = _button(
             "Import…", "importProfilesButton", "Import: add profiles from a JSON file"
         )
@@ -41,6 +45,7 @@ class ProfileToolbar(QWidget):
             self.duplicate_button: "duplicate",
             self.rename_button: "rename",
             self.delete_button: "delete",
+            self.check_button: "success",
             self.import_button: "import",
             self.export_button: "export",
         }
@@ -48,7 +53,7 @@ class ProfileToolbar(QWidget):
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(0)
         for button in self._icons:
-            if button is self.import_button:
+            if button is self.check_button:
                 row.addStretch(1)
             row.addWidget(button)
 

@@ -17,15 +17,16 @@ from tests.gui.scripted import Dialogs
 GUI_DIR = Path(__file__).parent
 # The offscreen platform reports this for every top-level window; it is not a fault of ours.
 OFFSCREEN_NOISE = "This plugin does not support propagateSizeHints"
+OFFSCREEN_RAISE = "This plugin does not support raise"  # it cannot stack windows either
 SLOW_DELAY_S = 1.5
 NEW_SECRET_DELAY_S = 1.5  # the just-created secret works on the first retry (2 s later)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Ignore the offscreen platform's propagateSizeHints notice in the GUI tests."""
+    """Ignore the offscreen platform's propagateSizeHints and raise notices in the GUI tests."""
     for item in items:
         if GUI_DIR in Path(str(item.path)).parents:
-            item.add_marker(pytest.mark.qt_log_ignore(OFFSCREEN_NOISE))
+            item.add_marker(pytest.mark.qt_log_ignore(OFFSCREEN_NOISE, OFFSCREEN_RAISE))
 
 
 @pytest.fixture(scope="session")
