@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from core.check.outcome import CheckOutcome, not_checked, outcome_of
 from core.check.plan import CheckItem
-from core.token.models import TokenRequestInput, TokenResult
+from core.token.models import FailureKind, TokenRequestInput, TokenResult
 
 log = logging.getLogger(__name__)
 
@@ -131,6 +131,8 @@ class _Run:
             result = self._send_once(item)
             if isinstance(result, str):
                 return not_checked(item, result)
+            if result.failure is not None and result.failure.kind is FailureKind.CANCELLED:
+                return not_checked(item, "cancelled while it was on its way")  # not a result
             attempts += 1
             wait_s = self._retry_wait(result) if attempts == 1 else None
             if wait_s is None:
