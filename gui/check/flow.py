@@ -111,10 +111,10 @@ class CheckAllController(QObject):
             dialog.rowOpened.connect(self.open_row)
             dialog.copy_button.clicked.connect(self.copy_report)
             dialog.save_button.clicked.connect(self.save_report)
+        self.dialog.show()
         if not self.running:
             self.dialog.show_profiles([p.name for p in self.window.profiles.list()])
             self.dialog.run_button.setFocus()
-        self.dialog.show()
         self.dialog.raise_()
         self.dialog.activateWindow()
 
@@ -249,46 +249,19 @@ class CheckAllController(QObject):
 
     # -- reports ----------------------------------------------------------------------------
 
-    def report_text(self) -> str:
-        """One line per profile and the summary (what Copy report copies; never a secret)."""
-        from core.check.report import line, summarise
-
-        width = min(32, max((len(o.name) for o in self.outcomes), default=0))
-        lines = [line(o, self._now, width) for o in self.outcomes]
-        summary = summarise(self.outcomes, self._elapsed)
-        return "\n".join([*lines, summary.line()]) + "\n"
-
     @Slot()
     def copy_report(self) -> None:
-        from PySide6.QtGui import QGuiApplication
+        from gui.check.export import copy_report
 
-        QGuiApplication.clipboard().setText(self.report_text())
-        self.message.emit("Check report copied (no secret is in it).")
+        self.message.emit(copy_report(self.outcomes, self._now, self._elapsed))
 
     @Slot()
     def save_report(self) -> None:
         """Save the run as the JSON document of `check --json`, or as JUnit XML (.xml)."""
-        from PySide6.QtWidgets import QFileDialog
+        from gui.check.export import save_report
 
-        path, _ = QFileDialog.getSaveFileName(self.dialog, "Save check report",
-                                              "check-report.json",
-                                              "JSON (*.json);;JUnit XML (*.xml)")  # fmt: skip
-        if not path:
-            return
-        import json
-
-        from core.check.report import document, junit_xml, summarise
-
-        summary = summarise(self.outcomes, self._elapsed)
-        text = (junit_xml(self.outcomes, summary, self._now) if path.lower().endswith(".xml")
-                else json.dumps(document(self.outcomes, summary, self._now), indent=2))  # fmt: skip
-        try:
-            with open(path, "w", encoding="utf-8") as fh:
-                fh.write(text)
-        except OSError as exc:
-            self.message.emit(f"The report was not saved: {exc.strerror or exc}")
-            return
-        self.message.emit(f"Check report saved to {path}.")
+        if said := save_report(self.dialog, self.outcomes, self._now, self._elapsed):
+            self.message.emit(said)
 
 
 def _esc(text: str) -> str:

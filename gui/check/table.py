@@ -22,14 +22,17 @@ STATE_ROLE = Qt.ItemDataRole.UserRole  # on the Status cell: ok / warning / fail
 
 
 def expiry_cell(o: CheckOutcome, now: float) -> str:
-    """The credential's own end date, or why it could not be read ('' when not asked)."""
+    """The credential's own end date, "Not read" when it could not be (the row's tooltip and
+    description say why), or '' when it was not asked for."""
     if text := expiry_text(o, now):
         return text[:1].upper() + text[1:]
-    return o.expiry_note[:1].upper() + o.expiry_note[1:] if o.expiry_note else ""
+    return "Not read" if o.expiry_note else ""
 
 
 def result_cell(o: CheckOutcome, now: float) -> str:
     """What came back (`core.check.report.result_text`), with a warning or a retry said."""
+    if o.outcome == "not_checked":
+        return f"Not checked: {o.title}"
     parts = [result_text(o, now).replace("  ", " · ")]  # a warning: the expiry column says it
     if o.attempts > 1 and o.retry_after_s is not None:
         parts.append(f"retried after {o.retry_after_s:g} s (HTTP 429)")
@@ -86,7 +89,6 @@ class CheckTable(QTableWidget):
                                        QHeaderView.ResizeMode.Stretch,
                                        QHeaderView.ResizeMode.ResizeToContents)):  # fmt: skip
             header.setSectionResizeMode(column, mode)
-        header.resizeSection(1, 200)
         self.outcomes: list[CheckOutcome | None] = []
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
@@ -112,6 +114,8 @@ class CheckTable(QTableWidget):
                     item.setForeground(muted)
                 self.setItem(row, column, item)
             self.item(row, 0).setData(STATE_ROLE, "")
+        self.resizeColumnToContents(1)  # whole names, up to a third of the table
+        self.setColumnWidth(1, max(160, min(self.columnWidth(1), self.width() // 3)))
         if names:
             self.setCurrentCell(0, 1)
 

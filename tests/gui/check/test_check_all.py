@@ -150,8 +150,12 @@ def test_cancel_stops_the_run_at_once(
     rows = dialog.table.row_texts()
     assert [r[0] for r in rows].count("OK") == 1
     assert [r[0] for r in rows].count("FAILED") == 5
+    assert all(r[2].startswith("Not checked: cancelled") for r in rows if r[0] == "FAILED")
+    assert dialog.summary.text().startswith("1 of 6 OK, 5 not checked in ")
     assert dialog.summary.text().endswith("(cancelled)")
     assert window.checking.worker.wait(5)
+    history = {p.name: window.history.entries(p.id) for p in window.profiles.list()}
+    assert sorted(len(h) for h in history.values()) == [0] * 5 + [1]  # a cut-short one: none
 
 
 def test_a_row_opens_its_full_result(qtbot: QtBot, mixed) -> None:
