@@ -106,10 +106,78 @@ def render(out: Path, sizes: tuple[tuple[int, int] | None, ...] = (None,)) -> li
     return saved
 
 
+# The check-all dialog: saved profiles of these scenarios, secrets remembered (one is not).
+CHECKED = ("cc-v2-graph", "cc-v1-api", "cert-ps256", "secret-expiring", "password-ok",
+           "secret-wrong", "secret-expired", "tenant-unknown", "cc-v2-api")  # fmt: skip
+UNREMEMBERED = ("cc-v2-api",)
+
+
+def render_check_all(out: Path, sizes: tuple[tuple[int, int] | None, ...] = (None,)) -> list[Path]:
+    """File > Check all profiles after a run (credential expiry read), in both palettes."""
+    import dataclasses
+
+    from core.redaction import Secret
+    from core.store.profiles import from_input
+    from core.store.secret_store import SecretKind, SecretRef
+    from gui.form.form_data import input_from_strings
+
+    app = create_app([])
+    saved = []
+    by_key = {s.key: s for s in scenarios()}
+    kinds = {"client_secret": SecretKind.CLIENT_SECRET, "password": SecretKind.PASSWORD}
+    with Sandbox() as sandbox, tempfile.TemporaryDirectory() as tmp:
+        profiles, secrets = ProfileStore(Path(tmp) / "config"), MemorySecretStore()
+        for key in CHECKED:
+            form = sandbox.scenario_form(by_key[key].form)
+            inputs = input_from_strings(form, authority=sandbox.base_url)
+            profile = profiles.save(
+                dataclasses.replace(
+                    from_input(inputs, by_key[key].title), remember_secret=key not in UNREMEMBERED
+                )
+            )
+            for field, kind in kinds.items():
+                if form.get(field) and key not in UNREMEMBERED:
+                    secrets.set(SecretRef(profile.id, kind), Secret(form[field]))
+        for dark in (False, True):
+            theme.apply_theme(app, dark)
+            palette = "dark" if dark else "light"
+            for size in sizes:
+                window = MainWindow(settings_path=Path(tmp) / f"{palette}-check.ini",
+                                    config_dir=profiles.directory, secrets=secrets,
+                                    sandbox=sandbox)  # fmt: skip
+                window.resize(*(size or SIZE))
+                window.show()
+                window.checking.open()
+                dialog = window.checking.dialog
+                assert dialog is not None
+                if size:
+                    dialog.resize(
+                        min(dialog.width(), size[0] - 40), min(dialog.height(), size[1] - 80)
+                    )
+                dialog.expiry_check.setChecked(True)
+                loop = QEventLoop()
+                window.checking.finished.connect(loop.quit)
+                window.checking.start()
+                loop.exec()
+                dialog.table.setCurrentCell(5, 1)
+                _wait(100)
+                suffix = f"-{size[0]}x{size[1]}" if size else ""
+                path = out / f"check-all-{palette}{suffix}.png"
+                dialog.grab().save(str(path))
+                saved.append(path)
+                window.close()
+    return saved
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", type=Path, default=ROOT / "docs")
-    parser.add_argument("--only", nargs="*", default=None, help="state names to render")
+    parser.add_argument(
+        "--only",
+        nargs="*",
+        default=None,
+        help="state names to render (check-all: the Check all dialog)",
+    )
     parser.add_argument("--sizes", nargs="*", default=None, help="window sizes, e.g. 1024x640")
     args = parser.parse_args()
     out = args.out
@@ -120,7 +188,10 @@ def main() -> int:
     sizes: tuple[tuple[int, int] | None, ...] = (None,)
     if args.sizes:
         sizes = tuple((int(w), int(h)) for w, h in (z.lower().split("x") for z in args.sizes))
-    for path in render(out, sizes):
+    paths = render(out, sizes) if STATES else []
+    if not args.only or "check-all" in args.only:
+        paths += render_check_all(out, sizes)
+    for path in paths:
         print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
     return 0
 
