@@ -251,4 +251,10 @@ def inputs_from_args(args: argparse.Namespace, creds: Credentials) -> TokenReque
         send_x5c=bool(args.send_x5c),
         client_assertion=creds.assertion,
         assertion_file=args.assertion_file or "",
+        redirect_host=getattr(args, "redirect_host", "127.0.0.1"),
+        redirect_port=getattr(args, "redirect_port", None) or 0,
+        redirect_path=getattr(args, "redirect_path", "/"),
+        prompt=getattr(args, "prompt", ""),
+        login_hint=getattr(args, "login_hint", ""),
+        domain_hint=getattr(args, "domain_hint", ""),
     )

@@ -51,6 +51,12 @@ _OVERRIDABLE = {
     "certificate_key": "certificate_key_path",
     "assertion_alg": "assertion_alg",
     "send_x5c": "send_x5c",
+    "redirect_host": "redirect_host",
+    "redirect_port": "redirect_port",
+    "redirect_path": "redirect_path",
+    "prompt": "prompt",
+    "login_hint": "login_hint",
+    "domain_hint": "domain_hint",
 }
 
 

@@ -47,15 +47,7 @@ def run_signin(args: argparse.Namespace, inputs: TokenRequestInput) -> int:
         )
     try:
         if inputs.grant is GrantType.AUTHORIZATION_CODE:
-            options = AuthCodeOptions(
-                redirect_host=args.redirect_host,
-                redirect_port=args.redirect_port,
-                redirect_path=args.redirect_path,
-                prompt=args.prompt,
-                login_hint=args.login_hint,
-                domain_hint=args.domain_hint,
-                timeout_s=total,
-            )
+            options = AuthCodeOptions.of(inputs, timeout_s=total)
             opener = (lambda url: None) if args.no_browser else OPEN_URL
 
             def on_url(url: str) -> None:

@@ -42,14 +42,14 @@ def add_signin_options(p: argparse.ArgumentParser) -> None:
     g.add_argument(
         "--redirect-host",
         choices=["127.0.0.1", "localhost"],
-        default="127.0.0.1",
+        default="127.0.0.1",  # a profile's choice applies unless given
         help="how the redirect URI names this computer; the app registration must "
         "name the same (default 127.0.0.1)",
     )
     g.add_argument(
         "--redirect-port",
         type=int,
-        default=0,
+        default=None,
         metavar="N",
         help="the loopback port (default: any free one; Entra ignores the port)",
     )

@@ -190,7 +190,7 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     if args.dry_run:
         return output.dry_run(inputs, as_json=args.json)
-    if args.grant in SIGNIN_GRANTS:
+    if inputs.grant.value in SIGNIN_GRANTS.values():  # typed, or a profile's grant
         from core.cli.signin_cmd import run_signin
 
         return run_signin(args, inputs)

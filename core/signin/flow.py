@@ -44,6 +44,19 @@ class AuthCodeOptions:
     timeout_s: float = DEFAULT_WAIT_S
     add_oidc_scopes: bool = True
 
+    @classmethod
+    def of(cls, inputs: TokenRequestInput, timeout_s: float = DEFAULT_WAIT_S) -> AuthCodeOptions:
+        """The options the inputs carry (redirect host, port and path, prompt, hints)."""
+        return cls(
+            redirect_host=inputs.redirect_host,
+            redirect_port=inputs.redirect_port,
+            redirect_path=inputs.redirect_path,
+            prompt=inputs.prompt,
+            login_hint=inputs.login_hint,
+            domain_hint=inputs.domain_hint,
+            timeout_s=timeout_s,
+        )
+
 
 @dataclass(frozen=True)
 class SignInResult:

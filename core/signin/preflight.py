@@ -64,13 +64,13 @@ def scope_findings(inputs: TokenRequestInput) -> Iterator[Finding]:
 def redirect_findings(host: str, port: int, path: str) -> Iterator[Finding]:
     if host.strip("[]") == "::1" or ":" in host:
         yield Finding(
-            "redirect-ipv6", ERROR, "redirect_uri", "IPv6 redirect addresses are not supported",
+            "redirect-ipv6", ERROR, "redirect_host", "IPv6 redirect addresses are not supported",
             "Entra does not accept http://[::1] as a redirect URI.",
             "Use 127.0.0.1 (recommended) or localhost.",
         )  # fmt: skip
     elif host not in REDIRECT_HOSTS:
         yield Finding(
-            "redirect-not-loopback", ERROR, "redirect_uri",
+            "redirect-not-loopback", ERROR, "redirect_host",
             "The redirect must come to this computer",
             f"'{host}' is not this computer. A desktop sign-in listens on 127.0.0.1 only, and "
             "plain http is allowed only there.",
@@ -79,19 +79,45 @@ def redirect_findings(host: str, port: int, path: str) -> Iterator[Finding]:
         )  # fmt: skip
     if not 0 <= port <= 65535:
         yield Finding(
-            "redirect-port", ERROR, "redirect_uri", "Redirect port out of range",
-            f"{port} is not a TCP port.", "Use 0 (any free port: Entra ignores the port).",
+            "redirect-port", ERROR, "redirect_port", "Redirect port out of range",
+            "A port is a number from 1 to 65535.",
+            "Leave it empty or 0 for any free port (Entra ignores the port of a loopback URI).",
         )  # fmt: skip
     if not path.startswith("/") or any(c in path for c in "?#% \t"):
         yield Finding(
-            "redirect-path", ERROR, "redirect_uri", "Redirect path is malformed",
-            f"'{path}' is not a plain path.", "Use / or the path registered, such as /auth.",
+            "redirect-path", ERROR, "redirect_path", "Redirect path is malformed",
+            f"'{path}' is not a plain path: it starts with / and has no ?, #, % or spaces.",
+            "Use / or the path registered, such as /auth (Entra compares the path).",
         )  # fmt: skip
     elif len(f"http://{host}:{port}{path}") > MAX_REDIRECT_URI:
         yield Finding(
-            "redirect-too-long", ERROR, "redirect_uri", "Redirect URI too long",
+            "redirect-too-long", ERROR, "redirect_path", "Redirect URI too long",
             "Entra accepts redirect URIs up to 256 characters.", "Shorten the path.",
         )  # fmt: skip
+
+
+def register_uri(host: str, path: str) -> str:
+    """The redirect URI to register for a loopback redirect: no port (Entra ignores it), the
+    path as sent (Entra compares it; '/' is the bare host, which comes back with a '/')."""
+    return f"http://{host}{'' if path == '/' else path}"
+
+
+def prompt_findings(prompt: str) -> Iterator[Finding]:
+    if prompt not in PROMPTS:
+        yield Finding(
+            "prompt-unknown", ERROR, "prompt", "Unknown prompt",
+            f"'{prompt}' is not a prompt Entra knows.",
+            "Use login, none, consent or select_account (or none of them).",
+        )  # fmt: skip
+
+
+def form_findings(inputs: TokenRequestInput) -> tuple[Finding, ...]:
+    """The checks of a browser sign-in's own settings, as the user types them (the redirect
+    host, port and path, the prompt); nothing for the other grants."""
+    if inputs.grant is not GrantType.AUTHORIZATION_CODE:
+        return ()
+    host, path = inputs.redirect_host, inputs.redirect_path
+    return (*redirect_findings(host, inputs.redirect_port, path), *prompt_findings(inputs.prompt))
 
 
 def endpoint_findings(endpoints: SignInEndpoints, grant: GrantType) -> Iterator[Finding]:
@@ -161,10 +187,5 @@ def signin_findings(
     found += client_findings(inputs, grant)
     if redirect is not None:
         found += redirect_findings(*redirect)
-    if prompt not in PROMPTS:
-        found.append(Finding(
-            "prompt-unknown", ERROR, "prompt", "Unknown prompt",
-            f"'{prompt}' is not a prompt Entra knows.",
-            "Use login, none, consent or select_account (or none of them).",
-        ))  # fmt: skip
+    found += prompt_findings(prompt)
     return tuple(found)

@@ -46,6 +46,11 @@ TEXT_FIELDS = (
     "certificate_path",
     "certificate_key_path",
     "assertion_file",
+    "redirect_host",
+    "redirect_path",
+    "prompt",
+    "login_hint",
+    "domain_hint",
 )
 CHOICE_FIELDS: dict[str, type[Enum]] = {
     "endpoint": Endpoint,
@@ -55,7 +60,8 @@ CHOICE_FIELDS: dict[str, type[Enum]] = {
     "assertion_alg": AssertionAlg,
 }
 BOOL_FIELDS = ("remember_secret", "send_x5c")
-FIELDS = ("id", "name", *TEXT_FIELDS, *CHOICE_FIELDS, "timeout_s", *BOOL_FIELDS)
+PORT_FIELDS = ("redirect_port",)
+FIELDS = ("id", "name", *TEXT_FIELDS, *CHOICE_FIELDS, "timeout_s", *BOOL_FIELDS, *PORT_FIELDS)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 # Characters that reorder or hide text: a name could otherwise read as another one.
 _BIDI = re.compile(r"[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
@@ -135,6 +141,10 @@ def _field(key: str, value: Any, where: str) -> Any:
         if problem := timeout_problem(value):
             raise ProfileFormatError(f"{label}: {problem}.")
         return float(value)
+    if key in PORT_FIELDS:
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 65535:
+            raise ProfileFormatError(f"{label} must be a port from 0 (any free port) to 65535.")
+        return value
     if key in BOOL_FIELDS:
         if not isinstance(value, bool):
             raise ProfileFormatError(f"{label} must be true or false, not {_kind(value)}.")

@@ -90,6 +90,13 @@ class Profile:
     assertion_alg: AssertionAlg = AssertionAlg.PS256
     send_x5c: bool = False
     assertion_file: str = ""
+    # Browser sign-in: the loopback redirect (host, port, path) and the sign-in page options.
+    redirect_host: str = "127.0.0.1"
+    redirect_port: int = 0
+    redirect_path: str = "/"
+    prompt: str = ""
+    login_hint: str = ""
+    domain_hint: str = ""
     id: str = field(default_factory=pj.new_id)
 
 
@@ -122,6 +129,12 @@ def to_input(
         assertion_alg=profile.assertion_alg,
         send_x5c=profile.send_x5c,
         assertion_file=profile.assertion_file,
+        redirect_host=profile.redirect_host,
+        redirect_port=profile.redirect_port,
+        redirect_path=profile.redirect_path,
+        prompt=profile.prompt,
+        login_hint=profile.login_hint,
+        domain_hint=profile.domain_hint,
     )
 
 

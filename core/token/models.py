@@ -117,6 +117,15 @@ class TokenRequestInput:
     # time (the AZURE_FEDERATED_TOKEN_FILE convention: the file is rotated by its owner).
     client_assertion: Secret | None = None
     assertion_file: str = ""
+    # Delegated sign-in in the browser (core/signin): where the browser comes back (the app
+    # registration names the same host and path; Entra ignores a loopback port, 0 = any free
+    # one) and what the sign-in page does (prompt, hints).
+    redirect_host: str = "127.0.0.1"
+    redirect_port: int = 0
+    redirect_path: str = "/"
+    prompt: str = ""
+    login_hint: str = ""
+    domain_hint: str = ""
 
 
 @dataclass(frozen=True)
