@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QProgressBar, QPushButton, QVBoxLayout, QWidget
 from gui.worker import PROGRESS, CallWorker
 
 SIGNIN_GRANT_VALUES = ("authorization_code", "urn:ietf:params:oauth:grant-type:device_code")
+SIGNIN_WAIT_S = 180.0  # the whole sign-in, browser or device (as the command line's default)
 
 if TYPE_CHECKING:
     from core.token.models import TokenRequestInput
@@ -68,6 +69,7 @@ class SendController(QObject):
         # and the refresh token held in memory for this session only.
         self.open_url: Callable[[str], object] = _open_in_browser
         self.refresh_session: Any = None
+        self._refresh_context: tuple[Any, ...] = ((), None, None)  # authorities, CA file, names
         from gui.signin_panel import SignInPanel
 
         self.signin_panel = SignInPanel(parent=response)
@@ -80,11 +82,12 @@ class SendController(QObject):
     @Slot()
     def check_form(self) -> None:
         """Show the pre-flight findings beside their fields and the token URL preview."""
+        from core.signin.preflight import form_findings
         from core.token.preflight import check
         from core.token.request import RequestBuildError, request_url
 
         inputs = self.form.to_input()
-        self.form.show_findings(check(inputs))
+        self.form.show_findings(check(inputs) + form_findings(inputs))
         try:
             self.form.show_token_url(request_url(inputs))
         except RequestBuildError as exc:
@@ -132,29 +135,33 @@ class SendController(QObject):
 
         self.signin_panel.clear()
         self.refresh_session = None
-        redirect_host = "localhost" if inputs.cloud == "sandbox" else "127.0.0.1"
+        self._refresh_context = (authorities, ca_file or None, names)  # a refresh's checks
         self.worker.start(signin_and_inspect, inputs, authorities, open_url=self.open_url,
                           ca_file=ca_file or None, cancel=self._cancel, names=names,
-                          redirect_host=redirect_host, on_progress=PROGRESS)  # fmt: skip
+                          timeout_s=SIGNIN_WAIT_S, on_progress=PROGRESS)  # fmt: skip
         self._set_busy(True)
         browser = inputs.grant.value == "authorization_code"
         self.response.show_busy("Waiting for sign-in in your browser… (Esc cancels)" if browser
                                 else "Asking for a device code… (Esc cancels)")  # fmt: skip
         self.message.emit("Signing in…")
 
-    @Slot()
-    def refresh_now(self) -> None:
-        """Redeem the refresh token held in memory for a new access token."""
+    @Slot(str)
+    def refresh_now(self, target: str = "") -> None:
+        """Redeem the refresh token held in memory for a new access token, for `target`
+        (another consented API's scope on v2 or resource on v1) or the same API."""
         from gui.answer.signin_analysis import refresh_and_inspect
 
         if self.worker.busy or self.refresh_session is None:
             return
         self._cancel = threading.Event()
-        inputs = self.form.to_input()
-        self.worker.start(refresh_and_inspect, self.refresh_session, inputs.tenant,
-                          cancel=self._cancel)  # fmt: skip
+        authorities, ca_file, names = self._refresh_context
+        self.worker.start(refresh_and_inspect, self.refresh_session, self.form.to_input().tenant,
+                          authorities, target=target, ca_file=ca_file, cancel=self._cancel,
+                          names=names)  # fmt: skip
         self._set_busy(True)
-        self.response.show_busy("Refreshing with the refresh token held in memory… (Esc cancels)")
+        what = f" for {target}" if target else ""
+        self.response.show_busy(f"Refreshing{what} with the refresh token held in memory… "
+                                "(Esc cancels)")  # fmt: skip
 
     def cancel(self) -> None:
         """Stop waiting for the running request; a late answer is dropped."""

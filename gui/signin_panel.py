@@ -1,6 +1,6 @@
 """The sign-in strip above the answer: the device code (large, selectable, with Copy, the page
 to open as a link, a countdown to expiry), who signed in, and Refresh while a refresh token is
-held in memory."""
+held in memory (for the same API, or for another one the user consented to)."""
 
 from __future__ import annotations
 
@@ -10,17 +10,18 @@ from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QGuiApplication
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 
 class SignInPanel(QWidget):
     """Hidden until a sign-in grant is sent.
 
     Signals:
-        refresh(): Refresh was clicked (redeem the held refresh token).
+        refresh(str): Refresh was clicked: redeem the held refresh token for the API typed
+            beside it (its scope on v2, its resource on v1), or the same API when empty.
     """
 
-    refresh = Signal()
+    refresh = Signal(str)
 
     def __init__(self, clock: Callable[[], float] = time.monotonic,
                  parent: QWidget | None = None) -> None:  # fmt: skip
@@ -47,7 +48,17 @@ class SignInPanel(QWidget):
         self.user_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.refresh_button = QPushButton("Refresh now", objectName="refreshButton")
         self.refresh_button.setToolTip("Redeem the refresh token held in memory for a new token")
-        self.refresh_button.clicked.connect(self.refresh)
+        self.refresh_button.clicked.connect(self._on_refresh_clicked)
+        self.target_edit = QLineEdit(objectName="refreshTargetEdit")
+        self.target_edit.setPlaceholderText("for another consented API (optional)")
+        self.target_edit.setToolTip(
+            "Refresh for another API the user consented to: its scope (v2, such as "
+            "https://management.azure.com/user_impersonation) or its resource (v1). Empty: "
+            "the same API as the sign-in."
+        )
+        self.target_edit.setAccessibleName("Refresh for another API")
+        self.target_edit.setClearButtonEnabled(True)
+        self.target_edit.returnPressed.connect(self._on_refresh_clicked)
         self._timer = QTimer(self)
         self._timer.setInterval(1000)
         self._timer.timeout.connect(self._tick)
@@ -65,6 +76,7 @@ class SignInPanel(QWidget):
         device.addWidget(self.countdown_label)
         user_row = QHBoxLayout()
         user_row.addWidget(self.user_label, 1)
+        user_row.addWidget(self.target_edit)
         user_row.addWidget(self.refresh_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 4)
@@ -77,6 +89,7 @@ class SignInPanel(QWidget):
         self.device_box.hide()
         self.user_label.clear()
         self.refresh_button.hide()
+        self.target_edit.hide()
         self.hide()
 
     def show_device(self, code: Any) -> None:
@@ -97,6 +110,7 @@ class SignInPanel(QWidget):
         self.device_box.hide()
         self.user_label.setText(text)
         self.refresh_button.setVisible(refresh_held)
+        self.target_edit.setVisible(refresh_held)
         self.setVisible(bool(text) or refresh_held)
 
     def _tick(self) -> None:
@@ -106,6 +120,10 @@ class SignInPanel(QWidget):
         )
         if not left:
             self._timer.stop()
+
+    def _on_refresh_clicked(self) -> None:
+        if self.refresh_button.isVisible():
+            self.refresh.emit(self.target_edit.text().strip())
 
     def _on_copy_clicked(self) -> None:
         QGuiApplication.clipboard().setText(self.code_label.text())

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 from core.insight.catalog import CatalogError, load_catalog, require_table
 from core.redaction import Secret
 from core.token.authority import is_guid
-from core.token.models import Outcome, Severity, TokenResult
+from core.token.models import GrantType, Outcome, Severity, TokenResult
 
 CATALOG_FILE = "aadsts.json"
 ERROR_LOOKUP = "https://login.microsoftonline.com/error?code={code}"
@@ -207,6 +207,9 @@ def _no_answer(result: TokenResult) -> Diagnosis:
     kind = failure.kind.value if failure else "connection"
     timeout = result.request.timeout_s if result.request else 0.0
     found = _entry("transport", kind, kind, "", timeout=f"{timeout:g} s")
+    request = result.request
+    if kind == "timeout" and (request is None or request.grant is GrantType.DEVICE_CODE):
+        found = _entry("special", "signin_timeout", kind)  # waited for a user, not a server
     cause = f"{failure.message} {found.cause}" if failure and failure.message else found.cause
     title, fix = found.title, found.fix
     if failure is not None and failure.certificate is not None:

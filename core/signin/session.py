@@ -8,6 +8,7 @@ from dataclasses import replace
 
 from core.redaction import Secret
 from core.signin.grants import redeem_refresh_token
+from core.signin.preflight import with_oidc_scopes
 from core.token.models import Endpoint, TokenRequestInput, TokenResult
 
 
@@ -56,8 +57,11 @@ class RefreshSession:
         if target.strip():
             if inputs.endpoint is Endpoint.V1 and not inputs.token_url:
                 inputs = replace(inputs, resource=target.strip())
-            else:
-                inputs = replace(inputs, scope=target.strip())
+            else:  # the sign-in's OIDC scopes too, so a new refresh token comes (as MSAL does)
+                scope = target.strip()
+                if "offline_access" in inputs.scope.split():
+                    scope = with_oidc_scopes(scope)
+                inputs = replace(inputs, scope=scope)
         result = redeem_refresh_token(inputs, token, ca_file=ca_file, cancel=cancel)
         if result.ok and result.token is not None and result.token.refresh_token:
             with self._lock:

@@ -51,7 +51,6 @@ def signin_and_inspect(
     ca_file: str | None = None,
     cancel: threading.Event | None = None,
     timeout_s: float = 180.0,
-    redirect_host: str = "127.0.0.1",
     names: dict[str, str] | None = None,
     on_progress: Callable[[Any], None] | None = None,
 ) -> Report:
@@ -68,7 +67,7 @@ def signin_and_inspect(
     endpoints = endpoints_for(inputs)
     report_to = on_progress or (lambda _: None)
     if inputs.grant is GrantType.AUTHORIZATION_CODE:
-        options = AuthCodeOptions(redirect_host=redirect_host, timeout_s=timeout_s)
+        options = AuthCodeOptions.of(inputs, timeout_s=timeout_s)  # the form's redirect, hints
         done = run_auth_code(
             inputs,
             endpoints,
@@ -121,5 +120,6 @@ def refresh_and_inspect(
     return replace(
         report,
         refresh=session if session.held else None,
-        signin_text="Refreshed with the refresh token held in memory.",
+        signin_text="Refreshed with the refresh token held in memory"
+        + (f" for {target}." if target.strip() else "."),
     )

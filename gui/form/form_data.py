@@ -47,6 +47,10 @@ def input_from_strings(values: Mapping[str, str], *, authority: str = "") -> Tok
                 if timeout_problem(seconds := float(value)):
                     raise ValueError("timeout out of range")
                 kwargs[name] = seconds
+            elif name == "redirect_port":
+                if not 0 <= (port := int(value or 0)) <= 65535:
+                    raise ValueError("port out of range")
+                kwargs[name] = port
             elif name == "send_x5c":
                 kwargs[name] = value.strip().lower() in ("1", "true", "yes")
             else:

@@ -13,7 +13,8 @@ from core.token.models import Endpoint, Finding, Severity
 # Findings about these input fields are shown beside another field's row.
 _FIELD_ALIASES = {"authority": "cloud"}
 # Fields whose rows sit under "Advanced": a finding there opens that section.
-ADVANCED_FIELDS = ("auth_method", "timeout_s", "token_url")
+ADVANCED_FIELDS = ("auth_method", "timeout_s", "token_url", "redirect_host", "redirect_port",
+                   "redirect_path", "prompt", "login_hint", "domain_hint")  # fmt: skip
 
 
 def finding_key(field: str, endpoint: Endpoint) -> str:

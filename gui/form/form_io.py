@@ -6,6 +6,7 @@ from core.redaction import Secret
 from core.token.models import AuthMethod, Endpoint, GrantType, TokenRequestInput
 from gui.form.advanced import AdvancedSection
 from gui.form.form_rows import select
+from gui.form.signin_rows import SignInRows
 
 
 class FormData:
@@ -37,10 +38,13 @@ class FormData:
         self.timeout_spin.setValue(inputs.timeout_s)
         self.token_url_edit.setText(inputs.token_url)
         self.credentials.load(inputs)
+        self.signin.load(inputs)
         self._on_credential_changed()
         if inputs.authority:
             self._authority = inputs.authority
-        self.advanced.set_visible(AdvancedSection.needed_for(inputs))
+        self.advanced.set_visible(
+            AdvancedSection.needed_for(inputs) or SignInRows.needed_for(inputs)
+        )
         self._debounce.blockSignals(False)
         self._debounce.start()
 
@@ -67,4 +71,5 @@ class FormData:
             token_url=self.token_url_edit.text().strip(),
             authority=self._authority if cloud == "sandbox" else "",
             **self.credentials.to_fields(),
+            **self.signin.to_fields(),
         )

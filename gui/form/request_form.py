@@ -36,6 +36,7 @@ from gui.form.form_rows import (
 )
 from gui.form.remember_option import RememberOption
 from gui.form.secret_edit import SecretLineEdit
+from gui.form.signin_rows import SignInRows
 from gui.form.url_preview import UrlPreview
 from gui.form.wait_option import WaitNewCheck
 
@@ -123,7 +124,9 @@ class RequestForm(FormData, QWidget):
         self._scope_row = self._add_row("Sc&ope:", self.scope_edit, "target")
         self._other_row = self._add_row("Resource:", self.other_target_edit, "other_target")
 
+        self.signin = SignInRows(self._form, self._add_row, self.grant_combo, self)
         self.advanced = AdvancedSection(self._form, self._add_row)
+        self.signin.add_options(self.advanced.toggle)
         self.advanced_toggle, self.auth_combo = self.advanced.toggle, self.advanced.auth_combo
         self.timeout_spin, self.token_url_edit = (
             self.advanced.timeout_spin,
@@ -151,7 +154,7 @@ class RequestForm(FormData, QWidget):
                  self.password_edit, self.remember_check, self.wait_new_check, self.scope_edit,
                  self.other_target_edit,
                  self.advanced_toggle, self.auth_combo,
-                 self.timeout_spin, self.token_url_edit]  # fmt: skip
+                 self.timeout_spin, self.token_url_edit, *self.signin.widgets()]  # fmt: skip
         chain_tab_order(chain)
 
     def fix_label_column(self) -> None:
@@ -184,8 +187,9 @@ class RequestForm(FormData, QWidget):
                        self.timeout_spin.valueChanged, self.remember_check.toggled):  # fmt: skip
             signal.connect(self._debounce.start)
             signal.connect(self.edited)
-        self.credentials.edited.connect(self._debounce.start)
-        self.credentials.edited.connect(self.edited)
+        for section in (self.credentials, self.signin):
+            section.edited.connect(self._debounce.start)
+            section.edited.connect(self.edited)
         self.credential_combo.currentIndexChanged.connect(self._debounce.start)
         self.credential_combo.currentIndexChanged.connect(self.edited)
         self.credential_combo.currentIndexChanged.connect(self._on_credential_changed)

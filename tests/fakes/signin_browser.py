@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
@@ -33,7 +34,9 @@ def hidden_fields(page: str) -> dict[str, str]:
 @dataclass
 class PageBrowser:
     """Sign in as `user` with `password`; `consent` is 'accept' or 'decline'; with `follow_error`
-    the MFA page's Continue link is followed back to the app."""
+    the MFA page's Continue link is followed back to the app. `before_get` sees (and may
+    change) every address before it is opened: a tampered authorize URL, or a code taken from
+    the redirect before the app gets it."""
 
     user: str = ""
     password: str = ""
@@ -42,12 +45,15 @@ class PageBrowser:
     pages: list[str] = field(default_factory=list)
     urls: list[str] = field(default_factory=list)
     final_status: int | None = None
+    before_get: Callable[[str], str] | None = None
 
     def __post_init__(self) -> None:
         self.session = requests.Session()
         self.session.trust_env = False  # never a proxy, never .netrc
 
     def _get(self, url: str) -> requests.Response:
+        if self.before_get is not None:
+            url = self.before_get(url)
         self.urls.append(url)
         answer = self.session.get(url, allow_redirects=False, timeout=10)
         self.pages.append(answer.text)

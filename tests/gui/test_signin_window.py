@@ -23,7 +23,8 @@ ALEX, MORGAN = f"alex@{d.CONTOSO.domain}", f"morgan@{d.CONTOSO.domain}"
 def _load(window: MainWindow, sandbox: Sandbox, grant: GrantType, scope: str = "User.Read") -> None:
     window.form.load_input(TokenRequestInput(
         cloud="sandbox", authority=sandbox.base_url, tenant=d.CONTOSO.domain,
-        client_id=d.DESKTOP.client_id, grant=grant, scope=scope))  # fmt: skip
+        client_id=d.DESKTOP.client_id, grant=grant, scope=scope,
+        redirect_host="localhost"))  # fmt: skip
 
 
 def _send(qtbot: QtBot, window: MainWindow, timeout: int = 15_000) -> None:
