@@ -61,6 +61,16 @@ CHOICE_FIELDS: dict[str, type[Enum]] = {
 }
 BOOL_FIELDS = ("remember_secret", "send_x5c")
 PORT_FIELDS = ("redirect_port",)
+# A browser sign-in's settings are written only when they differ from these (most profiles have
+# no sign-in; a file stays readable, without warnings, by versions that do not know them).
+SIGNIN_DEFAULTS = {
+    "redirect_host": "127.0.0.1",
+    "redirect_port": 0,
+    "redirect_path": "/",
+    "prompt": "",
+    "login_hint": "",
+    "domain_hint": "",
+}
 FIELDS = ("id", "name", *TEXT_FIELDS, *CHOICE_FIELDS, "timeout_s", *BOOL_FIELDS, *PORT_FIELDS)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 # Characters that reorder or hide text: a name could otherwise read as another one.
@@ -236,8 +246,15 @@ def to_json_value(value: Any) -> Any:
     return value.value if isinstance(value, Enum) else value
 
 
+def _default_signin(key: str, value: Any) -> bool:
+    return key in SIGNIN_DEFAULTS and value == SIGNIN_DEFAULTS[key]
+
+
 def document(records: list[dict[str, Any]], *, with_ids: bool) -> dict[str, Any]:
     """The JSON document for profile records, ready for `json.dumps`."""
     keep = FIELDS if with_ids else FIELDS[1:]
-    profiles = [{k: to_json_value(r[k]) for k in keep if k in r} for r in records]
+    profiles = [
+        {k: to_json_value(r[k]) for k in keep if k in r and not _default_signin(k, r[k])}
+        for r in records
+    ]
     return {"schema": SCHEMA, "schema_version": SCHEMA_VERSION, "profiles": profiles}

@@ -138,3 +138,13 @@ def test_token_profile_with_a_device_code_grant(
     doc = json.loads(out)
     assert doc["signin"]["grant"] == "device-code" and doc["signin"]["user"]["username"] == ALEX
     assert not any(t in out + err + _written(config_dir) for t in sandbox.signin.refresh_tokens)
+
+
+def test_default_sign_in_settings_are_not_written(config_dir: Path, sandbox: Sandbox) -> None:
+    """A profile without sign-in settings writes none of them (older versions read it as is)."""
+    _save(config_dir, sandbox, grant=GrantType.CLIENT_CREDENTIALS)
+    written = (config_dir / "profiles.json").read_text("utf-8")
+    assert "redirect_" not in written and "prompt" not in written
+    _save(config_dir, sandbox, name="b", redirect_path="/auth")
+    again = ProfileStore(config_dir).require("b")
+    assert again.redirect_path == "/auth" and again.redirect_host == "127.0.0.1"
