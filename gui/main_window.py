@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 
 from gui import theme
 from gui.ui_state import UiState
+from gui.window_state import place
 
 if TYPE_CHECKING:
     from core.sandbox import Sandbox, Scenario
@@ -26,7 +27,6 @@ if TYPE_CHECKING:
 # and the slots), so that a deferred window paints its first frame before they load.
 
 APP_TITLE = "Entra Token Tester"
-DEFAULT_SIZE = QSize(1320, 780)  # fits a 1366 x 768 laptop once clamped to its work area
 
 
 class MainWindow(QMainWindow):
@@ -59,10 +59,7 @@ class MainWindow(QMainWindow):
         self.state = UiState(settings_path)
         self.setWindowTitle(APP_TITLE)
         self.setMinimumSize(QSize(760, 520))
-        if (geometry := self.state.geometry()) is not None:
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(default_size(self.screen().availableGeometry().size()))
+        place(self)
         self._clear_delay_s = clear_delay_s
         self._clock = clock
         self._pending_sandbox = sandbox
@@ -144,13 +141,12 @@ class MainWindow(QMainWindow):
         from gui.menus import MenuSlots, build_menus, dialog_slot
         from gui.sandbox_controller import SandboxController
         from gui.send_flow import SendController
+        from gui.try_flow import TryController
 
         self.sending = SendController(self.form, self.response, self.send_button, self.busy,
                                       self, self._clock)  # fmt: skip
         self.freshness = Freshness(self.form, self.response, self)
         self.worker, self.decoder = self.sending.worker, self.sending.decoder
-        from gui.try_flow import TryController
-
         self.trying = TryController(self.form, self.response, self.state.ca_file, self)
         self.clipboard_label = self.response.copy_feedback  # beside the Copy buttons
         self.copier = CopyController(self.response, self.clipboard, self.clipboard_label, self)
@@ -169,10 +165,8 @@ class MainWindow(QMainWindow):
             about=dialog_slot(self, "show_about", APP_TITLE),
         )  # fmt: skip
         self.menus = menus = build_menus(self, slots)
-        self.save_profile_action, self.clear_history_action = (
-            menus.save_profile,
-            menus.clear_history,
-        )
+        self.save_profile_action = menus.save_profile
+        self.clear_history_action = menus.clear_history
         self.import_action, self.export_action = menus.import_profiles, menus.export_profiles
         self.send_action, self.cancel_action = menus.send, menus.cancel
         self.copy_token_action, self.copy_header_action = menus.copy_token, menus.copy_header
@@ -214,18 +208,9 @@ class MainWindow(QMainWindow):
     def refresh_icons(self) -> None:
         """Redraw every icon in the current theme's colours."""
         self.setWindowIcon(theme.icon("app", theme.current().accent))
-        self.send_button.setIcon(
-            theme.icon(
-                "cancel" if self.worker.busy else "send",
-                "#ffffff" if not self.worker.busy else theme.current().error,
-            )
-        )
-        self.menus.decode.setIcon(theme.icon("decode"))
-        self.menus.preferences.setIcon(theme.icon("settings"))
-        self.copy_token_action.setIcon(theme.icon("key"))
-        self.copy_header_action.setIcon(theme.icon("copy"))
-        self.form.secret_edit.refresh_icons()
-        self.form.password_edit.refresh_icons()
+        self.sending.refresh_icon()
+        self.menus.refresh_icons()
+        self.form.refresh_icons()
         self.panel.refresh_icons()
         self.response.refresh_icons()
 
@@ -309,12 +294,6 @@ class MainWindow(QMainWindow):
     def _on_sending_busy_changed(self, busy: bool) -> None:
         self.send_action.setEnabled(not busy)
         self.cancel_action.setEnabled(busy)
-        self.refresh_icons()
 
     def _show_status(self, text: str) -> None:
         self.statusBar().showMessage(text, 8000)
-
-
-def default_size(available: QSize) -> QSize:
-    """DEFAULT_SIZE, made smaller where the screen's work area (less a title bar) is smaller."""
-    return DEFAULT_SIZE.boundedTo(QSize(available.width() - 16, available.height() - 48))

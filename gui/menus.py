@@ -49,6 +49,15 @@ class Menus:
     copy_header: QAction
     sandbox: QMenu
 
+    def refresh_icons(self) -> None:
+        """Redraw the menu entries' icons in the current theme's colours."""
+        from gui import theme
+
+        self.decode.setIcon(theme.icon("decode"))
+        self.preferences.setIcon(theme.icon("settings"))
+        self.copy_token.setIcon(theme.icon("key"))
+        self.copy_header.setIcon(theme.icon("copy"))
+
 
 def _action(window: QMainWindow, menu: QMenu, text: str, slot: Callable[[], object],
             keys: Sequence[str] = (), tip: str = "") -> QAction:  # fmt: skip

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from PySide6.QtWidgets import QProgressBar, QPushButton, QVBoxLayout, QWidget
 
+from gui import theme
 from gui.worker import PROGRESS, CallWorker
 
 SIGNIN_GRANT_VALUES = ("authorization_code", "urn:ietf:params:oauth:grant-type:device_code")
@@ -222,7 +223,14 @@ class SendController(QObject):
         button.style().unpolish(button)
         button.style().polish(button)
         self.busy.setVisible(busy)
+        self.refresh_icon(busy)
         self.busyChanged.emit(busy)
+
+    def refresh_icon(self, busy: bool | None = None) -> None:
+        """The Send button's icon in the theme's colours: an arrow, or a red cross while busy."""
+        busy = self.worker.busy if busy is None else busy
+        colour = theme.current().error if busy else "#ffffff"
+        self.button.setIcon(theme.icon("cancel" if busy else "send", colour))
 
     @Slot(object)
     def _on_worker_succeeded(self, report: Report) -> None:

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Protocol
 
-from PySide6.QtCore import QByteArray
+from PySide6.QtCore import QByteArray, QSize
 from PySide6.QtWidgets import QSplitter, QStatusBar
 
 from gui.ui_state import REMEMBERED_FIELDS, UiState
 
+DEFAULT_SIZE = QSize(1320, 780)  # fits a 1366 x 768 laptop once clamped to its work area
+
 if TYPE_CHECKING:
+    from PySide6.QtGui import QScreen
+
     from core.store.history import HistoryStore
     from core.store.profiles import ProfileStore
     from gui.answer.clipboard import ClipboardGuard
@@ -35,7 +39,26 @@ class MainWindow(Protocol):
 
     def saveGeometry(self) -> QByteArray: ...
 
+    def restoreGeometry(self, geometry: QByteArray) -> bool: ...
+
+    def resize(self, size: QSize) -> None: ...
+
+    def screen(self) -> QScreen: ...
+
     def statusBar(self) -> QStatusBar: ...
+
+
+def default_size(available: QSize) -> QSize:
+    """DEFAULT_SIZE, made smaller where the screen's work area (less a title bar) is smaller."""
+    return DEFAULT_SIZE.boundedTo(QSize(available.width() - 16, available.height() - 48))
+
+
+def place(window: MainWindow) -> None:
+    """The size and place the window was left at, or the default size for this screen."""
+    if (geometry := window.state.geometry()) is not None:
+        window.restoreGeometry(geometry)
+    else:
+        window.resize(default_size(window.screen().availableGeometry().size()))
 
 
 def restore(window: MainWindow) -> None:

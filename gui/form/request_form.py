@@ -224,6 +224,11 @@ class RequestForm(FormData, QWidget):
         self.credentials.set_context(self.cloud_combo.currentData(),
                                      self.client_id_edit.text().strip())  # fmt: skip
 
+    def refresh_icons(self) -> None:
+        """Redraw the secret fields' show/hide icons in the current theme's colours."""
+        self.secret_edit.refresh_icons()
+        self.password_edit.refresh_icons()
+
     def workers(self) -> tuple[Any, ...]:
         """The form's own workers (the certificate loader), for orderly shutdown and tests."""
         return (self.credentials.loader,)

@@ -26,7 +26,8 @@ from core.store.profiles import Profile, ProfileStore  # noqa: E402
 from core.store.secret_store import MemorySecretStore  # noqa: E402
 from gui import theme  # noqa: E402
 from gui.app import create_app  # noqa: E402
-from gui.main_window import DEFAULT_SIZE, MainWindow  # noqa: E402
+from gui.main_window import MainWindow  # noqa: E402
+from gui.window_state import DEFAULT_SIZE  # noqa: E402
 
 SIZE = (DEFAULT_SIZE.width(), DEFAULT_SIZE.height())  # what a 1366 x 768 laptop shows
 # (file suffix, scenario key or None for the empty form, tab to show after sending; None:

@@ -7,7 +7,8 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QLineEdit
 from pytestqt.qtbot import QtBot
 
-from gui.main_window import DEFAULT_SIZE, MainWindow, default_size
+from gui.main_window import MainWindow
+from gui.window_state import DEFAULT_SIZE, default_size
 
 GUID = "00000000-0000-0000-0000-000000000000"  # zeros: the widest digits in most fonts
 LONG_URL = "https://login.example.test/" + "/".join(["0123456789abcdef"] * 8) + "/token"
