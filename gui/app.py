@@ -57,19 +57,19 @@ def install_excepthook(app: QApplication) -> None:
             return
         import traceback
 
-        from PySide6.QtWidgets import QMessageBox
-
         from core.redaction import redact_text
+        from gui import messages
 
         # The traceback's frames, but the message only redacted: it may quote a token.
         frames = "".join(traceback.format_tb(tb))
         log.error("unexpected error: %s: %s\n%s", exc_type.__name__,
                   redact_text(str(exc)), frames)  # fmt: skip
-        QMessageBox.critical(
+        messages.tell(
             app.activeWindow(),
             "Unexpected error",
             "Something went wrong inside Entra Token Tester. Your input is still in the form.\n\n"
             f"{exc_type.__name__}: {redact_text(str(exc))[:500]}",
+            icon=messages.Icon.Critical,
         )
 
     sys.excepthook = hook

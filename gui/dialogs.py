@@ -15,13 +15,15 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
 )
+
+from gui import messages
+from gui.messages import Icon
 
 if TYPE_CHECKING:
     from gui.answer.clipboard import ClipboardGuard
@@ -70,6 +72,7 @@ class PreferencesDialog(QDialog):
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("&Save preferences")
         buttons.accepted.connect(self._accept_if_valid)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -95,7 +98,7 @@ class PreferencesDialog(QDialog):
 
     def _accept_if_valid(self) -> None:
         if self.ca_file and not os.path.isfile(self.ca_file):
-            QMessageBox.warning(self, "CA file", f"There is no file {self.ca_file}.")
+            messages.tell(self, "CA file", f"There is no file {self.ca_file}.")
             return
         self.accept()
 
@@ -165,16 +168,15 @@ def ask_token(parent: QWidget) -> str:
 
 
 def show_shortcuts(parent: QWidget) -> None:
-    QMessageBox.information(parent, "Keyboard shortcuts", shortcuts_html())
+    messages.tell(parent, "Keyboard shortcuts", shortcuts_html(), icon=Icon.NoIcon)
 
 
 def show_about(parent: QWidget, title: str) -> None:
-    QMessageBox.about(
-        parent,
-        f"About {title}",
+    text = (
         f"<b>{title}</b><p>Request a token from Microsoft Entra ID with an app's "
-        "credential and read what it allows, for how long, or why it failed.</p>",
+        "credential and read what it allows, for how long, or why it failed.</p>"
     )
+    messages.tell(parent, f"About {title}", text, icon=Icon.NoIcon)
 
 
 # -- the window's dialogs, opened from its menus (menus.dialog_slot) --------------------

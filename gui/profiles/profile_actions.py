@@ -7,8 +7,9 @@ Each function does the store work and shows its own dialogs (confirmations and p
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Literal
 
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QWidget
 
 from core.store.config import FileProblem
 from core.store.history import HistoryStore
@@ -16,20 +17,23 @@ from core.store.profiles import Profile, ProfileError, ProfileStore
 from core.store.secret_store import SecretKind, SecretRef, SecretStore, SecretStoreError
 from core.token.authority import default_target, get_cloud
 from core.token.models import Endpoint
+from gui import messages
+from gui.messages import Role
 
-Button = QMessageBox.StandardButton
+LeaveChoice = Literal["save", "discard", "stay"]
 
 
-def ask_save_changes(parent: QWidget, profile: Profile | None) -> QMessageBox.StandardButton:
-    """Ask Save / Discard / Cancel about unsaved changes to `profile` (None: a new one)."""
+def ask_save_changes(parent: QWidget, profile: Profile | None) -> LeaveChoice:
+    """Ask Save changes / Discard changes / Cancel about unsaved changes to `profile`."""
     what = f"the profile “{profile.name}”" if profile else "a new profile"
-    return QMessageBox.question(
-        parent,
-        "Unsaved changes",
-        f"The form has changes not saved to {what}. Save them?",
-        Button.Save | Button.Discard | Button.Cancel,
-        Button.Save,
-    )
+    choices = {
+        "save": ("&Save changes", Role.AcceptRole),
+        "discard": ("&Discard changes", Role.DestructiveRole),
+        "stay": ("Cancel", Role.RejectRole),
+    }
+    text = f"The form has changes not saved to {what}. Save them?"
+    answer = messages.ask(parent, "Unsaved changes", text, choices, default="save")
+    return "save" if answer == "save" else "discard" if answer == "discard" else "stay"
 
 
 def blank_profile(profiles: ProfileStore) -> Profile:
@@ -46,7 +50,7 @@ def rename_profile(parent: QWidget, profiles: ProfileStore, profile_id: str, nam
     try:
         profiles.rename(profile_id, name)
     except ProfileError as exc:
-        QMessageBox.warning(parent, "Profile not renamed", exc.message)
+        messages.tell(parent, "Profile not renamed", exc.message)
     return True
 
 
@@ -61,7 +65,7 @@ def duplicate_profile(
     try:
         copy = profiles.duplicate(source.id)
     except ProfileError as exc:
-        QMessageBox.warning(parent, "Profile not duplicated", exc.message)
+        messages.tell(parent, "Profile not duplicated", exc.message)
         return None
     if source.remember_secret:
         copy_secrets(secrets, source.id, copy.id, report)
@@ -89,20 +93,18 @@ def delete_profile(
     history: HistoryStore,
 ) -> bool:
     """After a confirmation, delete a profile, its secrets and its history; True when deleted."""
-    answer = QMessageBox.question(
-        parent,
-        "Delete profile",
+    text = (
         f"Delete the profile “{profile.name}”? Its remembered secret is removed from the "
-        "keychain and its history is cleared. This cannot be undone.",
-        Button.Yes | Button.No,
-        Button.No,
+        "keychain and its history is cleared. This cannot be undone."
     )
-    if answer != Button.Yes:
+    choices = {"delete": ("&Delete profile", Role.DestructiveRole),
+               "keep": ("&Keep profile", Role.RejectRole)}  # fmt: skip
+    if messages.ask(parent, "Delete profile", text, choices, default="keep") != "delete":
         return False
     try:
         profiles.delete(profile.id)
     except ProfileError as exc:
-        QMessageBox.warning(parent, "Profile not deleted", exc.message)
+        messages.tell(parent, "Profile not deleted", exc.message)
         return False
     problems = []
     try:
@@ -114,7 +116,7 @@ def delete_profile(
     except FileProblem as exc:
         problems.append(exc.message)
     if problems:
-        QMessageBox.warning(parent, "Profile deleted", "\n\n".join(problems))
+        messages.tell(parent, "Profile deleted", "\n\n".join(problems))
     return True
 
 
@@ -123,4 +125,4 @@ def clear_history(parent: QWidget, history: HistoryStore, profile: Profile) -> N
     try:
         history.clear(profile.id)
     except FileProblem as exc:
-        QMessageBox.warning(parent, "History not cleared", exc.message)
+        messages.tell(parent, "History not cleared", exc.message)

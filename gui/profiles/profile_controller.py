@@ -6,11 +6,12 @@ import dataclasses
 import logging
 
 from PySide6.QtCore import QObject, Signal, Slot
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QWidget
 
 from core.store.profiles import Profile, ProfileStore
 from core.store.secret_store import SecretKind, SecretStoreError
 from core.token.models import GrantType, Outcome, TokenRequestInput
+from gui import messages
 from gui.form.request_form import RequestForm
 from gui.profiles.keychain import LazySecretStore, Secrets, load_secrets, save_secrets
 from gui.profiles.profile_panel import ProfilePanel
@@ -227,7 +228,7 @@ class ProfileController(QObject):
     def _on_saver_failed(self, exc: object) -> None:
         problem = _problem(exc, "The secret could not be stored")
         self.panel.show_keychain(problem)
-        QMessageBox.warning(
+        messages.tell(
             self._window,
             "Secret not remembered",
             f"The profile was saved, but its secret was not. {problem}\n\n"

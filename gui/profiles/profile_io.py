@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QWidget
 
 from core.store.config import FileProblem, read_text_limited
 from core.store.profile_json import MAX_FILE_BYTES
 from core.store.profiles import ProfileError, ProfileStore
+from gui import messages
+from gui.messages import Icon
 
 JSON_FILTER = "Profiles (*.json);;All files (*)"
 
@@ -24,15 +26,16 @@ def import_profiles(parent: QWidget, store: ProfileStore) -> str:
     try:
         report = store.import_json(read_text_limited(Path(path), MAX_FILE_BYTES))
     except FileProblem as exc:
-        QMessageBox.warning(parent, "Nothing imported", f"{exc.message}. Nothing was imported.")
+        messages.tell(parent, "Nothing imported", f"{exc.message}. Nothing was imported.")
         return ""
     except ProfileError as exc:
-        QMessageBox.warning(parent, "Nothing imported", exc.message)
+        messages.tell(parent, "Nothing imported", exc.message)
         return ""
     count = len(report.added)
     text = f"Imported {count} profile{'s' if count != 1 else ''} from {Path(path).name}."
     if report.warnings:
-        QMessageBox.information(parent, "Profiles imported", "\n".join([text, *report.warnings]))
+        notes = "\n".join([text, *report.warnings])
+        messages.tell(parent, "Profiles imported", notes, icon=Icon.Information)
     return text
 
 
@@ -46,7 +49,7 @@ def export_profiles(parent: QWidget, store: ProfileStore) -> str:
     try:
         Path(path).write_text(store.export_json() + "\n", encoding="utf-8")
     except OSError as exc:
-        QMessageBox.warning(parent, "Not exported", f"{path} could not be written: {exc}")
+        messages.tell(parent, "Not exported", f"{path} could not be written: {exc}")
         return ""
     count = len(store.list())
     return f"Exported {count} profile{'s' if count != 1 else ''} to {Path(path).name}."

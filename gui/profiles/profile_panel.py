@@ -8,7 +8,6 @@ from PySide6.QtCore import QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QLabel,
     QListWidgetItem,
-    QMessageBox,
     QVBoxLayout,
     QWidget,
 )
@@ -18,14 +17,13 @@ from core.store.history import HistoryStore, entry_from_result
 from core.store.profiles import Profile, ProfileError, ProfileStore
 from core.store.secret_store import SecretStore
 from core.token.models import TokenResult
+from gui import messages
 from gui.profiles import profile_actions as actions
 from gui.profiles.history_view import HistoryView
 from gui.profiles.keychain_label import KeychainLabel
 from gui.profiles.profile_io import export_profiles, import_profiles
 from gui.profiles.profile_list import ProfileList
 from gui.profiles.toolbar import ProfileToolbar
-
-_Button = QMessageBox.StandardButton
 
 
 class ProfilePanel(QWidget):
@@ -180,10 +178,10 @@ class ProfilePanel(QWidget):
         if not self._unsaved:
             return True
         answer = actions.ask_save_changes(self, self.current_profile())
-        if answer == _Button.Save:
+        if answer == "save":
             self.saveRequested.emit(self._current_id)
             return not self._unsaved
-        if answer == _Button.Discard:
+        if answer == "discard":
             self.set_unsaved(False)
             return True
         return False
@@ -193,7 +191,7 @@ class ProfilePanel(QWidget):
         try:
             saved = self._profiles.save(profile)
         except ProfileError as exc:
-            QMessageBox.warning(self, "Profile not saved", exc.message)
+            messages.tell(self, "Profile not saved", exc.message)
             return None
         self._current_id = saved.id
         self._fill_list()

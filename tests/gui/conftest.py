@@ -83,6 +83,10 @@ def window(make_window, sandbox: Sandbox) -> MainWindow:
 
 
 @pytest.fixture
-def dialogs(monkeypatch: pytest.MonkeyPatch) -> Dialogs:
-    """Message boxes and file dialogs answer from a script instead of blocking."""
-    return Dialogs(monkeypatch)
+def dialogs(qapp, monkeypatch: pytest.MonkeyPatch) -> Iterator[Dialogs]:
+    """Message boxes are clicked through as scripted, file dialogs answer from the script;
+    no box shown during the test may offer a bare Yes, No or OK."""
+    scripted = Dialogs(monkeypatch)
+    yield scripted
+    scripted.stop()
+    assert not scripted.vague_buttons(), "a dialog's buttons do not say what they do"

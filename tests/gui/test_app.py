@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QMessageBox
 
 from gui.app import install_excepthook
 
@@ -65,12 +64,10 @@ def test_sandbox_mode_issues_a_token(tmp_path: Path) -> None:
 
 
 def test_excepthook_logs_and_shows_a_plain_message(
-    qapp, monkeypatch: pytest.MonkeyPatch, caplog
+    qapp, monkeypatch: pytest.MonkeyPatch, caplog, dialogs
 ) -> None:
     """An unexpected exception is logged and shown as a short dialog, secrets masked."""
-    shown: list[str] = []
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)
-    monkeypatch.setattr(QMessageBox, "critical", lambda _p, _t, text: shown.append(text))
     install_excepthook(qapp)
     token = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhYmMifQ.c2lnbmF0dXJl"
     try:
@@ -78,7 +75,8 @@ def test_excepthook_logs_and_shows_a_plain_message(
     except RuntimeError as exc:
         with caplog.at_level(logging.ERROR):
             sys.excepthook(type(exc), exc, exc.__traceback__)
-    assert len(shown) == 1
+    shown = dialogs.texts("critical")
+    assert len(shown) == 1 and dialogs.buttons == [("Close",)]
     assert "RuntimeError: boom with ********" in shown[0]
     assert token not in shown[0]
     assert "unexpected error: RuntimeError" in caplog.text

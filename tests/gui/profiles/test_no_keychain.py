@@ -13,7 +13,7 @@ from core.store.profiles import Profile, ProfileStore
 from gui.main_window import MainWindow
 from gui.profiles.history_view import ResultDetails
 from tests.gui.profiles.test_profiles_window import _name_new_profile, _pick, _save, _send
-from tests.gui.scripted import Button, Dialogs
+from tests.gui.scripted import Dialogs
 
 
 def _no_keychain_window(qtbot: QtBot, make_window, sandbox: Sandbox) -> MainWindow:
@@ -40,7 +40,7 @@ def test_after_a_restart_the_secret_was_not_kept(
     qtbot: QtBot, config_folder: Path, make_window, sandbox: Sandbox, dialogs: Dialogs
 ) -> None:
     """A profile whose secret lived in memory says so after a restart, not "is empty"."""
-    dialogs.answers += [Button.Discard] * 3
+    dialogs.answers += ["Discard changes"] * 3
     ProfileStore(config_folder).save(
         Profile(name="Daemon", cloud="sandbox", tenant="contoso.example", remember_secret=True)
     )
@@ -58,7 +58,7 @@ def test_the_tick_does_not_carry_into_a_scenario(
     qtbot: QtBot, config_folder: Path, make_window, sandbox: Sandbox, dialogs: Dialogs
 ) -> None:
     """A profile's ticked option is not left ticked when a sandbox scenario is loaded."""
-    dialogs.answers += [Button.Discard] * 3
+    dialogs.answers += ["Discard changes"] * 3
     ProfileStore(config_folder).save(Profile(name="Kept", tenant="x.example", remember_secret=True))
     window = make_window(sandbox=sandbox)
     _pick(qtbot, window, "Kept")
@@ -71,7 +71,7 @@ def test_history_keeps_sent_requests_only_and_shows_ok_or_failed(
     qtbot: QtBot, make_window, sandbox: Sandbox, dialogs: Dialogs
 ) -> None:
     """A blocked send is not recorded; OK and FAILED lines differ at a glance and open."""
-    dialogs.answers += [Button.Discard] * 3
+    dialogs.answers += ["Discard changes"] * 3
     window = _no_keychain_window(qtbot, make_window, sandbox)
     _save(qtbot, window)
     _name_new_profile(qtbot, window, "Demo")

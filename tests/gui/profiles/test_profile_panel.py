@@ -11,7 +11,7 @@ from typing import Any
 import keyring.core
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox
+from PySide6.QtWidgets import QApplication, QLineEdit
 from pytestqt.qtbot import QtBot
 
 from core.redaction import Secret
@@ -34,7 +34,6 @@ from tests.fakes.memory_keyring import MemoryKeyring
 from tests.gui.scripted import Dialogs
 
 SECRET = "Pp4Q~panel-test-secret-0123456789abcdefgh"
-Button = QMessageBox.StandardButton
 
 
 @pytest.fixture
@@ -95,14 +94,14 @@ def test_lists_profiles_and_selecting_emits_the_id(
 
 
 @pytest.mark.parametrize(
-    ("answer", "lands_on"), [(Button.Cancel, "Contoso"), (Button.Discard, "Fabrikam")]
+    ("answer", "lands_on"), [("Cancel", "Contoso"), ("Discard changes", "Fabrikam")]
 )
 def test_unsaved_changes_prompt_before_switching(
     qtbot: QtBot,
     folder: Path,
     make_panel: Callable[..., ProfilePanel],
     dialogs: Dialogs,
-    answer: Button,
+    answer: str,
     lands_on: str,
 ) -> None:
     """With unsaved changes, Cancel keeps the selection; Discard moves on and clears the mark."""
@@ -116,7 +115,7 @@ def test_unsaved_changes_prompt_before_switching(
     assert "Contoso" in dialogs.texts("question")[0]
     assert panel.current_profile().name == lands_on  # type: ignore[union-attr]
     assert panel.list.currentItem().text() == lands_on
-    assert panel.has_unsaved_changes() is (answer == Button.Cancel)
+    assert panel.has_unsaved_changes() is (answer == "Cancel")
 
 
 def test_save_answer_asks_the_window_to_save_then_switches(
@@ -127,7 +126,7 @@ def test_save_answer_asks_the_window_to_save_then_switches(
     panel = make_panel()
     panel.select(contoso.id)
     panel.set_unsaved(True)
-    dialogs.answers.append(Button.Save)
+    dialogs.answers.append("Save changes")
     with qtbot.waitSignal(panel.saveRequested) as blocker:
         panel.list.setCurrentRow(_row(panel, "Fabrikam"))
     assert blocker.args == [contoso.id]
@@ -135,7 +134,7 @@ def test_save_answer_asks_the_window_to_save_then_switches(
     panel.saveRequested.connect(
         lambda pid: panel.save_profile(Profile(id=pid, name="Contoso", tenant="contoso.com"))
     )
-    dialogs.answers.append(Button.Save)
+    dialogs.answers.append("Save changes")
     panel.list.setCurrentRow(_row(panel, "Fabrikam"))
     assert panel.current_profile().name == "Fabrikam"  # type: ignore[union-attr]
     assert ProfileStore(folder).require("Contoso").tenant == "contoso.com"
@@ -206,10 +205,10 @@ def test_delete_asks_then_removes_profile_secret_and_history(
     HistoryStore(folder).add(contoso.id, _entry())
     panel = make_panel()
     panel.select(contoso.id)
-    dialogs.answers.append(Button.No)
+    dialogs.answers.append("Keep profile")
     qtbot.mouseClick(panel.delete_button, Qt.MouseButton.LeftButton)
     assert _names(panel) == ["Contoso", "Fabrikam"]
-    dialogs.answers.append(Button.Yes)
+    dialogs.answers.append("Delete profile")
     with qtbot.waitSignal(panel.profileSelected) as blocker:
         qtbot.mouseClick(panel.delete_button, Qt.MouseButton.LeftButton)
     assert blocker.args == [""]

@@ -18,7 +18,7 @@ from core.store.profiles import Profile, ProfileStore
 from core.store.secret_store import SERVICE, KeyringSecretStore
 from gui.main_window import MainWindow
 from tests.fakes.memory_keyring import MemoryKeyring
-from tests.gui.scripted import Button, Dialogs
+from tests.gui.scripted import Dialogs
 
 SCENARIOS = {s.key: s for s in scenarios()}
 DEMO = SCENARIOS["cc-v2-graph"]
@@ -110,11 +110,11 @@ def test_unsaved_changes_prompt_cancel_keeps_edits(
     assert not window.panel.unsaved_label.isVisible()
     qtbot.keyClicks(window.form.tenant_edit, "-edited")
     assert window.panel.unsaved_label.isVisible()
-    dialogs.answers.append(Button.Cancel)
+    dialogs.answers.append("Cancel")
     _pick(qtbot, window, "Fabrikam")
-    dialogs.answers.append(Button.Cancel)
+    dialogs.answers.append("Cancel")
     qtbot.mouseClick(window.panel.new_button, Qt.MouseButton.LeftButton)
-    dialogs.answers.append(Button.Cancel)
+    dialogs.answers.append("Cancel")
     window.close()
     assert len(dialogs.texts("question")) == 3
     assert all("“Contoso”" in text for text in dialogs.texts("question"))
