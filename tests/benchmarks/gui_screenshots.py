@@ -3,6 +3,8 @@
 Run: uv run python tests/benchmarks/gui_screenshots.py [--out docs] [--sizes 1024x640 ...]
 Without --sizes the pictures are at the default window size (as docs/ shows them); with it, each
 state is rendered at every size given, named window-<palette>-<state>-<W>x<H>.png.
+With --review (and --out elsewhere than docs) every state of gui_states.py is rendered instead:
+the pictures to look through before calling a change to the window done.
 The app draws itself (QWidget.grab) offscreen against the in-process sandbox, so the pictures
 show real answers; secrets are masked in the window, and the sandbox's secrets are demo values.
 """
@@ -28,6 +30,7 @@ from gui import theme  # noqa: E402
 from gui.app import create_app  # noqa: E402
 from gui.main_window import MainWindow  # noqa: E402
 from gui.window_state import DEFAULT_SIZE  # noqa: E402
+from tests.benchmarks import gui_states  # noqa: E402
 
 SIZE = (DEFAULT_SIZE.width(), DEFAULT_SIZE.height())  # what a 1366 x 768 laptop shows
 # (file suffix, scenario key or None for the empty form, tab to show after sending; None:
@@ -170,6 +173,41 @@ def render_check_all(out: Path, sizes: tuple[tuple[int, int] | None, ...] = (Non
     return saved
 
 
+def render_review(out: Path, sizes: tuple[tuple[int, int] | None, ...],
+                  only: list[str] | None = None) -> list[Path]:  # fmt: skip
+    """Every state of gui_states.py, in both palettes, at every size given."""
+    app = create_app([])
+    saved = []
+    states = {k: v for k, v in gui_states.STATES.items() if not only or k in only}
+    with Sandbox() as sandbox, tempfile.TemporaryDirectory() as tmp:
+        profiles = ProfileStore(Path(tmp) / "config")
+        for profile in PROFILES:
+            profiles.save(profile)
+        for dark in (False, True):
+            theme.apply_theme(app, dark)
+            palette = "dark" if dark else "light"
+            for (name, state), size in ((s, z) for s in states.items() for z in sizes):
+                clock = gui_states.Clock()
+                window = MainWindow(settings_path=Path(tmp) / f"{palette}-{name}.ini",
+                                    config_dir=profiles.directory, secrets=MemorySecretStore(),
+                                    sandbox=None if name == "fresh" else sandbox,
+                                    clock=clock)  # fmt: skip
+                window.resize(*(size or SIZE))
+                window.show()
+                _wait(250)  # the form's pre-flight messages are debounced
+                shown = state(gui_states.Stage(window, clock, sandbox))
+                _wait(150)
+                suffix = f"-{size[0]}x{size[1]}" if size else ""
+                path = out / f"review-{palette}-{name}{suffix}.png"
+                shown.grab().save(str(path))
+                saved.append(path)
+                if shown is not window:
+                    shown.close()
+                window.cancel()
+                window.close()
+    return saved
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", type=Path, default=ROOT / "docs")
@@ -180,6 +218,7 @@ def main() -> int:
         help="state names to render (check-all: the Check all dialog)",
     )
     parser.add_argument("--sizes", nargs="*", default=None, help="window sizes, e.g. 1024x640")
+    parser.add_argument("--review", action="store_true", help="every state (gui_states.py)")
     args = parser.parse_args()
     out = args.out
     if args.only:
@@ -189,9 +228,12 @@ def main() -> int:
     sizes: tuple[tuple[int, int] | None, ...] = (None,)
     if args.sizes:
         sizes = tuple((int(w), int(h)) for w, h in (z.lower().split("x") for z in args.sizes))
-    paths = render(out, sizes) if STATES else []
-    if not args.only or "check-all" in args.only:
-        paths += render_check_all(out, sizes)
+    if args.review:
+        paths = render_review(out, sizes, args.only)
+    else:
+        paths = render(out, sizes) if STATES else []
+        if not args.only or "check-all" in args.only:
+            paths += render_check_all(out, sizes)
     for path in paths:
         print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
     return 0
