@@ -10,7 +10,7 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt
+from PySide6.QtCore import QEvent, QObject, QSortFilterProxyModel, Qt
 from PySide6.QtGui import (
     QAction,
     QFont,
@@ -81,7 +81,8 @@ class ClaimsView(QWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        header.resizeSection(1, 260)
+        self.table.viewport().installEventFilter(self)  # its width: the columns' share
+        header.sectionResized.connect(lambda index, *_: index == 0 and self._fit_columns())
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         self.copy_value_action = QAction("Copy value (as in the token)", self.table)
         self.copy_value_action.setShortcut(QKeySequence.StandardKey.Copy)
@@ -115,6 +116,18 @@ class ClaimsView(QWidget):
         layout.setContentsMargins(8, 8, 8, 8)
         layout.addLayout(top)
         layout.addWidget(self.pages, 1)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
+            self._fit_columns()
+        return super().eventFilter(watched, event)
+
+    def _fit_columns(self, *_args: object) -> None:
+        """Value gets two fifths of the width Claim leaves (at most 260 px), Explanation the
+        rest: on a narrow window the explanation stays in view, not behind a scroll bar."""
+        header = self.table.horizontalHeader()
+        spare = self.table.viewport().width() - header.sectionSize(0)
+        header.resizeSection(1, max(90, min(260, spare * 2 // 5)))
 
     def show_claims(self, rows: Iterable[Any], decoded_json: str = "") -> None:
         """Fill the table from core ClaimRow values (name, value text, explanation, raw), and

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from core.redaction import redact_text
 from core.token.models import TokenResult
 from gui import theme
+from gui.flow_layout import FlowLayout
 
 MAX_SHOWN_CHARS = 200_000  # a junk page of several MB is cut, so the view stays quick
 
@@ -100,13 +101,13 @@ class RequestView(QWidget):
         note = QLabel("Exports read the secret from $CLIENT_SECRET; they never contain it.")
         note.setWordWrap(True)  # a long line here would set the whole answer's minimum width
         note.setProperty("role", "hint")
-        row = QHBoxLayout()
-        row.addWidget(note, 1)
+        row = FlowLayout()  # wraps on a narrow pane instead of cutting the buttons short
         row.addWidget(self.curl_button)
         row.addWidget(self.ps_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 6)
         layout.addWidget(self.text)
+        layout.addWidget(note)
         layout.addLayout(row)
         self.show_text("")
 

@@ -9,11 +9,13 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -21,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from gui.answer.detail_views import _mono_view
 from gui.answer.expiry_view import ExpiryView
+from gui.flow_layout import FlowLayout
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 MAX_SHOWN_CHARS = 200_000
@@ -60,6 +63,8 @@ class TryView(QWidget):
         self.body = QPlainTextEdit(objectName="tryBody", placeholderText="Request body (JSON)")
         self.body.setAccessibleName("Request body")
         self.body.setMaximumHeight(70)
+        for edit in (self.headers, self.body):  # two lines even when a short window squeezes
+            edit.setMinimumHeight(edit.fontMetrics().lineSpacing() * 2 + 12)
         self.send_button = QPushButton("Send call", objectName="trySend")
         self.curl_button = QPushButton("Copy as curl", objectName="tryCurl")
         self.ps_button = QPushButton("Copy as PowerShell", objectName="tryPowerShell")
@@ -84,11 +89,9 @@ class TryView(QWidget):
         form.addRow("Request", line)
         form.addRow("Headers", self.headers)
         form.addRow("Body", self.body)
-        exports = QHBoxLayout()
-        exports.addWidget(self.curl_button)
-        exports.addWidget(self.ps_button)
-        exports.addStretch(1)
-        exports.addWidget(self.expiry_button)
+        exports = FlowLayout()  # wraps on a narrow pane instead of cutting the buttons short
+        for button in (self.curl_button, self.ps_button, self.expiry_button):
+            exports.addWidget(button)
         top = QWidget()
         top_layout = QVBoxLayout(top)
         top_layout.setContentsMargins(0, 0, 0, 0)
@@ -98,8 +101,11 @@ class TryView(QWidget):
         top_layout.addWidget(self.verdict)
         top_layout.addWidget(self.diagnosis)
         top_layout.addWidget(self.answer, 1)
+        scroller = QScrollArea(widgetResizable=True, frameShape=QFrame.Shape.NoFrame)
+        scroller.setWidget(top)  # a short window scrolls the call instead of squeezing its rows
+        scroller.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         split = QSplitter(Qt.Orientation.Vertical)
-        split.addWidget(top)
+        split.addWidget(scroller)
         split.addWidget(self.expiry)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 1)

@@ -22,6 +22,9 @@ class ProfileList(QListWidget):
         super().__init__(parent, objectName="profileList")
         self.setAccessibleName("Saved profiles")
         self.setEditTriggers(QListWidget.EditTrigger.EditKeyPressed)
+        # A narrow column: a long name ends in "…" (whole in its tooltip), never a scroll bar.
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setTextElideMode(Qt.TextElideMode.ElideRight)
 
     @staticmethod
     def id_of(item: QListWidgetItem | None) -> str:
@@ -43,7 +46,9 @@ class ProfileList(QListWidget):
                 item = QListWidgetItem(profile.name)
                 item.setData(_ID_ROLE, profile.id)
                 item.setFlags(item.flags() | Qt.ItemFlag.ItemIsEditable)
-                item.setToolTip(profile.notes or profile.tenant)
+                item.setToolTip(
+                    "\n".join(filter(None, (profile.name, profile.notes or profile.tenant)))
+                )
                 self.addItem(item)
             current = self.item_for(current_id)
             self.setCurrentItem(current)

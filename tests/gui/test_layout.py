@@ -129,3 +129,56 @@ def test_disabled_copy_buttons_say_why(window: MainWindow) -> None:
     for button in (window.response.copy_token_button, window.response.copy_header_button):
         assert not button.isEnabled()
         assert "No token to copy yet" in button.toolTip()
+
+
+def _at_1024_by_640(qtbot: QtBot, window: MainWindow) -> None:
+    window.resize(QSize(1024, 640))
+    qtbot.waitUntil(lambda: window.width() == max(1024, window.minimumWidth()))
+    with qtbot.waitSignal(window.worker.finished, timeout=10_000):
+        window.send()
+
+
+def test_claims_explanation_stays_visible_at_1024_by_640(qtbot: QtBot, window: MainWindow) -> None:
+    """At 1024 x 640 the Claims table's Explanation column is in view, not behind a scroll bar."""
+    _at_1024_by_640(qtbot, window)
+    view = window.response
+    view.tabs.setCurrentWidget(view.claims)
+    table = view.claims.table
+    qtbot.waitUntil(lambda: table.horizontalHeader().sectionSize(2) > 0)
+    header, viewport = table.horizontalHeader(), table.viewport().width()
+    right = header.sectionViewportPosition(2) + header.sectionSize(2)
+    assert right <= viewport and header.sectionSize(2) >= 120, (right, viewport)
+    assert not table.horizontalScrollBar().isVisible()
+
+
+def test_export_buttons_stay_whole_at_1024_by_640(qtbot: QtBot, window: MainWindow) -> None:
+    """At 1024 x 640 the Request and Try it tabs' buttons show their whole titles, in view."""
+    _at_1024_by_640(qtbot, window)
+    view = window.response
+    for tab, buttons in (
+        (view.request, (view.request.curl_button, view.request.ps_button)),
+        (view.try_it, (view.try_it.curl_button, view.try_it.ps_button,
+                       view.try_it.expiry_button, view.try_it.send_button)),
+    ):  # fmt: skip
+        view.tabs.setCurrentWidget(tab)
+        qtbot.wait(50)
+        for button in buttons:
+            assert button.width() >= button.sizeHint().width(), button.text()
+            assert button.height() >= button.sizeHint().height(), button.text()
+            right = button.mapTo(tab, button.rect().topRight()).x()
+            assert right <= tab.width(), button.text()
+
+
+def test_long_profile_names_end_in_an_ellipsis(qtbot: QtBot, make_window, config_folder) -> None:
+    """A profile name wider than the column is elided (whole in its tooltip), no scroll bar."""
+    from core.store.profiles import Profile, ProfileStore
+
+    name = "Contoso daemon (production, West Europe)"
+    ProfileStore(config_folder).save(Profile(name=name, tenant="contoso.example"))
+    window = make_window()
+    window.resize(QSize(1024, 640))
+    profiles = window.panel.list
+    qtbot.waitUntil(lambda: profiles.count() == 1)
+    assert profiles.fontMetrics().horizontalAdvance(name) > profiles.viewport().width()
+    assert not profiles.horizontalScrollBar().isVisible()
+    assert profiles.item(0).toolTip().startswith(name)
