@@ -131,6 +131,7 @@ class MainWindow(QMainWindow):
             self.form, self.panel, self.profiles, self.secrets, self
         )
         self.setCentralWidget(columns.central)
+        columns.fit()  # the stylesheet and the columns' sizes, once they are in the window
         self.setMinimumWidth(max(self.minimumWidth(), columns.minimum_width()))
         name_window_parts(self)
 
