@@ -137,3 +137,23 @@ def test_loopback_guid_token_url_and_cloud_lookup() -> None:
         "unknown cloud 'mars'; known: global, usgov, usgov-dod, china, france, "
         "germany-sovereign, singapore, germany-legacy, sandbox"
     )
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["", "a", "login.microsoftonline.com", "a..b", ".a", "a.", "x" * 63, "x" * 64,
+     "x" * 64 + ".com", "a." + "x" * 63, "a." + "x" * 64, "bücher.example", "xn--bcher-kva.ch"],
+)  # fmt: skip
+def test_host_names_encode_as_the_idna_codec_does(name: str) -> None:
+    """The ASCII shortcut (no codec tables loaded) answers as `str.encode("idna")`."""
+    from core.token.authority import _idna
+
+    try:
+        expected: str | type[UnicodeError] = name.encode("idna").decode("ascii")
+    except UnicodeError:
+        expected = UnicodeError
+    try:
+        got: str | type[UnicodeError] = _idna(name)
+    except UnicodeError:
+        got = UnicodeError
+    assert got == expected
