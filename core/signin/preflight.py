@@ -4,10 +4,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from core.signin.endpoints import SignInEndpoints
-from core.signin.loopback import REDIRECT_HOSTS
 from core.token.authority import TenantKind, is_loopback_host, tenant_kind, url_problem
 from core.token.models import (
     CredentialKind,
@@ -17,6 +16,13 @@ from core.token.models import (
     Severity,
     TokenRequestInput,
 )
+
+if TYPE_CHECKING:
+    from core.signin.endpoints import SignInEndpoints
+
+# The window checks its form with these functions before its first complete paint: the
+# listener (sockets, html) and the endpoints (the transport: ssl, http.client, email) load
+# only when a sign-in runs.
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
 OIDC_SCOPES = ("openid", "profile", "offline_access")
@@ -62,6 +68,8 @@ def scope_findings(inputs: TokenRequestInput) -> Iterator[Finding]:
 
 
 def redirect_findings(host: str, port: int, path: str) -> Iterator[Finding]:
+    from core.signin.loopback import REDIRECT_HOSTS
+
     if host.strip("[]") == "::1" or ":" in host:
         yield Finding(
             "redirect-ipv6", ERROR, "redirect_host", "IPv6 redirect addresses are not supported",

@@ -15,9 +15,10 @@ from gui.app import install_excepthook
 ROOT = Path(__file__).resolve().parents[2]
 HEAVY = ("requests", "urllib3", "truststore", "jwt", "cryptography", "keyring")
 # What only later actions need (a sign-in, a new profile, a suggestion, a digest, a missing
-# library's diagnosis, a Unicode host name): each cost 1-10 ms before the complete window.
+# library's diagnosis, a Unicode host name): each cost 1-40 ms before the complete window.
 LATER = ("webbrowser", "uuid", "difflib", "hashlib", "html", "subprocess", "sysconfig",
-         "stringprep")  # fmt: skip
+         "stringprep", "ssl", "http.client", "socket", "core.signin.loopback",
+         "core.signin.device")  # fmt: skip
 
 
 def _run(args: list[str], tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
