@@ -7,12 +7,11 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QGuiApplication, QIcon, QKeySequence, QResizeEvent, QShortcut
+from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -20,6 +19,7 @@ from PySide6.QtWidgets import (
 from core.token.models import Outcome
 from gui import theme
 from gui.answer.analysis import Report
+from gui.answer.answer_tabs import AnswerTabs
 from gui.answer.summary_view import SummaryView
 from gui.answer.verdict_banner import VerdictBanner
 
@@ -28,16 +28,6 @@ if TYPE_CHECKING:
     from gui.answer.detail_views import DiagnosisView, RawView, RequestView
     from gui.answer.try_view import TryView
 
-# The tabs after Summary: (attribute, title, icon). Each is built when first needed (its tab
-# is opened, a report is shown, or code asks for it), so start-up builds only Summary.
-LAZY_TABS = (
-    ("claims", "Cl&aims", "decode"),
-    ("raw", "&Raw", "header"),
-    ("request", "Request", "send"),
-    ("diagnosis", "&Diagnosis", "warning"),
-    ("try_it", "Try it", "send"),
-)
-COMPACT_SAVING = 16  # px a compact tab saves (resources/style.qss: padding 6px, not 14px)
 COPY_TOKEN_TIP = "Copy the access token (Ctrl+Shift+C)"
 COPY_HEADER_TIP = "Copy 'Authorization: Bearer …' (Ctrl+Shift+H)"
 NO_TOKEN_TIP = "No token to copy yet: press Send, or paste a token here (Ctrl+V)"
@@ -95,19 +85,8 @@ class ResponseView(QWidget):
         self.copy_header_button.clicked.connect(self.copy_header)
 
         self.summary = SummaryView(clock)
-        self.tabs = QTabWidget(objectName="responseTabs")
-        self.tabs.setDocumentMode(False)
-        self._tab_icons = True
-        # No hidden tabs behind scroll arrows: on a narrow pane the icons go, then text elides.
-        self.tabs.tabBar().setUsesScrollButtons(False)
-        self.tabs.tabBar().setElideMode(Qt.TextElideMode.ElideRight)
-        self.tabs.setAccessibleName("Answer")
         self.summary.setAccessibleName("Summary of the answer")
-        self.tabs.addTab(self.summary, "Su&mmary")
-        self._views: dict[str, QWidget] = {}
-        for _name, title, _icon in LAZY_TABS:
-            self.tabs.addTab(QWidget(), title)  # a placeholder until the view is built
-        self.tabs.currentChanged.connect(self._on_tabs_current_changed)
+        self.tabs = AnswerTabs(self.summary, self)
 
         top = QHBoxLayout()
         top.setSpacing(8)
@@ -134,68 +113,33 @@ class ResponseView(QWidget):
 
     @property
     def claims(self) -> ClaimsView:
-        return self._view("claims")  # type: ignore[return-value]
+        return self.tabs.view("claims")  # type: ignore[return-value]
 
     @property
     def raw(self) -> RawView:
-        return self._view("raw")  # type: ignore[return-value]
+        return self.tabs.view("raw")  # type: ignore[return-value]
 
     @property
     def request(self) -> RequestView:
-        return self._view("request")  # type: ignore[return-value]
+        return self.tabs.view("request")  # type: ignore[return-value]
 
     @property
     def diagnosis(self) -> DiagnosisView:
-        return self._view("diagnosis")  # type: ignore[return-value]
+        return self.tabs.view("diagnosis")  # type: ignore[return-value]
 
     @property
     def try_it(self) -> TryView:
-        return self._view("try_it")  # type: ignore[return-value]
-
-    def _view(self, name: str) -> QWidget:
-        """The view behind a tab, built (and put in place of its placeholder) on first use."""
-        view = self._views.get(name)
-        if view is not None:
-            return view
-        from gui.answer.lazy_views import make_view
-
-        view = make_view(name, self)
-        self._views[name] = view
-        index = 1 + [tab[0] for tab in LAZY_TABS].index(name)
-        view.setAccessibleName(LAZY_TABS[index - 1][1].replace("&", "") + " of the answer")
-        placeholder, current = self.tabs.widget(index), self.tabs.currentIndex()
-        blocked = self.tabs.blockSignals(True)  # a swap, not a tab change
-        self.tabs.removeTab(index)
-        self.tabs.insertTab(index, view, LAZY_TABS[index - 1][1])
-        self.tabs.setCurrentIndex(current)
-        self.tabs.blockSignals(blocked)
-        placeholder.deleteLater()
-        self._refresh_view_icons()
-        return view
+        return self.tabs.view("try_it")  # type: ignore[return-value]
 
     def build_tabs(self) -> None:
         """Build every tab not built yet (the window calls this when idle after start-up, so
         the first answer does not pay for it: ~20 ms on the UI thread as it arrives)."""
-        for name, _title, _icon in LAZY_TABS:
-            self._view(name)
-
-    def _on_tabs_current_changed(self, index: int) -> None:
-        if index > 0:
-            self._view(LAZY_TABS[index - 1][0])
+        self.tabs.build_all()
 
     def refresh_icons(self) -> None:
         self.copy_token_button.setIcon(theme.icon("key"))
         self.copy_header_button.setIcon(theme.icon("copy"))
-        self._refresh_view_icons()
-
-    def _refresh_view_icons(self) -> None:
-        if "request" in self._views:
-            self.request.refresh_icons()
-        if "diagnosis" in self._views:
-            self.diagnosis.copy_button.setIcon(theme.icon("copy"))
-        names = ("info", *(tab[2] for tab in LAZY_TABS))
-        for index, name in enumerate(names):
-            self.tabs.setTabIcon(index, theme.icon(name) if self._tab_icons else QIcon())
+        self.tabs.refresh_icons()
 
     # -- states -----------------------------------------------------------------------------
 
@@ -254,13 +198,13 @@ class ResponseView(QWidget):
         self._set_banner("idle", text)
         self._set_token_buttons(False)
         self.summary.clear()
-        if "claims" in self._views:  # a view not built yet has nothing to clear
+        if self.tabs.built("claims"):  # a view not built yet has nothing to clear
             self.claims.clear()
-        if "diagnosis" in self._views:
+        if self.tabs.built("diagnosis"):
             self.diagnosis.clear()
-        if "raw" in self._views:
+        if self.tabs.built("raw"):
             self.raw.show_text("")
-        if "request" in self._views:
+        if self.tabs.built("request"):
             self.request.show_text("")
         self.summary.show_placeholder()
         self.tabs.setCurrentWidget(self.summary)
@@ -282,25 +226,6 @@ class ResponseView(QWidget):
         why = "" if enabled else NO_TOKEN_TIP
         self.copy_token_button.setToolTip(why or COPY_TOKEN_TIP)
         self.copy_header_button.setToolTip(why or COPY_HEADER_TIP)
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        self._fit_tabs()
-
-    def _fit_tabs(self) -> None:
-        """Every tab stays in view: on a narrow pane the icons go and the tabs get compact."""
-        bar = self.tabs.tabBar()
-        count = bar.count()
-        needed = sum(bar.tabSizeHint(i).width() for i in range(count))
-        if not self._tab_icons:  # measure as if the icons and the full padding were there
-            needed += count * (bar.iconSize().width() + 6 + COMPACT_SAVING)
-        fits = needed <= self.tabs.width()
-        if fits != self._tab_icons:
-            self._tab_icons = fits
-            bar.setProperty("compact", not fits)
-            bar.style().unpolish(bar)
-            bar.style().polish(bar)
-            self._refresh_view_icons()
 
     def show_report(self, report: Report) -> None:
         """Show a report: banner, tabs, and the tab that answers first (Summary or Diagnosis)."""

@@ -1,0 +1,107 @@
+"""The answer's tabs: Summary first, the others built when first needed, all kept in view."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QIcon, QResizeEvent
+from PySide6.QtWidgets import QTabWidget, QWidget
+
+from gui import theme
+
+# The tabs after Summary: (attribute, title, icon). Each is built when first needed (its tab
+# is opened, a report is shown, or code asks for it), so start-up builds only Summary.
+LAZY_TABS = (
+    ("claims", "Cl&aims", "decode"),
+    ("raw", "&Raw", "header"),
+    ("request", "Request", "send"),
+    ("diagnosis", "&Diagnosis", "warning"),
+    ("try_it", "Try it", "send"),
+)
+COMPACT_SAVING = 16  # px a compact tab saves (resources/style.qss: padding 6px, not 14px)
+
+
+class AnswerTabs(QTabWidget):
+    """Summary, Claims, Raw, Request, Diagnosis and Try it.
+
+    Args:
+        summary: the Summary view (built at once: it shows the start-up guide).
+        owner: the ResponseView whose signals the lazily built views' buttons drive.
+    """
+
+    def __init__(self, summary: QWidget, owner: QWidget) -> None:
+        super().__init__(objectName="responseTabs")
+        self._owner = owner
+        self._views: dict[str, QWidget] = {}
+        self._icons = True
+        self.setDocumentMode(False)
+        # No hidden tabs behind scroll arrows: on a narrow pane the icons go, then text elides.
+        self.tabBar().setUsesScrollButtons(False)
+        self.tabBar().setElideMode(Qt.TextElideMode.ElideRight)
+        self.setAccessibleName("Answer")
+        self.addTab(summary, "Su&mmary")
+        for _name, title, _icon in LAZY_TABS:
+            self.addTab(QWidget(), title)  # a placeholder until the view is built
+        self.currentChanged.connect(self._on_current_changed)
+
+    def built(self, name: str) -> bool:
+        """Whether a lazy tab's view exists (one not built yet has nothing to clear)."""
+        return name in self._views
+
+    def view(self, name: str) -> QWidget:
+        """The view behind a tab, built (and put in place of its placeholder) on first use."""
+        view = self._views.get(name)
+        if view is not None:
+            return view
+        from gui.answer.lazy_views import make_view
+
+        view = make_view(name, self._owner)
+        self._views[name] = view
+        index = 1 + [tab[0] for tab in LAZY_TABS].index(name)
+        view.setAccessibleName(LAZY_TABS[index - 1][1].replace("&", "") + " of the answer")
+        placeholder, current = self.widget(index), self.currentIndex()
+        blocked = self.blockSignals(True)  # a swap, not a tab change
+        self.removeTab(index)
+        self.insertTab(index, view, LAZY_TABS[index - 1][1])
+        self.setCurrentIndex(current)
+        self.blockSignals(blocked)
+        placeholder.deleteLater()
+        self.refresh_icons()
+        return view
+
+    def build_all(self) -> None:
+        """Build every tab not built yet."""
+        for name, _title, _icon in LAZY_TABS:
+            self.view(name)
+
+    def _on_current_changed(self, index: int) -> None:
+        if index > 0:
+            self.view(LAZY_TABS[index - 1][0])
+
+    def refresh_icons(self) -> None:
+        """The tabs' icons (none while compact) and the built views' buttons' icons."""
+        if "request" in self._views:
+            self._views["request"].refresh_icons()  # type: ignore[attr-defined]
+        if "diagnosis" in self._views:
+            self._views["diagnosis"].copy_button.setIcon(theme.icon("copy"))  # type: ignore[attr-defined]
+        names = ("info", *(tab[2] for tab in LAZY_TABS))
+        for index, name in enumerate(names):
+            self.setTabIcon(index, theme.icon(name) if self._icons else QIcon())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        """Every tab stays in view: on a narrow pane the icons go and the tabs get compact."""
+        bar = self.tabBar()
+        count = bar.count()
+        needed = sum(bar.tabSizeHint(i).width() for i in range(count))
+        if not self._icons:  # measure as if the icons and the full padding were there
+            needed += count * (bar.iconSize().width() + 6 + COMPACT_SAVING)
+        fits = needed <= self.width()
+        if fits != self._icons:
+            self._icons = fits
+            bar.setProperty("compact", not fits)
+            bar.style().unpolish(bar)
+            bar.style().polish(bar)
+            self.refresh_icons()
