@@ -18,12 +18,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.store.history import HistoryEntry, details, summary
+from core.store.config import FileProblem
+from core.store.history import HistoryEntry, HistoryStore, details, entry_from_result, summary
+from core.token.models import TokenResult
 from gui import theme
 
 
 class HistoryView(QWidget):
-    """A read-only list of history entries (newest first) with a Clear history button.
+    """One profile's recent results from the history store (newest first), Clear history below.
 
     Each line starts with a green tick or a red cross and OK or FAILED; Enter or a double click
     opens the result's details (time, status, error, correlation and trace IDs) to read and
@@ -35,8 +37,10 @@ class HistoryView(QWidget):
 
     clearRequested = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, store: HistoryStore, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._store = store
+        self._profile_id = ""
         title = QLabel("Recent results")
         title.setProperty("role", "sectionTitle")
         self.list = QListWidget(objectName="historyList")
@@ -55,6 +59,21 @@ class HistoryView(QWidget):
         layout.addWidget(title)
         layout.addWidget(self.list, stretch=1)
         layout.addWidget(self.clear_button)
+
+    def show_profile(self, profile_id: str) -> None:
+        """Show the results kept for this profile ('' for none: an empty list)."""
+        self._profile_id = profile_id
+        self.show_entries(self._store.entries(profile_id))
+
+    def record(self, profile_id: str, result: TokenResult, roles: tuple[str, ...] = ()) -> str:
+        """Keep a result in a profile's history; '' or the problem that stopped it."""
+        problem = ""
+        try:
+            self._store.add(profile_id, entry_from_result(result, roles))
+        except FileProblem as exc:
+            problem = f"History not saved: {exc.message}"
+        self.show_profile(self._profile_id)
+        return problem
 
     def show_entries(self, entries: Iterable[HistoryEntry]) -> None:
         """Replace the list with these entries; Clear is enabled only when there are some."""

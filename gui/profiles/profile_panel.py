@@ -12,8 +12,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.store.config import FileProblem
-from core.store.history import HistoryStore, entry_from_result
+from core.store.history import HistoryStore
 from core.store.profiles import Profile, ProfileError, ProfileStore
 from core.store.secret_store import SecretStore
 from core.token.models import TokenResult
@@ -84,11 +83,11 @@ class ProfilePanel(QWidget):
         self.new_button, self.duplicate_button = bar.new_button, bar.duplicate_button
         self.rename_button, self.delete_button = bar.rename_button, bar.delete_button
         self.import_button, self.export_button = bar.import_button, bar.export_button
-        self.history_view = HistoryView()
+        self.history_view = HistoryView(self._history)
         self.history_list = self.history_view.list
         self.clear_history_button = self.history_view.clear_button
         self.keychain_label = KeychainLabel()
-        self._show_keychain()
+        self.show_keychain()
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -113,9 +112,6 @@ class ProfilePanel(QWidget):
         """Redraw the toolbar icons in the current theme's colours."""
         self.toolbar.refresh_icons()
 
-    def _show_keychain(self, problem: str = "") -> None:
-        self.keychain_label.show_store(self._secrets, problem)
-
     def _show_problems(self, problems: list[str]) -> None:
         self.problem_label.setText("\n".join(problems))
         self.problem_label.setVisible(bool(problems))
@@ -131,7 +127,7 @@ class ProfilePanel(QWidget):
 
     def show_keychain(self, problem: str = "") -> None:
         """Say which keychain is in use (after it opened), or show a keychain problem."""
-        self._show_keychain(problem)
+        self.keychain_label.show_store(self._secrets, problem)
 
     @Slot()
     def start_rename(self) -> None:
@@ -206,11 +202,8 @@ class ProfilePanel(QWidget):
         profile_id = self._current_id if profile_id is None else profile_id
         if not profile_id or self._profiles.get(profile_id) is None:
             return
-        try:
-            self._history.add(profile_id, entry_from_result(result, roles))
-        except FileProblem as exc:
-            self.message.emit(f"History not saved: {exc.message}")
-        self._fill_history()
+        if problem := self.history_view.record(profile_id, result, roles):
+            self.message.emit(problem)
 
     # -- list -------------------------------------------------------------------------------
 
@@ -234,7 +227,7 @@ class ProfilePanel(QWidget):
         self.export_button.setEnabled(self.list.count() > 0)
 
     def _fill_history(self) -> None:
-        self.history_view.show_entries(self._history.entries(self._current_id))
+        self.history_view.show_profile(self._current_id)
 
     # -- slots ------------------------------------------------------------------------------
 
