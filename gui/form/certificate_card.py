@@ -129,6 +129,27 @@ class AssertionCard(_Card):
         super().__init__("assertionCard", parent)
         self.values["note"].setProperty("role", "hint")
 
+    def show_input(self, text: str, path: str, cloud: str) -> None:
+        """Read and decode the pasted assertion (or else its file) and show it, or why it
+        cannot be read; hidden when neither is given. `cloud` names the expected audience."""
+        from core.redaction import Secret
+        from core.token.credential.federated import (
+            AssertionReadError,
+            decode_assertion,
+            expected_audience,
+            read_assertion_file,
+        )
+
+        if not text and not path:
+            self.hide()
+            return
+        try:
+            decoded = decode_assertion(Secret(text) if text else read_assertion_file(path))
+        except AssertionReadError as exc:
+            self.show_message(exc.message)
+            return
+        self.show_assertion(decoded, expected_audience(cloud))
+
     def show_assertion(self, decoded: Any, expected_audience: str) -> None:
         """Show a core.token.credential.federated.DecodedAssertion."""
         audiences = decoded.audiences

@@ -1,11 +1,19 @@
-"""Files of the credential rows: the path edit with its Browse button, the file dialog, and
+"""Files of the credential rows: the path row with its Browse button, the file dialog, and
 opening a certificate on the worker."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLineEdit, QPushButton, QWidget
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
+    QWidget,
+)
 
 from core.redaction import Secret
 
@@ -33,6 +41,18 @@ def file_row(edit: QLineEdit, button: QPushButton) -> QWidget:
     row.addWidget(edit, 1)
     row.addWidget(button)
     return box
+
+
+def add_file_row(form: QFormLayout, add_row: Callable[[str, QWidget, str], int], text: str,
+                 edit: QLineEdit, button: QPushButton, field: str) -> int:  # fmt: skip
+    """Add a path edit with its Browse button as a form row; the label points at the edit."""
+    row = add_row(text, file_row(edit, button), field)
+    label = form.itemAt(row, QFormLayout.ItemRole.LabelRole).widget()
+    label.setBuddy(edit)  # type: ignore[attr-defined]
+    name = text.replace("&", "").rstrip(":")
+    edit.setAccessibleName(name)
+    button.setAccessibleName("Browse for the " + name.lower())
+    return row
 
 
 def browse(host: QWidget, edit: QLineEdit, title: str, file_filter: str) -> None:

@@ -12,7 +12,6 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
-    QLineEdit,
     QPushButton,
     QWidget,
 )
@@ -23,8 +22,8 @@ from gui.form.certificate_card import AssertionCard, CertificateCard
 from gui.form.credential_files import (
     CERT_FILTER,
     CERT_SUFFIXES,
+    add_file_row,
     browse,
-    file_row,
     load_certificate_fields,
 )
 from gui.form.file_drop import FileDrop
@@ -83,9 +82,10 @@ class CredentialSection(QObject):
         self.assertion_browse = QPushButton("Browse…", objectName="assertionBrowseButton")
         self.assertion_card = AssertionCard()
         self._cert_rows = [
-            self._file(add_row, "Certificate fi&le:", self.cert_path_edit, self.cert_browse,
-                       "certificate_path"),
-            self._file(add_row, "Private ke&y file:", self.key_path_edit, self.key_browse, ""),
+            add_file_row(form, add_row, "Certificate fi&le:", self.cert_path_edit,
+                         self.cert_browse, "certificate_path"),
+            add_file_row(form, add_row, "Private ke&y file:", self.key_path_edit,
+                         self.key_browse, ""),
         ]  # fmt: skip
         self._password_row = add_row("Cert. pass&word:", self.cert_password_edit,
                                      "certificate_password")  # fmt: skip
@@ -96,8 +96,8 @@ class CredentialSection(QObject):
         self._cert_rows.append(self._card(self.cert_card))
         self._fed_rows = [
             add_row("Assertion:", self.assertion_edit, "client_assertion"),
-            self._file(add_row, "Assertion file:", self.assertion_file_edit,
-                       self.assertion_browse, ""),
+            add_file_row(form, add_row, "Assertion file:", self.assertion_file_edit,
+                         self.assertion_browse, ""),
             self._card(self.assertion_card),
         ]  # fmt: skip
         self.loader = CallWorker("certificate", self)
@@ -115,16 +115,6 @@ class CredentialSection(QObject):
         """A card spans the form's width, so thumbprints fit on one line."""
         self._form.addRow(card)
         return self._form.rowCount() - 1
-
-    def _file(self, add_row: Callable[[str, QWidget, str], int], text: str, edit: QLineEdit,
-              button: QPushButton, field: str) -> int:  # fmt: skip
-        """A path edit with its Browse button; the label points at the edit."""
-        row = add_row(text, file_row(edit, button), field)
-        label = self._form.itemAt(row, QFormLayout.ItemRole.LabelRole).widget()
-        label.setBuddy(edit)
-        edit.setAccessibleName(text.replace("&", "").rstrip(":"))
-        button.setAccessibleName("Browse for the " + text.replace("&", "").rstrip(":").lower())
-        return row
 
     def _connect(self) -> None:
         for edit in (self.cert_path_edit, self.key_path_edit, self.cert_password_edit,
@@ -208,7 +198,9 @@ class CredentialSection(QObject):
                 return
             self.loader.start(load_certificate_fields, self._cert_key())
         elif kind is CredentialKind.FEDERATED:
-            self._decode_assertion()
+            text = self.assertion_edit.text().strip()
+            path = self.assertion_file_edit.text().strip()
+            self.assertion_card.show_input(text, path, self._cloud)
         self._update_rows()
 
     @Slot(object)
@@ -225,26 +217,6 @@ class CredentialSection(QObject):
             self.cert_card.show_summary(found.summary)
         self._update_rows()
         self.edited.emit()
-
-    def _decode_assertion(self) -> None:
-        from core.token.credential.federated import (
-            AssertionReadError,
-            decode_assertion,
-            expected_audience,
-            read_assertion_file,
-        )
-
-        text, path = self.assertion_edit.text().strip(), self.assertion_file_edit.text().strip()
-        if not text and not path:
-            self.assertion_card.hide()
-            return
-        try:
-            raw = Secret(text) if text else read_assertion_file(path)
-            decoded = decode_assertion(raw)
-        except AssertionReadError as exc:
-            self.assertion_card.show_message(exc.message)
-            return
-        self.assertion_card.show_assertion(decoded, expected_audience(self._cloud))
 
     # -- files: picker and drag and drop ---------------------------------------------------------
 
