@@ -182,3 +182,15 @@ def test_long_profile_names_end_in_an_ellipsis(qtbot: QtBot, make_window, config
     assert profiles.fontMetrics().horizontalAdvance(name) > profiles.viewport().width()
     assert not profiles.horizontalScrollBar().isVisible()
     assert profiles.item(0).toolTip().startswith(name)
+
+
+def test_profiles_column_collapses_for_the_answer_at_1024_by_640(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    """At 1024 x 640 the Profiles column can be collapsed, and the answer gets its width."""
+    _at_1024_by_640(qtbot, window)
+    answer_before = window.response.width()
+    window.side_splitter.setSizes([0, 10_000])
+    qtbot.waitUntil(lambda: window.side_splitter.sizes()[0] == 0)
+    qtbot.waitUntil(lambda: window.response.width() > answer_before + 100)
+    assert window.panel.visibleRegion().isEmpty()  # nothing of it shows
