@@ -23,7 +23,8 @@ GROUPS = (
     ("&Permissions and scopes", ("no-admin-consent", "scope-", "resource-")),
     ("Password &grant", ("password-", "public-client-secret")),
     ("&Network and server faults", ("fault-",)),
-    ("&Browser and device code sign-in", ("auth-code-", "device-code-")),
+    ("&Browser sign-in", ("auth-code-",)),
+    ("&Device code sign-in", ("device-code-",)),
 )
 
 

@@ -193,6 +193,9 @@ def _device(call: TokenCall, app: d.App, state: SignInState, base_url: str) -> d
                 "slow_down", "Polling too fast: wait at least the interval between polls."
             )
         raise EntraError(70016)
+    if grant.slow_down_once:
+        state.set_device(key, replace(grant, slow_down_once=False, last_poll=now))
+        raise OAuthError("slow_down", "Polling too fast: wait at least the interval between polls.")
     state.set_device(key, replace(grant, status="redeemed"))
     return tokens(
         call, app, grant.user, grant.api, grant.resource, grant.named, grant.scope, state, base_url

@@ -101,7 +101,9 @@ def device_page(state: SignInState, form: dict[str, str] | None) -> Answer:
 
 def _device_done(state: SignInState, device_code: str, grant: object, user: d.User) -> Answer:
     assert isinstance(grant, DeviceGrant)
-    state.set_device(device_code, replace(grant, status="approved", user=user))
+    slow = user.outcome == "slow_poll"
+    state.set_device(device_code, replace(grant, status="approved", user=user,
+                                          slow_down_once=slow))  # fmt: skip
     return Answer(
         200,
         pages.message_page(

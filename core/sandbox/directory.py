@@ -329,6 +329,12 @@ USERS: tuple[User, ...] = (
     _user("Riley Park", "5b0e7d21-9a3c-4f1e-8d62-3c7a1e9f4b08", "slow_code",
           "signs in; in the browser, so slowly that the code has expired when the app redeems "
           "it (AADSTS70008)"),
+    _user("Sam Taylor", "c3a1f0d2-6b7e-4c15-9e2a-8d4b7f1e0a36", "code_reused",
+          "signs in; in the browser, the code comes back already redeemed, as after a double "
+          "submit (AADSTS54005)"),
+    _user("Quinn Baker", "9e6d2b41-3f8a-4c7d-b05e-71a2c4d8e9f3", "slow_poll",
+          "signs in; with a device code, the app's next poll is told to slow down (slow_down) "
+          "once"),
 )  # fmt: skip
 UNKNOWN_USER = f"nobody@{CONTOSO.domain}"  # in no directory
 

@@ -71,6 +71,10 @@ SIGNIN_SCENARIOS: tuple[SignInScenario, ...] = (
       "Riley signs in so slowly that the code has expired when the tester redeems it: "
       "AADSTS70008.",
       "AADSTS70008", _desktop(), user=_upn("riley")),
+    S("auth-code-code-reused", "Browser sign-in: code already redeemed",
+      "Sam signs in, but the code that comes back was redeemed before (as after a double "
+      "submit or an automatic retry): redeeming it again is refused with AADSTS54005.",
+      "AADSTS54005", _desktop(), user=_upn("sam")),
     S("device-code-ok", "Device code: user signs in",
       "Contoso Desktop asks for a device code; the user opens the sandbox's device login page, "
       "types the code and signs in; the tester's polling gets the token.",
@@ -83,6 +87,10 @@ SIGNIN_SCENARIOS: tuple[SignInScenario, ...] = (
       "The user cancels on the consent page: polling ends with authorization_declined.",
       "authorization_declined", _desktop(DEVICE_CODE, scope="Calendars.Read"),
       user=_upn("alex"), consent="decline"),
+    S("device-code-slow-down", "Device code: server asks to poll less often",
+      "Quinn signs in with the code; the app's next poll is answered slow_down (RFC 8628): the "
+      "tester then waits 5 s more between polls, and the token follows.",
+      "token", _desktop(DEVICE_CODE), user=_upn("quinn")),
     S("device-code-mfa", "Device code: MFA required",
       "Morgan must use multi-factor authentication: polling ends with AADSTS50076.",
       "AADSTS50076", _desktop(DEVICE_CODE), user=_upn("morgan")),

@@ -98,6 +98,7 @@ class DeviceGrant:
     status: str = "pending"  # pending, approved, declined, redeemed
     user: d.User | None = None
     last_poll: float = 0.0
+    slow_down_once: bool = False  # the next poll is told to slow down (the slow_poll user)
 
 
 @dataclass(frozen=True)
@@ -162,7 +163,8 @@ class SignInState:
         with self.lock:
             self._bound(self.codes)
             lifetime = -1.0 if user.outcome == "slow_code" else CODE_LIFETIME_S
-            self.codes[code] = CodeGrant(request, user, self.now() + lifetime)
+            redeemed = user.outcome == "code_reused"  # as if submitted twice
+            self.codes[code] = CodeGrant(request, user, self.now() + lifetime, redeemed)
         return code
 
     def take_code(self, code: str) -> CodeGrant | None:

@@ -205,3 +205,27 @@ def test_every_signin_scenario_ends_as_it_says(sandbox: Sandbox,
         assert diagnosis is not None
         codes = {diagnosis.code, *(p.code for p in diagnosis.parts)}
         assert scenario.expect in codes or (result.error and result.error.error == scenario.expect)
+
+
+def test_quinn_makes_the_next_poll_slow_down_and_sam_gets_a_used_code(sandbox: Sandbox) -> None:
+    """The slow_down demo: after Quinn signs in, one poll gets slow_down and the tester then
+    waits 5 s more; the double-submit demo: Sam's code is refused as redeemed (AADSTS54005)."""
+    by_key = {s.key: s for s in signin_scenarios()}
+    scenario = by_key["device-code-slow-down"]
+    inputs = to_inputs(scenario.form, sandbox)
+    browser = PageBrowser(scenario.user, scenario.password)
+    pauses: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        pauses.append(seconds)
+        threading.Event().wait(min(seconds, 1.0))  # long enough for the sign-in to finish
+
+    def on_code(code) -> None:  # type: ignore[no-untyped-def]
+        args = (code.verification_uri, code.user_code)
+        threading.Thread(target=browser.device_sign_in, args=args, daemon=True).start()
+
+    done = run_device_code(inputs, endpoints_for(inputs), timeout_s=20, on_code=on_code,
+                           sleep=sleep)  # fmt: skip
+    assert done.result.outcome is Outcome.TOKEN and pauses[-1] == 1 + 5
+    done, _ = _run(sandbox, by_key["auth-code-code-reused"])
+    assert done.result.error is not None and done.result.error.error_codes == (54005,)

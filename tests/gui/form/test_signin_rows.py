@@ -109,3 +109,14 @@ def test_settings_round_trip_through_a_profile(window: MainWindow, sandbox: Sand
     names = ("redirect_host", "redirect_port", "redirect_path", "prompt", "login_hint",
              "domain_hint", "grant")  # fmt: skip
     assert {n: getattr(again, n) for n in names} == {n: getattr(profile, n) for n in names}
+
+
+def test_sign_in_scenarios_set_where_the_tester_listens(window: MainWindow) -> None:
+    """The redirect mismatch demo listens on 127.0.0.1; the others on localhost, which Contoso
+    Desktop registers."""
+    actions = {a.data(): a for a in window.sandboxing.actions()}
+    actions["auth-code-redirect-mismatch"].trigger()
+    assert window.form.to_input().redirect_host == "127.0.0.1"
+    assert "http://127.0.0.1" in window.form.signin.register_label.text()
+    actions["auth-code-ok"].trigger()
+    assert window.form.to_input().redirect_host == "localhost"
