@@ -135,6 +135,12 @@ def plan(
     items = []
     for entry in entries:
         profile, found, problems = entry.profile, {}, []
+        if profile.grant in (GrantType.AUTHORIZATION_CODE, GrantType.DEVICE_CODE):
+            how = "the Send button" if for_window else f'token --profile "{profile.name}"'
+            items.append(CheckItem(profile.name, profile.id if entry.saved else "", None,
+                                   "a sign-in needs someone to sign in, so it cannot be checked "
+                                   f"unattended; sign in with {how}"))  # fmt: skip
+            continue
         for kind, required in needed(profile).items():
             value, problem = _secret(entry, kind, environ, secrets)
             if value is not None:

@@ -75,8 +75,10 @@ def test_saved_profiles_take_secrets_from_the_keychain() -> None:
     cert = Profile(name="cert", credential=CredentialKind.CERTIFICATE, certificate_path="c.pem")
     fed = Profile(name="fed", credential=CredentialKind.FEDERATED)
     ropc = Profile(name="ropc", grant=GrantType.PASSWORD, username="u@x.example")
-    items = plan([CheckEntry(p) for p in (kept, bare, cert, fed, ropc)], environ={},
-                 secrets=store)  # fmt: skip
+    browser = Profile(name="browser", grant=GrantType.AUTHORIZATION_CODE)
+    device = Profile(name="device", grant=GrantType.DEVICE_CODE)
+    items = plan([CheckEntry(p) for p in (kept, bare, cert, fed, ropc, browser, device)],
+                 environ={}, secrets=store)  # fmt: skip
     by_name = {i.name: i for i in items}
     assert by_name["kept"].inputs is not None
     assert by_name["kept"].inputs.client_secret == Secret("kept-secret")
@@ -85,6 +87,10 @@ def test_saved_profiles_take_secrets_from_the_keychain() -> None:
     assert by_name["cert"].inputs is not None
     assert by_name["fed"].inputs is None and "assertion file" in by_name["fed"].problem
     assert by_name["ropc"].inputs is None and "password" in by_name["ropc"].problem
+    for name in ("browser", "device"):  # never sent: nobody is there to sign in
+        assert by_name[name].inputs is None
+        assert by_name[name].problem.startswith("a sign-in needs someone to sign in")
+        assert f'token --profile "{name}"' in by_name[name].problem
 
 
 def test_check_of_saved_profiles_writes_history(
