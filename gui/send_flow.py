@@ -83,12 +83,16 @@ class SendController(QObject):
     @Slot()
     def check_form(self) -> None:
         """Show the pre-flight findings beside their fields and the token URL preview."""
-        from core.signin.preflight import form_findings
         from core.token.preflight import check
         from core.token.request import RequestBuildError, request_url
 
         inputs = self.form.to_input()
-        self.form.show_findings(check(inputs) + form_findings(inputs))
+        findings = check(inputs)
+        if inputs.grant.value == "authorization_code":  # the sign-in part loads only then
+            from core.signin.preflight import form_findings
+
+            findings += form_findings(inputs)
+        self.form.show_findings(findings)
         try:
             self.form.show_token_url(request_url(inputs))
         except RequestBuildError as exc:

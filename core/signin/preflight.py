@@ -104,12 +104,6 @@ def redirect_findings(host: str, port: int, path: str) -> Iterator[Finding]:
         )  # fmt: skip
 
 
-def register_uri(host: str, path: str) -> str:
-    """The redirect URI to register for a loopback redirect: no port (Entra ignores it), the
-    path as sent (Entra compares it; '/' is the bare host, which comes back with a '/')."""
-    return f"http://{host}{'' if path == '/' else path}"
-
-
 def prompt_findings(prompt: str) -> Iterator[Finding]:
     if prompt not in PROMPTS:
         yield Finding(

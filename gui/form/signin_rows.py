@@ -115,11 +115,10 @@ class SignInRows(QObject):
             self._form.setRowVisible(row, browser and self._advanced_open)
 
     def register_text(self) -> str:
-        """The redirect URI to register, as the app registration must name it."""
-        from core.signin.preflight import register_uri  # after first paint (a listener module)
-
-        path = self.path_edit.text().strip() or "/"
-        return register_uri(self.host_combo.currentData(), path)
+        """The redirect URI to register, as the app registration must name it: no port (Entra
+        ignores it for loopback), the path as sent (Entra compares it)."""
+        path = self.path_edit.text().strip() or "/"  # '/' is the bare host (it comes back with /)
+        return f"http://{self.host_combo.currentData()}{'' if path == '/' else path}"
 
     def _show_register_uri(self) -> None:
         uri = self.register_text()
