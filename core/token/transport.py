@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from email.message import Message
 from typing import Any
 
+from core.token.helper_threads import run_soon
 from core.token.models import FailureKind, TransportFailure
 from core.token.network import (
     NetworkSetupError,
@@ -36,7 +37,7 @@ log = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 16 * 1024 * 1024  # a token answer is a few KB; a junk page stays bounded
 _CHUNK = 64 * 1024
-_local = threading.local()  # the exchange the current helper thread runs
+_local = threading.local()  # the exchange the current helper thread runs (None between them)
 
 
 @dataclass(frozen=True)
@@ -185,8 +186,7 @@ class _Exchange:
                 response.release_conn()
             if manager is not None and self.shared is None:
                 manager.clear()
-            _local.exchange = None
-            self.done.set()
+            _local.exchange = None  # `done` is set by the helper once it is ready again
 
 
 def exchange(
@@ -217,8 +217,7 @@ def exchange(
     started, wall = time.perf_counter(), time.time()
     job = _Exchange(method, url, body, dict(headers), timeout_s, max_bytes, ca_file, shared)
     deadline = time.monotonic() + timeout_s
-    thread = threading.Thread(target=job.run, name="http-exchange", daemon=True)
-    thread.start()
+    run_soon(job.run, job.done.set)  # on a reused helper thread (core.token.helper_threads)
     failure: TransportFailure | None = None
     while not job.done.is_set():
         remaining = deadline - time.monotonic()
