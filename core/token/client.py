@@ -25,6 +25,7 @@ from core.token.models import (
     TokenRequestInput,
     TokenResult,
     TransportFailure,
+    answer_scrubber,
 )
 from core.token.preflight import check, has_errors
 from core.token.transport import MAX_BODY_BYTES, HttpResult, SharedConnections, exchange
@@ -94,6 +95,7 @@ def send(
             failure=TransportFailure(
                 failure.kind, scrub.text(failure.message), scrub.text(failure.detail), peer
             ),
+            built_scrubber=(prepared, None, scrub),
         )
     return result_from_answer(prepared, answer)
 
@@ -105,7 +107,10 @@ def result_from_answer(prepared: PreparedRequest, answer: HttpResult) -> TokenRe
     status = answer.status or 0
     token = _token_fields(body) if body else None
     ok = 200 <= status < 300 and token is not None and bool(token.access_token)
-    scrub = Scrubber((*prepared.secrets(), *_token_secrets(token)))
+    scrub = answer_scrubber(prepared, token)
+    # Built once: the result keeps it when it holds the same token (on a refusal, only when no
+    # token came, as the result then has none to build from).
+    built = (prepared, token, scrub) if ok or token is None else None
     all_headers = tuple((k, _header_value(scrub, k, v)) for k, v in answer.headers)
     lower = {k.lower(): v for k, v in all_headers}
     notable = tuple((h, lower[h.lower()]) for h in NOTABLE_HEADERS if h.lower() in lower)
@@ -125,6 +130,7 @@ def result_from_answer(prepared: PreparedRequest, answer: HttpResult) -> TokenRe
         body_error=body_error,
         token=token if ok else None,
         error=error,
+        built_scrubber=built,
     )
 
 
@@ -134,13 +140,6 @@ def _header_value(scrub: Scrubber, name: str, value: str) -> str:
     if is_secret_name(name) or name.lower() in ("set-cookie", "cookie"):
         return mask_value(value)
     return scrub.text(value)
-
-
-def _token_secrets(token: TokenFields | None) -> tuple[Secret, ...]:
-    if token is None:
-        return ()
-    found = (token.access_token, token.refresh_token, token.id_token)
-    return tuple(s for s in found if s)
 
 
 def _parse_json(text: str) -> tuple[dict[str, Any] | None, str]:

@@ -311,6 +311,11 @@ class TokenResult:
     findings: tuple[Finding, ...] = ()
     # Set when the request was retried while a new credential replicates (core.token.replication).
     replication: ReplicationWait | None = None
+    # The scrubber already built for (request, token) by whoever made this result (it costs an
+    # encoding of every secret): `scrubber()` uses it while request and token are those objects.
+    built_scrubber: tuple[PreparedRequest | None, TokenFields | None, Scrubber] | None = field(
+        default=None, repr=False, compare=False
+    )
 
     @property
     def ok(self) -> bool:
@@ -318,8 +323,10 @@ class TokenResult:
 
     def scrubber(self) -> Scrubber:
         """The one scrubber for this answer: the request's secrets and the tokens received."""
-        tokens = secrets_in(self.token) if self.token is not None else ()
-        return Scrubber((*(self.request.secrets() if self.request else ()), *tokens))
+        built = self.built_scrubber
+        if built is not None and built[0] is self.request and built[1] is self.token:
+            return built[2]
+        return answer_scrubber(self.request, self.token)
 
     def header(self, name: str) -> str:
         """A response header value (case-insensitive), or ''."""
@@ -335,3 +342,9 @@ class TokenResult:
         if self.token is None or self.token.expires_in is None:
             return None
         return self.received_at + self.token.expires_in
+
+
+def answer_scrubber(request: PreparedRequest | None, token: TokenFields | None) -> Scrubber:
+    """The scrubber of an answer to `request` that carried `token`: every secret of both."""
+    tokens = secrets_in(token) if token is not None else ()
+    return Scrubber((*(request.secrets() if request else ()), *tokens))
