@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 Icon = QMessageBox.Icon
 Role = QMessageBox.ButtonRole
@@ -48,3 +49,20 @@ def tell(
     box = QMessageBox(icon, title, text, QMessageBox.StandardButton.NoButton, parent)
     box.setEscapeButton(box.addButton(close, Role.AcceptRole))
     box.exec()
+
+
+def ask_save_path(parent: QWidget | None, title: str, name: str, file_filter: str) -> str:
+    """Ask where to save; an existing file is replaced only after "Replace file" ('' = no).
+
+    The file dialog's own overwrite question is turned off: Qt's answers it with Yes / No.
+    """
+    path, _ = QFileDialog.getSaveFileName(
+        parent, title, name, file_filter, "", QFileDialog.Option.DontConfirmOverwrite
+    )
+    if not path or not Path(path).exists():
+        return path
+    choices = {"replace": ("&Replace file", Role.DestructiveRole),
+               "keep": ("Cancel", Role.RejectRole)}  # fmt: skip
+    text = f"{Path(path).name} already exists in {Path(path).parent}. Replace it?"
+    answer = ask(parent, title, text, choices, default="keep", icon=Icon.Warning)
+    return path if answer == "replace" else ""

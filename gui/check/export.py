@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QFileDialog, QWidget
+from PySide6.QtWidgets import QWidget
 
 from core.check.outcome import CheckOutcome
 from core.check.report import document, junit_xml, line, summarise
@@ -31,8 +31,10 @@ def save_report(
     returns the status line ('' when the user chose nothing)."""
     import json
 
-    path, _ = QFileDialog.getSaveFileName(parent, "Save check report", "check-report.json",
-                                          "JSON (*.json);;JUnit XML (*.xml)")  # fmt: skip
+    from gui.messages import ask_save_path
+
+    path = ask_save_path(parent, "Save check report", "check-report.json",
+                         "JSON (*.json);;JUnit XML (*.xml)")  # fmt: skip
     if not path:
         return ""
     summary = summarise(outcomes, elapsed_s)

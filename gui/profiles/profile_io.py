@@ -41,9 +41,7 @@ def import_profiles(parent: QWidget, store: ProfileStore) -> str:
 
 def export_profiles(parent: QWidget, store: ProfileStore) -> str:
     """Ask for a file and write every profile to it (never a secret); returns a status line."""
-    path, _ = QFileDialog.getSaveFileName(
-        parent, "Export profiles", "profiles-export.json", JSON_FILTER
-    )
+    path = messages.ask_save_path(parent, "Export profiles", "profiles-export.json", JSON_FILTER)
     if not path:
         return ""
     try:

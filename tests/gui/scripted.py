@@ -34,8 +34,8 @@ def label(text: str) -> str:
 class Dialogs:
     """Clicks through real message boxes (scripted answers by label) and scripts file dialogs.
 
-    `answers` is one queue: a question takes the next entry (the label of the button to
-    click), a file dialog takes the next entry as its path. `calls` records (kind, text) and
+    `answers` is one queue: a box with a choice takes the next entry (the label of the button
+    to click), a file dialog takes the next entry as its path. `calls` records (kind, text) and
     `buttons` the button labels of every message box shown.
     """
 
@@ -62,7 +62,7 @@ class Dialogs:
         self.calls.append((kind, box.text()))
         self.buttons.append(labels)
         button = box.escapeButton() or box.buttons()[0]
-        if kind == "question" and self.answers:
+        if len(box.buttons()) > 1 and self.answers:  # a choice: the script says which
             chosen = [b for b in box.buttons() if label(b.text()) == str(self.answers[0])]
             if chosen:
                 self.answers.pop(0)
@@ -70,7 +70,7 @@ class Dialogs:
         button.click()
 
     def _file(self, kind: str) -> Callable[..., Any]:
-        def answer(*args: object) -> tuple[str, str]:
+        def answer(*args: object, **kwargs: object) -> tuple[str, str]:
             self.calls.append((kind, ""))
             return str(self.answers.pop(0)), ""
 

@@ -110,3 +110,20 @@ def test_no_dialog_label_in_the_gui_is_a_bare_yes_no_or_ok(qapp) -> None:
     standard = QMessageBox.StandardButton
     box.setStandardButtons(standard.Yes | standard.No | standard.Ok)
     assert {label(b.text()).lower() for b in box.buttons()} <= VAGUE_LABELS
+
+
+def test_export_over_an_existing_file_asks_replace_file_or_cancel(
+    tmp_path: Path, config_folder: Path, make_window, dialogs: Dialogs
+) -> None:
+    """Exporting onto an existing file asks "Replace file" or "Cancel" (not the file dialog's
+    Yes / No); Cancel leaves the file as it was, Replace file writes it."""
+    window = _window(make_window, config_folder, "Contoso")
+    target = tmp_path / "profiles.json"
+    target.write_text("keep me")
+    dialogs.answers += [target, "Cancel"]
+    window.export_action.trigger()
+    assert target.read_text() == "keep me"
+    dialogs.answers += [target, "Replace file"]
+    window.export_action.trigger()
+    assert "Contoso" in target.read_text()
+    assert [set(row) for row in dialogs.buttons] == [{"Replace file", "Cancel"}] * 2
