@@ -226,11 +226,16 @@ def _base64_fragments(raw: bytes) -> set[str]:
     return out
 
 
+# html.escape(text) and html.escape(text, quote=False), as translation tables.
+_HTML_ESCAPES_NO_QUOTES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+_HTML_ESCAPES = str.maketrans(
+    {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;"}
+)
+
+
 def encoded_forms(plain: str) -> set[str]:
     """Every form a value may come back in: as sent, form-encoded, percent-encoded (either hex
     case, once or twice), JSON-escaped, HTML-escaped, and inside base64 (Basic credentials)."""
-    import html  # lazily, as hashlib above
-
     singles = {quote_plus(plain), quote(plain, safe=""), quote(plain)}
     singles |= {
         _percent(plain, "*-._", "+"),
@@ -242,8 +247,9 @@ def encoded_forms(plain: str) -> set[str]:
     forms = {plain, *singles, *doubles}
     for escaped in (json.dumps(plain)[1:-1], json.dumps(plain, ensure_ascii=False)[1:-1]):
         forms |= {escaped, escaped.replace("/", "\\/")}
-    forms |= {html.escape(plain), html.escape(plain, quote=False), html.escape(plain)
-              .replace("&#x27;", "&#39;")}  # fmt: skip
+    escaped_html = plain.translate(_HTML_ESCAPES)  # as html.escape(plain), without `html`
+    forms |= {escaped_html, plain.translate(_HTML_ESCAPES_NO_QUOTES),
+              escaped_html.replace("&#x27;", "&#39;")}  # fmt: skip
     forms |= _base64_fragments(plain.encode("utf-8", "surrogatepass"))
     if not plain.isascii():  # UTF-8 bytes read back as Latin-1: how HTTP headers are decoded
         forms.add(plain.encode("utf-8", "surrogatepass").decode("latin-1"))

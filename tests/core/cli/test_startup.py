@@ -95,7 +95,7 @@ def test_config_dir_named_like_a_command_runs_the_command_after_it(tmp_path: Pat
 
 def test_token_request_loads_no_qt_requests_or_crypto(sandbox: Sandbox) -> None:
     """A client-credentials token request with its verdict loads urllib3 but not Qt,
-    requests, PyJWT, cryptography or the keychain."""
+    requests, PyJWT, cryptography, the keychain, uuid or html."""
     loaded, out = _loaded_by(
         "token", "--cloud", "sandbox", "--authority", sandbox.base_url,
         "--tenant", d.CONTOSO.id, "--client-id", d.DAEMON.client_id,
@@ -105,3 +105,5 @@ def test_token_request_loads_no_qt_requests_or_crypto(sandbox: Sandbox) -> None:
     assert out.startswith("Token issued in "), out
     assert "urllib3" in loaded
     assert not _tops(loaded) & {"PySide6", "requests", "jwt", "cryptography", "keyring"}
+    # Nor the standard modules it can do without: uuid (which loads platform) and html.
+    assert not loaded & {"uuid", "html"}
