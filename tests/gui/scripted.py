@@ -8,6 +8,7 @@ one button. File dialogs are the platform's own, so their static calls are repla
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -72,7 +73,11 @@ class Dialogs:
     def _file(self, kind: str) -> Callable[..., Any]:
         def answer(*args: object, **kwargs: object) -> tuple[str, str]:
             self.calls.append((kind, ""))
-            return str(self.answers.pop(0)), ""
+            path = str(self.answers.pop(0))
+            # A script out of step would hand a button label here, and the test would write a
+            # file of that name into the working directory (the repository).
+            assert not path or Path(path).is_absolute(), f"a file dialog was answered {path!r}"
+            return path, ""
 
         return answer
 
