@@ -50,7 +50,10 @@ class SignInPanel(QWidget):
         self.refresh_button.setToolTip("Redeem the refresh token held in memory for a new token")
         self.refresh_button.clicked.connect(self._on_refresh_clicked)
         self.target_edit = QLineEdit(objectName="refreshTargetEdit")
-        self.target_edit.setPlaceholderText("for another consented API (optional)")
+        hint = "for another API (optional)"
+        self.target_edit.setPlaceholderText(hint)
+        width = self.target_edit.fontMetrics().horizontalAdvance(hint)
+        self.target_edit.setMinimumWidth(width + 40)
         self.target_edit.setToolTip(
             "Refresh for another API the user consented to: its scope (v2, such as "
             "https://management.azure.com/user_impersonation) or its resource (v1). Empty: "

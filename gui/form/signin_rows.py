@@ -76,6 +76,11 @@ class SignInRows(QObject):
         self.port_edit.setValidator(QIntValidator(0, 65535, self.port_edit))
         self.path_edit = make_edit("redirectPathEdit", "/ (Entra compares the path)")
         self.prompt_combo = make_combo("promptCombo", PROMPTS)
+        for combo in (self.host_combo, self.prompt_combo):  # long items never widen the form
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(16)
         self.login_hint_edit = make_edit("loginHintEdit", "user@contoso.com (fills the name)")
         self.domain_hint_edit = make_edit("domainHintEdit", "contoso.com (a federated domain)")
         self._options = [
@@ -121,6 +126,12 @@ class SignInRows(QObject):
         return f"http://{self.host_combo.currentData()}{'' if path == '/' else path}"
 
     def _show_register_uri(self) -> None:
+        if not (self.path_edit.text().strip() or "/").startswith("/"):
+            self.register_label.setText("Register this redirect URI: (fix the redirect path first: "
+                                        "it starts with /)")  # fmt: skip
+            self.copy_button.setEnabled(False)
+            return
+        self.copy_button.setEnabled(True)
         uri = self.register_text()
         port = self.port_edit.text().strip()
         where = "Mobile and desktop applications"

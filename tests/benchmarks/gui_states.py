@@ -159,7 +159,8 @@ def _sign_in(grant: GrantType) -> Callable[[Stage], QWidget]:
         window.sending.open_url = lambda _url: None  # a browser nobody uses
         window.form.load_input(TokenRequestInput(
             cloud="sandbox", authority=stage.sandbox.base_url, tenant=d.CONTOSO.domain,
-            client_id=d.DESKTOP.client_id, grant=grant, scope="User.Read"))  # fmt: skip
+            client_id=d.DESKTOP.client_id, grant=grant, scope="User.Read",
+            redirect_host="localhost"))  # fmt: skip
         window.send()
         if grant is GrantType.DEVICE_CODE:
             code = window.findChild(QLabel, "deviceCodeLabel")
@@ -170,6 +171,36 @@ def _sign_in(grant: GrantType) -> Callable[[Stage], QWidget]:
         return window
 
     return state
+
+
+def browser_advanced(stage: Stage) -> QWidget:
+    """The browser sign-in's rows: the redirect URI to register, and Advanced's redirect,
+    prompt and hints (a malformed path says so beside it)."""
+    window = stage.window
+    window.form.load_input(TokenRequestInput(
+        cloud="sandbox", authority=stage.sandbox.base_url, tenant=d.CONTOSO.domain,
+        client_id=d.DESKTOP.client_id, grant=GrantType.AUTHORIZATION_CODE, scope="User.Read",
+        redirect_host="localhost", redirect_path="auth", prompt="select_account",
+        login_hint=f"alex@{d.CONTOSO.domain}"))  # fmt: skip
+    window.form.advanced_toggle.setChecked(True)
+    wait_until(lambda: "malformed" in window.form.finding_text("redirect_path"))
+    return window
+
+
+def signed_in(stage: Stage) -> QWidget:
+    """Signed in in the browser: who, the ID token's checks, Refresh and its other-API field."""
+    from tests.fakes.signin_browser import PageBrowser
+
+    window = stage.window
+    window.sending.open_url = PageBrowser(f"alex@{d.CONTOSO.domain}", d.PASSWORD).open
+    window.form.load_input(TokenRequestInput(
+        cloud="sandbox", authority=stage.sandbox.base_url, tenant=d.CONTOSO.domain,
+        client_id=d.DESKTOP.client_id, grant=GrantType.AUTHORIZATION_CODE, scope="User.Read",
+        redirect_host="localhost"))  # fmt: skip
+    window.send()
+    wait_until(lambda: window.sending.signin_panel.refresh_button.isVisible())
+    wait(100)
+    return window
 
 
 def history(stage: Stage) -> QWidget:
@@ -220,6 +251,8 @@ STATES: dict[str, Callable[[Stage], QWidget]] = {
     "not-a-token": not_a_token,
     "device-code": _sign_in(GrantType.DEVICE_CODE),
     "browser-wait": _sign_in(GrantType.AUTHORIZATION_CODE),
+    "browser-advanced": browser_advanced,
+    "signed-in": signed_in,
     "history": history,
     "collapsed": collapsed,
 }
