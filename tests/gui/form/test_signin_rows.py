@@ -120,3 +120,13 @@ def test_sign_in_scenarios_set_where_the_tester_listens(window: MainWindow) -> N
     assert "http://127.0.0.1" in window.form.signin.register_label.text()
     actions["auth-code-ok"].trigger()
     assert window.form.to_input().redirect_host == "localhost"
+
+
+def test_the_rows_never_widen_the_form(window: MainWindow, sandbox: Sandbox) -> None:
+    """The long items of the host and prompt menus and the register line fit the width the
+    form has without them (else the fields clip under the scroll bar)."""
+    before = window.form.minimumSizeHint().width()
+    _auth_code(window, sandbox, redirect_path="/a-rather-long-path/for-the-callback")
+    window.form.advanced.set_visible(True)
+    assert window.form.signin.prompt_combo.isVisible()
+    assert window.form.minimumSizeHint().width() <= before
