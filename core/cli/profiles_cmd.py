@@ -132,6 +132,19 @@ _SHOW_LABELS = (
 )
 
 
+def _signin_lines(profile: Profile) -> list[tuple[str, str]]:
+    """A browser sign-in's redirect (port 0: any free one), prompt and hints, when set."""
+    if profile.grant.value != "authorization_code":
+        return []
+    port = f":{profile.redirect_port}" if profile.redirect_port else ""
+    note = "" if profile.redirect_port else " (any free port)"
+    lines = [("redirect", f"http://{profile.redirect_host}{port}{profile.redirect_path}{note}")]
+    lines += [(label, value) for label, value in (
+        ("prompt", profile.prompt), ("login hint", profile.login_hint),
+        ("domain hint", profile.domain_hint)) if value]  # fmt: skip
+    return lines
+
+
 def _show(store: ProfileStore, key: str, as_json: bool) -> int:
     from dataclasses import asdict
 
@@ -163,6 +176,8 @@ def _show(store: ProfileStore, key: str, as_json: bool) -> int:
         value = values[key_name]
         if value != "":
             print(f"{label:<16}{value:g} s" if key_name == "timeout_s" else f"{label:<16}{value}")
+    for label, value in _signin_lines(profile):
+        print(f"{label:<16}{value}")
     print(f"{'keychain':<16}{_secret_words(secret)}")
     if profile.notes:
         print(f"{'notes':<16}" + profile.notes.replace("\n", "\n" + " " * 16))

@@ -148,3 +148,18 @@ def test_default_sign_in_settings_are_not_written(config_dir: Path, sandbox: San
     _save(config_dir, sandbox, name="b", redirect_path="/auth")
     again = ProfileStore(config_dir).require("b")
     assert again.redirect_path == "/auth" and again.redirect_host == "127.0.0.1"
+
+
+def test_profiles_show_names_the_redirect_and_hints(
+    config_dir: Path, sandbox: Sandbox, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`profiles show` of an auth-code profile gives its redirect, prompt and hints."""
+    _save(config_dir, sandbox, redirect_host="localhost", redirect_port=8400,
+          redirect_path="/auth", prompt="consent", login_hint=ALEX)  # fmt: skip
+    _save(config_dir, sandbox, name="any", redirect_path="/cb")
+    assert main.main(["profiles", "show", "desktop"]) == 0
+    out = capsys.readouterr().out
+    assert "redirect        http://localhost:8400/auth\n" in out
+    assert "prompt          consent\n" in out and f"login hint      {ALEX}\n" in out
+    assert main.main(["profiles", "show", "any"]) == 0
+    assert "redirect        http://127.0.0.1/cb (any free port)\n" in capsys.readouterr().out
