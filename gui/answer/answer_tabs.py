@@ -17,7 +17,6 @@ LAZY_TABS = (
     ("diagnosis", "&Diagnosis", "warning"),
     ("try_it", "Try it", "send"),
 )
-COMPACT_SAVING = 16  # px a compact tab saves (resources/style.qss: padding 6px, not 14px)
 
 
 class AnswerTabs(QTabWidget):
@@ -33,6 +32,7 @@ class AnswerTabs(QTabWidget):
         self._owner = owner
         self._views: dict[str, QWidget] = {}
         self._icons = True
+        self._full_width = 0  # what the tabs need with icons and full padding (see _fit)
         self.setDocumentMode(False)
         # No hidden tabs behind scroll arrows: on a narrow pane the icons go, then text elides.
         self.tabBar().setUsesScrollButtons(False)
@@ -92,13 +92,14 @@ class AnswerTabs(QTabWidget):
         self._fit()
 
     def _fit(self) -> None:
-        """Every tab stays in view: on a narrow pane the icons go and the tabs get compact."""
+        """Every tab stays in view: on a narrow pane the icons go and the tabs get compact.
+
+        The width the tabs need with their icons is measured while they have them and kept,
+        so the choice depends on the width alone (not on which state came before)."""
         bar = self.tabBar()
-        count = bar.count()
-        needed = sum(bar.tabSizeHint(i).width() for i in range(count))
-        if not self._icons:  # measure as if the icons and the full padding were there
-            needed += count * (bar.iconSize().width() + 6 + COMPACT_SAVING)
-        fits = needed <= self.width()
+        if self._icons:
+            self._full_width = sum(bar.tabSizeHint(i).width() for i in range(bar.count()))
+        fits = self._full_width <= self.width()
         if fits != self._icons:
             self._icons = fits
             bar.setProperty("compact", not fits)

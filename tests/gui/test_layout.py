@@ -194,3 +194,27 @@ def test_profiles_column_collapses_for_the_answer_at_1024_by_640(
     qtbot.waitUntil(lambda: window.side_splitter.sizes()[0] == 0)
     qtbot.waitUntil(lambda: window.response.width() > answer_before + 100)
     assert window.panel.visibleRegion().isEmpty()  # nothing of it shows
+
+
+def test_tab_icons_depend_on_the_width_alone(qtbot: QtBot, window: MainWindow) -> None:
+    """Icons on the answer's tabs come and go with the width only: the same at a given width
+    whichever tab is open and whatever width came before."""
+    bar = window.response.tabs.tabBar()
+
+    def compact_at(width: int) -> bool:
+        window.resize(QSize(width, 700))
+        qtbot.waitUntil(lambda: window.width() == max(width, window.minimumWidth()))
+        qtbot.wait(20)
+        return bool(bar.property("compact"))
+
+    with qtbot.waitSignal(window.worker.finished, timeout=10_000):
+        window.send()
+    for width in range(1200, 1420, 10):  # across the width where the icons go
+        seen = set()
+        for before in (1024, 1900):
+            compact_at(before)
+            seen.add(compact_at(width))
+            for index in range(bar.count()):
+                window.response.tabs.setCurrentIndex(index)
+                seen.add(bool(bar.property("compact")))
+        assert len(seen) == 1, width
