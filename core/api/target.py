@@ -12,6 +12,12 @@ from core.token.authority import CLOUDS, get_cloud
 
 GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000"
 SANDBOX_GRAPH_PATH = "/graph"  # the sandbox serves its demo Graph at {sandbox}/graph
+# The sandbox's demo API (README, "Sandbox"): its App ID URI (a v1 token's audience) and app ID
+# (a v2 token's), and the path it is served at under the sandbox's address.
+SANDBOX_APIS = {
+    "api://contoso-orders": "/orders",
+    "a4c91585-e772-42a9-9eff-53680740fd4a": "/orders",
+}
 
 
 @dataclass(frozen=True)
@@ -117,7 +123,8 @@ def graph_path(url: str, roots: tuple[str, ...]) -> tuple[str, str] | None:
 def default_call(facts: TokenFacts, cloud: str, authority: str = "") -> tuple[str, str]:
     """(method, URL) to try a token with: app-only Graph -> GET {graph}/v1.0/organization,
     delegated Graph -> GET {graph}/v1.0/me, another API -> its audience's base URL when the
-    audience is a URL (else "": the admin types the API's URL)."""
+    audience is a URL, the sandbox's demo API at its address (else "": the admin types the
+    API's URL)."""
     if not facts.readable:
         return "GET", ""
     if is_graph_audience(facts.audience):
@@ -128,6 +135,9 @@ def default_call(facts: TokenFacts, cloud: str, authority: str = "") -> tuple[st
         if not root:
             return "GET", ""
         return "GET", f"{root}/v1.0/" + ("organization" if facts.app_only else "me")
+    demo = SANDBOX_APIS.get(facts.audience.strip().rstrip("/").lower())
+    if cloud == "sandbox" and demo and authority:
+        return "GET", authority.rstrip("/") + demo
     parts = urlsplit(facts.audience)
     if parts.scheme in ("https", "http") and parts.netloc:
         return "GET", f"{parts.scheme}://{parts.netloc}/"

@@ -92,12 +92,12 @@ def test_expired_token_pasted(qtbot: QtBot, window: MainWindow, sandbox: Sandbox
 
 
 def test_token_for_another_api(qtbot: QtBot, window: MainWindow, sandbox: Sandbox) -> None:
-    """An Orders API token: no default URL (api:// audience); Graph refuses it (401), the
-    check warned before sending; the Orders API allows it."""
+    """An Orders API token: the default URL is the sandbox's Orders API, which allows it; Graph
+    refuses it (401), the check warned before sending."""
     window.load_scenario(SCENARIOS["cc-v2-api"])
     _send(qtbot, window)
     view = window.response.try_it
-    assert view.url.text() == ""
+    assert view.url.text() == f"{sandbox.base_url}/orders"
     view.url.setText(f"{sandbox.base_url}/graph/v1.0/users")
     assert "not Microsoft Graph" in view.permission.text()
     _try(qtbot, window)

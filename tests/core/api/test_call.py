@@ -93,6 +93,13 @@ def test_defaults_by_token() -> None:
     assert default_call(user, "china") == ("GET", "https://microsoftgraph.chinacloudapi.cn/v1.0/me")
     assert default_call(other, "global") == ("GET", "https://api.contoso.example/")
     assert default_call(urn, "global") == ("GET", "")
+    assert default_call(urn, "sandbox", "http://127.0.0.1:9/") == (
+        "GET",
+        "http://127.0.0.1:9/orders",
+    )
+    v2 = token_facts(mint({"aud": "a4c91585-e772-42a9-9eff-53680740fd4a", "roles": ["R"]}))
+    assert default_call(v2, "sandbox", "http://127.0.0.1:9") == ("GET", "http://127.0.0.1:9/orders")
+    assert default_call(v2, "global") == ("GET", "")
     assert default_call(gov, "global") == ("GET", "https://graph.microsoft.us/v1.0/organization")
     assert default_call(app, "sandbox", "http://127.0.0.1:9/") == (
         "GET", "http://127.0.0.1:9/graph/v1.0/organization")  # fmt: skip
