@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
@@ -19,6 +19,9 @@ ERROR_REFERENCE = "https://learn.microsoft.com/entra/identity-platform/reference
 _TABLES = ("aadsts", "oauth", "http", "transport", "special")
 _AADSTS_IN_TEXT = re.compile(r"AADSTS(\d{4,8})")
 UMBRELLA_CODES = frozenset({70002, 50012})  # followed by a more specific code
+# Entra's own throttling codes: on a 429 their block takes the HTTP 429 block's steps (which carry
+# the Retry-After wait) instead of a second block saying the same thing.
+THROTTLE_CODES = frozenset({50196, 90055})
 
 
 @dataclass(frozen=True)
@@ -183,7 +186,12 @@ def _refused(result: TokenResult) -> Diagnosis:
             fallback = _http_diagnosis(result)
             parts.append(Diagnosis(err.error, f"Error '{err.error}'", fallback.cause, fallback.fix))
     if result.status == 429 and parts and not any(p.code == "HTTP 429" for p in parts):
-        parts.append(_http_diagnosis(result))
+        throttled = _http_diagnosis(result)
+        if any(c in THROTTLE_CODES for c in codes):  # one block: Entra's words, the wait's steps
+            parts = [replace(p, fix=throttled.fix) if c in THROTTLE_CODES else p
+                     for p, c in zip(parts, codes, strict=False)]  # fmt: skip
+        else:
+            parts.append(throttled)
     if not parts:
         parts.append(_http_diagnosis(result))
     specific = [p for p, c in zip(parts, codes, strict=False) if c not in UMBRELLA_CODES]

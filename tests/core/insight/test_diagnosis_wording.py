@@ -38,10 +38,13 @@ def test_what_microsoft_said_is_kept(sandbox: Sandbox) -> None:
 
 
 def test_throttling_explained_once_with_its_wait(sandbox: Sandbox) -> None:
+    """AADSTS90055 on a 429: one block, Entra's title with the wait from Retry-After (not a
+    second HTTP 429 block repeating the advice)."""
     d = diagnose(_run(sandbox, "fault-throttled"))
     assert d is not None and d.retry_after_s == 30
-    assert [p.code for p in d.parts].count("HTTP 429") == 1
-    assert any("30 s" in step for p in d.parts for step in p.fix)
+    assert d.code == "AADSTS90055" and d.parts == ()
+    assert d.fix[0] == "Wait 30 s (Retry-After) before retrying."
+    assert sum("ache tokens" in step for step in d.fix) == 1
 
 
 def test_gateway_503_says_the_retry_after_once(sandbox: Sandbox) -> None:
