@@ -17,7 +17,8 @@ from urllib.parse import urlsplit
 from core import safejson
 from core.redaction import MASK, Scrubber, Secret, is_secret_name, reveal
 from core.token.authority import is_loopback_host
-from core.token.models import DEFAULT_TIMEOUT_S, TransportFailure, timeout_problem
+from core.token.models import DEFAULT_TIMEOUT_S, timeout_problem
+from core.token.result import TransportFailure
 from core.token.transport import exchange
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")

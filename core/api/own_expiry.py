@@ -15,7 +15,8 @@ from core.api.expiry import (
 from core.api.target import is_graph_audience, token_facts
 from core.redaction import Secret
 from core.token.authority import get_cloud
-from core.token.models import Endpoint, TokenRequestInput, TokenResult
+from core.token.models import Endpoint, TokenRequestInput
+from core.token.result import TokenResult
 
 
 def graph_token_for(

@@ -6,7 +6,8 @@ from __future__ import annotations
 import threading
 
 from core.check.plan import CheckItem
-from core.token.models import CredentialKind, TokenResult
+from core.token.models import CredentialKind
+from core.token.result import TokenResult
 
 NOT_GRAPH = (
     "expiry not read: the token is not an app-only Microsoft Graph token (the profile's "

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from core.check.plan import CheckItem
-from core.token.models import Outcome, Severity, TokenResult
+from core.token.models import Severity
+from core.token.result import Outcome, TokenResult
 
 DAY_S = 86400.0
 

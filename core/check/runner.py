@@ -15,7 +15,8 @@ from urllib.parse import urlsplit
 
 from core.check.outcome import CheckOutcome, not_checked, outcome_of
 from core.check.plan import CheckItem
-from core.token.models import FailureKind, TokenRequestInput, TokenResult
+from core.token.models import TokenRequestInput
+from core.token.result import FailureKind, TokenResult
 
 log = logging.getLogger(__name__)
 

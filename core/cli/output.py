@@ -15,14 +15,8 @@ from core.cli import EXIT_NO_ANSWER, EXIT_OK, EXIT_REFUSED, EXIT_USAGE
 from core.cli.cert_output import credential_json, write_credential
 from core.redaction import fingerprint
 from core.timefmt import describe, iso_utc
-from core.token.models import (
-    FailureKind,
-    Finding,
-    Outcome,
-    PreparedRequest,
-    TokenRequestInput,
-    TokenResult,
-)
+from core.token.models import Finding, PreparedRequest, TokenRequestInput
+from core.token.result import FailureKind, Outcome, TokenResult
 
 if TYPE_CHECKING:
     from core.insight.diagnosis import Diagnosis

@@ -14,7 +14,7 @@ from core.token.limits import DEFAULT_TIMEOUT_S, MAX_TIMEOUT_S
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (mypy knows the name)
 if TYPE_CHECKING:
-    from core.token.models import TokenResult
+    from core.token.result import TokenResult
 
 GRANTS = [
     ("client_credentials", "app-only token with the app's secret (default)"),

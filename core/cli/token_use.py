@@ -7,7 +7,8 @@ import io
 from typing import Any
 
 from core.cli import EXIT_OK
-from core.token.models import TokenRequestInput, TokenResult
+from core.token.models import TokenRequestInput
+from core.token.result import TokenResult
 
 
 def use_token(

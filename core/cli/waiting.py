@@ -15,8 +15,9 @@ import threading
 from collections.abc import Iterator
 from typing import TextIO
 
-from core.token.models import TokenRequestInput, TokenResult
+from core.token.models import TokenRequestInput
 from core.token.replication import Progress, request_token_retrying
+from core.token.result import TokenResult
 
 ERASE_LINE = "\r\x1b[K"
 

@@ -10,7 +10,8 @@ from core.insight.decode import DecodeError, decode_token
 from core.redaction import Secret
 from core.timefmt import as_epoch, utc_text
 from core.token.credential.summary import x5t_to_hex
-from core.token.models import CredentialKind, PreparedRequest, TokenResult
+from core.token.models import CredentialKind, PreparedRequest
+from core.token.result import TokenResult
 
 CERT_CODES = frozenset({700027, 50012, 700030})
 FEDERATED_CODES = frozenset({70021, 700211, 700213, 7002137, 7002138})

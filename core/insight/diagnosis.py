@@ -11,7 +11,8 @@ from urllib.parse import urlsplit
 from core.insight.catalog import CatalogError, load_catalog, require_table
 from core.redaction import Secret
 from core.token.authority import is_guid
-from core.token.models import GrantType, Outcome, Severity, TokenResult
+from core.token.models import GrantType, Severity
+from core.token.result import Outcome, TokenResult
 
 CATALOG_FILE = "aadsts.json"
 ERROR_LOOKUP = "https://login.microsoftonline.com/error?code={code}"

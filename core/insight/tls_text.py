@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.token.models import PeerCertificate
+from core.token.result import PeerCertificate
 
 
 def certificate_text(peer: PeerCertificate, host: str) -> str:

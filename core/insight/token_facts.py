@@ -11,7 +11,8 @@ from core.insight.claims import permission_text, resource_name
 from core.redaction import Secret
 from core.timefmt import clock, relative, span_text
 from core.token.authority import TenantKind, is_guid, tenant_kind
-from core.token.models import CredentialKind, TokenResult
+from core.token.models import CredentialKind
+from core.token.result import TokenResult
 
 SOON_S = 5 * 60  # amber in the last five minutes
 SECONDS_SHOWN_S = 120  # under two minutes left (or past), the time reads in minutes and seconds

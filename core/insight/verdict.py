@@ -27,7 +27,8 @@ from core.insight.token_facts import (
 from core.insight.waiting import headline, note
 from core.timefmt import as_epoch, relative
 from core.token.authority import PERSONAL_ACCOUNTS_TENANT, is_guid
-from core.token.models import Endpoint, Outcome, Severity, TokenResult
+from core.token.models import Endpoint, Severity
+from core.token.result import Outcome, TokenResult
 
 CLOCK_SKEW_S = 300
 

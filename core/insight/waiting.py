@@ -7,13 +7,13 @@ that outlasted the whole wait was not (core/token/replication.py does the waitin
 
 from __future__ import annotations
 
-from core.token.models import TokenResult
 from core.token.replication import (
     CERTIFICATE_UNKNOWN,
     ReplicationWait,
     WaitEnd,
     unknown_credential_code,
 )
+from core.token.result import TokenResult
 
 SUGGESTED_LIMIT_S = 120
 OPTION = "“This secret is new: retry while Entra replicates it”"

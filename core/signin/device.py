@@ -16,17 +16,9 @@ from core.signin.endpoints import SignInEndpoints
 from core.signin.grants import poll_device_code
 from core.token.authority import url_problem
 from core.token.client import as_int, result_from_answer
-from core.token.models import (
-    Endpoint,
-    ErrorFields,
-    FailureKind,
-    GrantType,
-    Outcome,
-    TokenRequestInput,
-    TokenResult,
-    TransportFailure,
-)
+from core.token.models import Endpoint, GrantType, TokenRequestInput
 from core.token.request import RequestBuildError, build_request
+from core.token.result import ErrorFields, FailureKind, Outcome, TokenResult, TransportFailure
 from core.token.transport import exchange
 
 DEFAULT_INTERVAL_S = 5

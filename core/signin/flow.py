@@ -16,19 +16,9 @@ from core.signin.grants import redeem_code
 from core.signin.loopback import DEFAULT_WAIT_S, ListenerError, LoopbackListener, Redirect
 from core.signin.pkce import Pkce
 from core.signin.preflight import signin_findings, with_oidc_scopes
-from core.token.models import (
-    Endpoint,
-    ErrorFields,
-    FailureKind,
-    Finding,
-    GrantType,
-    Outcome,
-    Severity,
-    TokenRequestInput,
-    TokenResult,
-    TransportFailure,
-)
+from core.token.models import Endpoint, Finding, GrantType, Severity, TokenRequestInput
 from core.token.preflight import check
+from core.token.result import ErrorFields, FailureKind, Outcome, TokenResult, TransportFailure
 
 
 @dataclass(frozen=True)

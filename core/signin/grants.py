@@ -11,16 +11,10 @@ from dataclasses import replace
 from core.redaction import Secret
 from core.token.client import send
 from core.token.credential.resolve import resolve_credential
-from core.token.models import (
-    Endpoint,
-    GrantType,
-    Outcome,
-    PreparedRequest,
-    TokenRequestInput,
-    TokenResult,
-)
+from core.token.models import Endpoint, GrantType, PreparedRequest, TokenRequestInput
 from core.token.preflight import check, has_errors
 from core.token.request import RequestBuildError, build_request
+from core.token.result import Outcome, TokenResult
 
 V1_DEVICE_GRANT = "device_code"  # ADAL-era v1 spelling (identity-platform.md 2.5)
 

@@ -9,7 +9,8 @@ from dataclasses import replace
 from core.redaction import Secret
 from core.signin.grants import redeem_refresh_token
 from core.signin.preflight import with_oidc_scopes
-from core.token.models import Endpoint, TokenRequestInput, TokenResult
+from core.token.models import Endpoint, TokenRequestInput
+from core.token.result import TokenResult
 
 
 class RefreshSession:

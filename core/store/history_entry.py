@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from core.token.models import TokenResult
+from core.token.result import TokenResult
 
 MAX_PER_PROFILE = 20
 # Field limits, the same when an entry is written and when it is read back.

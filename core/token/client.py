@@ -15,19 +15,18 @@ from typing import Any
 
 from core import safejson
 from core.redaction import Scrubber, Secret, reveal
-from core.token.models import (
+from core.token.models import PreparedRequest, TokenRequestInput
+from core.token.preflight import check, has_errors
+from core.token.result import (
     NOTABLE_HEADERS,
     ErrorFields,
     FailureKind,
     Outcome,
-    PreparedRequest,
     TokenFields,
-    TokenRequestInput,
     TokenResult,
     TransportFailure,
     answer_scrubber,
 )
-from core.token.preflight import check, has_errors
 from core.token.transport import MAX_BODY_BYTES, HttpResult, SharedConnections, exchange
 
 log = logging.getLogger(__name__)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 from core.token.authority import is_loopback_host
-from core.token.models import FailureKind, TransportFailure
+from core.token.result import FailureKind, TransportFailure
 
 if TYPE_CHECKING:
     import urllib3

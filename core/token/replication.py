@@ -20,13 +20,8 @@ from typing import TYPE_CHECKING
 
 from core.redaction import Secret
 from core.token.authority import is_guid
-from core.token.models import (
-    CredentialKind,
-    FailureKind,
-    Outcome,
-    TokenRequestInput,
-    TokenResult,
-)
+from core.token.models import CredentialKind, TokenRequestInput
+from core.token.result import FailureKind, Outcome, TokenResult
 from core.token.wait_result import ReplicationWait, WaitEnd
 
 if TYPE_CHECKING:

@@ -14,8 +14,8 @@ import time
 from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
-from core.token.models import PeerCertificate
 from core.token.network import proxy_for
+from core.token.result import PeerCertificate
 
 PROBE_LIMIT_S = 5.0
 

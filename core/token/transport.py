@@ -22,7 +22,6 @@ from email.message import Message
 from typing import Any
 
 from core.token.helper_threads import run_soon
-from core.token.models import FailureKind, TransportFailure
 from core.token.network import (
     NetworkSetupError,
     ca_source,
@@ -32,6 +31,7 @@ from core.token.network import (
     proxy_for,
     timeout_failure,
 )
+from core.token.result import FailureKind, TransportFailure
 
 log = logging.getLogger(__name__)
 

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from core.redaction import Secret
-from core.token.models import Outcome, TokenRequestInput, TokenResult
+from core.token.models import TokenRequestInput
+from core.token.result import Outcome, TokenResult
 
 log = logging.getLogger(__name__)
 

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.redaction import redact_text
-from core.token.models import TokenResult
+from core.token.result import TokenResult
 from gui import theme
 from gui.flow_layout import FlowLayout
 

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.token.models import Outcome
+from core.token.result import Outcome
 from gui import theme
 from gui.answer.analysis import Report
 from gui.answer.answer_tabs import AnswerTabs

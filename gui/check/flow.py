@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from core.check.runner import CheckSettings
     from core.store.profiles import Profile
     from core.store.secret_store import SecretStore
-    from core.token.models import TokenResult
+    from core.token.result import TokenResult
     from gui.answer.analysis import Report
     from gui.check.dialog import CheckAllDialog
 

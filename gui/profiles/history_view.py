@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from core.store.config import FileProblem
 from core.store.history import HistoryEntry, HistoryStore, details, entry_from_result, summary
-from core.token.models import TokenResult
+from core.token.result import TokenResult
 from gui import theme
 
 

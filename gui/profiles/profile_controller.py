@@ -10,7 +10,8 @@ from PySide6.QtWidgets import QWidget
 
 from core.store.profiles import Profile, ProfileStore
 from core.store.secret_store import SecretKind, SecretStoreError
-from core.token.models import GrantType, Outcome, TokenRequestInput
+from core.token.models import GrantType, TokenRequestInput
+from core.token.result import Outcome
 from gui import messages
 from gui.form.request_form import RequestForm
 from gui.profiles.keychain import LazySecretStore, Secrets, load_secrets, save_secrets

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 from core.store.history import HistoryStore
 from core.store.profiles import Profile, ProfileError, ProfileStore
 from core.store.secret_store import SecretStore
-from core.token.models import TokenResult
+from core.token.result import TokenResult
 from gui import messages
 from gui.profiles import profile_actions as actions
 from gui.profiles.history_view import HistoryView

@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from core.sandbox import Scenario, scenarios
-from core.token.models import FailureKind, Outcome
+from core.token.result import FailureKind, Outcome
 from gui.main_window import MainWindow
 
 NO_ANSWER = {"connection closed": FailureKind.CONNECTION, "TLS error": FailureKind.TLS}

@@ -13,14 +13,9 @@ from core.sandbox import Sandbox, scenarios
 from core.sandbox import directory as d
 from core.sandbox.certificates import WRONG_SUBJECT, demo_certificates
 from core.token.client import request_token
-from core.token.models import (
-    CredentialKind,
-    ErrorFields,
-    Outcome,
-    TokenRequestInput,
-    TokenResult,
-)
+from core.token.models import CredentialKind, TokenRequestInput
 from core.token.request import build_request
+from core.token.result import ErrorFields, Outcome, TokenResult
 from tests.core.sandbox.conftest import to_inputs
 
 SCENARIOS = {s.key: s for s in scenarios()}

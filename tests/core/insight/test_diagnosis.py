@@ -19,16 +19,9 @@ from core.insight.diagnosis import (
 )
 from core.redaction import Secret
 from core.token.client import send
-from core.token.models import (
-    FailureKind,
-    Finding,
-    Outcome,
-    Severity,
-    TokenRequestInput,
-    TokenResult,
-    TransportFailure,
-)
+from core.token.models import Finding, Severity, TokenRequestInput
 from core.token.request import build_request
+from core.token.result import FailureKind, Outcome, TokenResult, TransportFailure
 from tests.core.tokenkit import LocalServer
 
 # Every AADSTS code of identity-platform.md section 5, in table order.
@@ -141,7 +134,7 @@ def test_several_codes_are_each_explained(server: LocalServer) -> None:
 
 def test_codes_read_from_description_when_list_missing() -> None:
     """Without error_codes, the AADSTS numbers in the description are used."""
-    from core.token.models import ErrorFields
+    from core.token.result import ErrorFields
 
     error = ErrorFields(error="invalid_request", error_description="AADSTS900144: x AADSTS900144")
     result = TokenResult(Outcome.REFUSED, None, status=400, error=error)

@@ -12,8 +12,9 @@ from core.insight.verdict import verdict_for_result, verdict_for_token
 from core.redaction import Secret
 from core.sandbox import Sandbox, scenarios
 from core.token.client import request_token, send
-from core.token.models import GrantType, Outcome, TokenRequestInput
+from core.token.models import GrantType, TokenRequestInput
 from core.token.request import build_request
+from core.token.result import Outcome
 from tests.core.sandbox.conftest import to_inputs
 from tests.core.tokenkit import LocalServer, microsoft_samples, mint
 
@@ -238,7 +239,7 @@ def test_credential_sent_is_read_from_the_request(form, headers, expected) -> No
     from dataclasses import replace as dc_replace
 
     from core.insight.verdict import _credential_sent
-    from core.token.models import Outcome, TokenResult
+    from core.token.result import Outcome, TokenResult
 
     base = build_request(TokenRequestInput(client_id="c", token_url="https://x.example/t"))
     prepared = dc_replace(base, form=form, headers=headers)

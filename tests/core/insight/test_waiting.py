@@ -11,8 +11,8 @@ from core.insight.diagnosis import diagnose
 from core.insight.verdict import verdict_for_result
 from core.sandbox import Sandbox, scenarios
 from core.token.client import request_token
-from core.token.models import TokenResult
 from core.token.replication import ReplicationWait, WaitEnd
+from core.token.result import TokenResult
 from tests.core.sandbox.conftest import to_inputs
 
 SCENARIOS = {s.key: s for s in scenarios()}

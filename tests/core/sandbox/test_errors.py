@@ -13,7 +13,7 @@ import requests
 from core.sandbox import EMITTED_CODES, Sandbox, scenarios
 from core.sandbox import directory as d
 from core.token.client import request_token
-from core.token.models import Outcome
+from core.token.result import Outcome
 from tests.core.sandbox.conftest import to_inputs
 
 C = d.CONTOSO.id

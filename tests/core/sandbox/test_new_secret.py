@@ -13,7 +13,8 @@ from core.redaction import Secret
 from core.sandbox import Sandbox, describe, scenarios
 from core.sandbox import directory as d
 from core.token.client import request_token
-from core.token.models import AuthMethod, Outcome, TokenResult
+from core.token.models import AuthMethod
+from core.token.result import Outcome, TokenResult
 from tests.core.sandbox.conftest import to_inputs
 from tests.core.sandbox.test_cli import ROOT, _read_until, _serving
 

@@ -9,7 +9,8 @@ import pytest
 
 from core.sandbox import EMITTED_CODES, Sandbox, Scenario, describe, scenarios
 from core.token.client import request_token
-from core.token.models import FailureKind, Outcome, TokenRequestInput
+from core.token.models import TokenRequestInput
+from core.token.result import FailureKind, Outcome
 from tests.core.sandbox.conftest import to_inputs
 
 REQUIRED = {
@@ -51,7 +52,7 @@ def test_every_expected_code_is_an_emitted_code() -> None:
 
 
 def _check(s: Scenario, result: object, sandbox: Sandbox | None = None) -> None:
-    from core.token.models import TokenResult
+    from core.token.result import TokenResult
 
     assert isinstance(result, TokenResult)
     if s.expect == "token after AADSTS7000215 retries":  # one send: refused, not replicated

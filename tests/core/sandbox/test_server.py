@@ -15,7 +15,7 @@ import requests
 from core.sandbox import Sandbox, scenarios
 from core.sandbox import directory as d
 from core.token.client import request_token
-from core.token.models import FailureKind, Outcome
+from core.token.result import FailureKind, Outcome
 from tests.core.sandbox.conftest import SLOW_DELAY_S, to_inputs
 
 FORMS = {s.key: s.form for s in scenarios()}

@@ -17,7 +17,7 @@ from core.sandbox.signin_scenarios import SignInScenario
 from core.sandbox.signin_state import redirect_matches
 from core.signin import AuthCodeOptions, endpoints_for, run_auth_code, run_device_code
 from core.signin.pkce import Pkce
-from core.token.models import Outcome
+from core.token.result import Outcome
 from tests.core.sandbox.conftest import to_inputs
 from tests.fakes.signin_browser import PageBrowser, hidden_fields
 

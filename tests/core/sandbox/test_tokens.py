@@ -15,7 +15,7 @@ import requests
 from core.sandbox import Sandbox, scenarios
 from core.sandbox import directory as d
 from core.token.client import request_token
-from core.token.models import Outcome, TokenResult
+from core.token.result import Outcome, TokenResult
 from tests.core.sandbox.conftest import to_inputs
 
 FORMS = {s.key: s.form for s in scenarios()}

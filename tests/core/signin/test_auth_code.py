@@ -14,7 +14,8 @@ from core.redaction import Secret
 from core.signin import AuthCodeOptions, SignInEndpoints, run_auth_code
 from core.signin.pkce import Pkce, s256
 from core.signin.preflight import with_oidc_scopes
-from core.token.models import Endpoint, FailureKind, Outcome, TokenRequestInput
+from core.token.models import Endpoint, TokenRequestInput
+from core.token.result import FailureKind, Outcome
 from tests.core.signin.scripted import ScriptedServer
 
 CLIENT = "a0c98bb6-50e6-4455-bc94-3dbbbdd6351f"

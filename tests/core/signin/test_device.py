@@ -11,7 +11,8 @@ from core.insight.diagnosis import diagnose
 from core.redaction import Secret
 from core.signin import DeviceCode, SignInEndpoints, run_device_code
 from core.signin.device import parse_device_code
-from core.token.models import Endpoint, FailureKind, Outcome, TokenRequestInput
+from core.token.models import Endpoint, TokenRequestInput
+from core.token.result import FailureKind, Outcome
 from tests.core.signin.scripted import ScriptedServer
 
 CLIENT = "a0c98bb6-50e6-4455-bc94-3dbbbdd6351f"

@@ -18,7 +18,8 @@ import pytest
 from core.sandbox import Sandbox
 from core.sandbox import directory as d
 from core.signin import AuthCodeOptions, endpoints_for, run_auth_code, run_device_code
-from core.token.models import Outcome, TokenRequestInput
+from core.token.models import TokenRequestInput
+from core.token.result import Outcome
 
 CHROMIUM = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
 DRIVER = ("/usr/bin/chromedriver",)

@@ -12,7 +12,8 @@ import pytest
 
 from core.insight.idtoken import check_id_token
 from core.signin import AuthCodeOptions, RefreshSession, discover, run_auth_code, run_device_code
-from core.token.models import Outcome, TokenRequestInput
+from core.token.models import TokenRequestInput
+from core.token.result import Outcome
 from tests.fakes.authlib_oidc import CLIENT_ID, Provider, oidc_provider
 
 

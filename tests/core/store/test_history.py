@@ -10,16 +10,16 @@ import pytest
 from core.redaction import Secret
 from core.store.config import FileProblem
 from core.store.history import HistoryEntry, HistoryStore, details, entry_from_result, summary
-from core.token.models import (
+from core.token.models import TokenRequestInput
+from core.token.request import build_request
+from core.token.result import (
     ErrorFields,
     FailureKind,
     Outcome,
     TokenFields,
-    TokenRequestInput,
     TokenResult,
     TransportFailure,
 )
-from core.token.request import build_request
 
 SECRET = "Qq9Q~history-test-secret-value-0123456789"
 TOKEN = "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.eyJyb2xlcyI6WyJVc2VyLlJlYWQuQWxsIl19.c2lnbmF0dXJl"

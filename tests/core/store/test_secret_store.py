@@ -24,8 +24,9 @@ from core.store.secret_store import (
     open_secret_store,
     sync_profile_secrets,
 )
-from core.token.models import Outcome, TokenFields, TokenRequestInput, TokenResult
+from core.token.models import TokenRequestInput
 from core.token.request import build_request
+from core.token.result import Outcome, TokenFields, TokenResult
 from tests.core.keychain import SecretService as PrivateService
 from tests.fakes.memory_keyring import MemoryKeyring
 

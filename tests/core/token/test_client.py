@@ -10,7 +10,8 @@ import pytest
 
 from core.sandbox import Sandbox, scenarios
 from core.token.client import request_token
-from core.token.models import FailureKind, Outcome, TokenRequestInput, TokenResult
+from core.token.models import TokenRequestInput
+from core.token.result import FailureKind, Outcome, TokenResult
 from tests.core.sandbox.conftest import to_inputs
 
 SCENARIOS = {s.key: s for s in scenarios()}
@@ -155,7 +156,7 @@ def test_a_failure_detail_is_scrubbed_in_every_output() -> None:
 
     from core.cli.output import report
     from core.redaction import Secret
-    from core.token.models import FailureKind, TransportFailure
+    from core.token.result import FailureKind, TransportFailure
 
     secret = "Fd3Q~detail/secret+value"
     inputs = TokenRequestInput(

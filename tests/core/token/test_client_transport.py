@@ -11,8 +11,9 @@ import pytest
 
 from core.redaction import Secret
 from core.token.client import request_token, send
-from core.token.models import FailureKind, Outcome, TokenRequestInput
+from core.token.models import TokenRequestInput
 from core.token.request import build_request
+from core.token.result import FailureKind, Outcome
 
 SECRET = "Zq8Q~transport-test-secret-value"
 

@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from core.token import helper_threads
-from core.token.models import FailureKind
+from core.token.result import FailureKind
 from core.token.transport import exchange
 from tests.hostile import HostileServer
 

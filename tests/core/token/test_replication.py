@@ -13,21 +13,14 @@ import pytest
 from core.redaction import Secret
 from core.sandbox import Sandbox, scenarios
 from core.sandbox import directory as d
-from core.token.models import (
-    CredentialKind,
-    ErrorFields,
-    Outcome,
-    PreparedRequest,
-    TokenFields,
-    TokenRequestInput,
-    TokenResult,
-)
+from core.token.models import CredentialKind, PreparedRequest, TokenRequestInput
 from core.token.replication import (
     Progress,
     WaitEnd,
     request_token_retrying,
     retry_new_credential,
 )
+from core.token.result import ErrorFields, Outcome, TokenFields, TokenResult
 from tests.core.sandbox.conftest import to_inputs
 from tests.counting import CountingProxy, FirstRequestClock
 
@@ -244,7 +237,7 @@ def test_each_try_is_cut_to_the_time_left(monkeypatch: pytest.MonkeyPatch) -> No
     """Against a server that answers after 30 s, a 1.5 s wait ends in a timeout after about
     1.5 s, not after the request's own 30 s timeout."""
     from core.token import replication
-    from core.token.models import FailureKind
+    from core.token.result import FailureKind
 
     monkeypatch.setattr(replication, "MIN_TRY_S", 0.5)
     with Sandbox(slow_delay_s=30, new_secret_delay_s=600) as sb:

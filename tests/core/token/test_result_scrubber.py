@@ -11,7 +11,8 @@ import pytest
 from core import redaction
 from core.redaction import Secret
 from core.token.client import result_from_answer
-from core.token.models import PreparedRequest, TokenFields
+from core.token.models import PreparedRequest
+from core.token.result import TokenFields
 from core.token.transport import HttpResult
 
 SECRET = "client-secret-value~42"

@@ -10,7 +10,8 @@ from cryptography.hazmat.primitives import serialization
 
 from core.token.client import request_token
 from core.token.credential.certificate import load_certificate
-from core.token.models import AssertionAlg, CredentialKind, Outcome, TokenRequestInput
+from core.token.models import AssertionAlg, CredentialKind, TokenRequestInput
+from core.token.result import Outcome
 from tests.core import certkit as ck
 
 pytest.importorskip("authlib")

@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives.serialization import Encoding
 from core.insight.diagnosis import diagnose
 from core.sandbox import Sandbox, scenarios
 from core.token.client import request_token
-from core.token.models import FailureKind
+from core.token.result import FailureKind
 from core.token.tls_probe import probe, problem_from_error, read_certificate
 from tests.core import certkit
 from tests.core.sandbox.conftest import to_inputs

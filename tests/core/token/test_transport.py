@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 
 from core.token import network
-from core.token.models import FailureKind
+from core.token.result import FailureKind
 from core.token.transport import exchange
 from tests.hostile import HostileServer
 
