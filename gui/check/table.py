@@ -32,7 +32,7 @@ def expiry_cell(o: CheckOutcome, now: float) -> str:
 def result_cell(o: CheckOutcome, now: float) -> str:
     """What came back (`core.check.report.result_text`), with a warning or a retry said."""
     if o.outcome == "not_checked":
-        return f"Not checked: {o.title}"
+        return o.title[:1].upper() + o.title[1:]  # why (the Status column says "Not checked")
     parts = [result_text(o, now).replace("  ", " · ")]  # a warning: the expiry column says it
     if o.attempts > 1 and o.retry_after_s is not None:
         parts.append(f"retried after {o.retry_after_s:g} s (HTTP 429)")
@@ -126,8 +126,10 @@ class CheckTable(QTableWidget):
         self.outcomes[row] = outcome
         look = theme.current()
         icon_name, colour = STATUS_ICON[outcome.state]
-        status = QTableWidgetItem(theme.icon(icon_name, getattr(look, colour)),
-                                  STATUS_TEXT[outcome.state])  # fmt: skip
+        word = STATUS_TEXT[outcome.state]
+        if outcome.outcome == "not_checked":  # never sent: neither a pass nor a refusal
+            icon_name, colour, word = "info", "muted", "Not checked"
+        status = QTableWidgetItem(theme.icon(icon_name, getattr(look, colour)), word)
         status.setForeground(QBrush(QColor(getattr(look, colour))))
         status.setData(STATE_ROLE, outcome.state)
         whole = line(outcome, now, width=0)

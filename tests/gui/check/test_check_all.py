@@ -85,7 +85,7 @@ def test_rows_fill_in_as_results_arrive(qtbot: QtBot, mixed) -> None:
     assert certificate[3].startswith("Expires 20")  # dated from its file
     assert not dialog.table.isColumnHidden(3)
     unsent = rows["Working secret (client credentials, v1)"]
-    assert unsent[0] == "FAILED" and "no client secret is remembered" in unsent[2]
+    assert unsent[0] == "Not checked" and "No client secret is remembered" in unsent[2]
     assert "--file" not in unsent[2]  # the window's words, not the command line's
     states = [dialog.table.item(r, 0).data(STATE_ROLE) for r in range(dialog.table.rowCount())]
     assert sorted(states) == ["failed"] * 3 + ["ok"] * 3
@@ -149,8 +149,8 @@ def test_cancel_stops_the_run_at_once(
     assert max((b - a for a, b in itertools.pairwise(ticks)), default=0) < 0.5
     rows = dialog.table.row_texts()
     assert [r[0] for r in rows].count("OK") == 1
-    assert [r[0] for r in rows].count("FAILED") == 5
-    assert all(r[2].startswith("Not checked: cancelled") for r in rows if r[0] == "FAILED")
+    assert [r[0] for r in rows].count("Not checked") == 5
+    assert all(r[2].startswith("Cancelled") for r in rows if r[0] == "Not checked")
     assert dialog.summary.text().startswith("1 of 6 OK, 5 not checked in ")
     assert dialog.summary.text().endswith("(cancelled)")
     assert window.checking.worker.wait(5)
