@@ -109,3 +109,11 @@ def test_title_names_the_app_once(window: MainWindow) -> None:
     finally:
         app.setApplicationName(name)
     assert unset or window.windowTitle().endswith(app.applicationDisplayName())
+
+
+def test_advanced_rows_are_as_tall_as_the_fields_above(qtbot: QtBot, window: MainWindow) -> None:
+    """The Timeout spin box (whose arrows add height) lines up with the combo and line edits."""
+    window.form.advanced_toggle.setChecked(True)
+    advanced = window.form.advanced
+    qtbot.waitUntil(lambda: advanced.timeout_spin.isVisible())
+    assert abs(advanced.timeout_spin.height() - advanced.auth_combo.height()) <= 2
