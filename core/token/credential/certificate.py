@@ -10,7 +10,7 @@ from typing import Any
 from cryptography import x509
 from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 
 from core.redaction import Secret
@@ -18,6 +18,10 @@ from core.token.credential.summary import CertificateSummary
 
 MAX_FILE_BYTES = 1_000_000  # a PFX with a long chain is a few KB
 MAX_CERTIFICATES = 20
+# RSA keys are read without OpenSSL's key validation (primality checks: about 60 ms per 2048-bit
+# key, most of a check run's credential work); `_prove_pair` signs once instead (under 1 ms),
+# which proves what matters: the key makes signatures the certificate's public key accepts.
+_PROOF = b"entra-token-tester: does this private key sign for its certificate?"
 PEM_MARK = b"-----BEGIN "
 # What the window and the file picker accept.
 CERTIFICATE_SUFFIXES = (".pem", ".pfx", ".p12", ".cer", ".crt", ".der", ".key")
@@ -27,7 +31,7 @@ class CertificateError(ValueError):
     """A certificate credential that cannot be used; the message is one plain sentence.
 
     `kind`: "unreadable", "format", "password_needed", "wrong_password", "no_certificate",
-    "too_large".
+    "too_large", "damaged_key".
     """
 
     def __init__(self, message: str, kind: str = "format") -> None:
@@ -123,6 +127,8 @@ def load_certificate_bytes(
     leaf, key = _pair(certs, keys)
     chain = _chain(leaf, [c for c in certs if c is not leaf])
     matches = None if key is None else _spki(key.public_key()) == _spki(leaf.public_key())
+    if matches:
+        _prove_pair(key, leaf.public_key(), Path(key_name or name).name or "the file")
     summary = _summary(leaf, key, matches, chain, source, fmt)
     return CertificateCredential(summary=summary, certificate=leaf, key=key, chain=tuple(chain))
 
@@ -148,22 +154,28 @@ def _parse(data: bytes, name: str, password: bytes | None) -> tuple[list[Any], l
     except ValueError:
         pass
     try:
-        return [], [serialization.load_der_private_key(data, password)], "DER"
+        return [], [_read_key(data, password, pem=False)], "DER"
     except (ValueError, TypeError, UnsupportedAlgorithm):
         pass
     return _pkcs12(data, file, password)
 
 
+def _read_key(data: bytes, password: bytes | None, *, pem: bool) -> Any:
+    """A private key; RSA ones without OpenSSL's slow validation (`_prove_pair` checks them)."""
+    load = serialization.load_pem_private_key if pem else serialization.load_der_private_key
+    return load(data, password, unsafe_skip_rsa_key_validation=True)
+
+
 def _pem_key(data: bytes, file: str, password: bytes | None) -> Any:
     try:
-        return serialization.load_pem_private_key(data, password)
+        return _read_key(data, password, pem=True)
     except TypeError as exc:
         if password is None:
             raise CertificateError(f"The private key in {file} is encrypted: give its "
                                    "password.", "password_needed") from None  # fmt: skip
         # A password was given for a key that has none: read it without.
         try:
-            return serialization.load_pem_private_key(data, None)
+            return _read_key(data, None, pem=True)
         except (TypeError, ValueError):
             raise CertificateError(f"The private key in {file} cannot be read.") from exc
     except ValueError:
@@ -202,6 +214,23 @@ def _pkcs12(data: bytes, file: str, password: bytes | None) -> tuple[list[Any], 
         raise CertificateError(f"{file} is a PFX protected by a password: give the password.",
                                "password_needed")  # fmt: skip
     raise CertificateError(f"Wrong password for this PFX ({file}).", "wrong_password")
+
+
+def _prove_pair(key: Any, public_key: Any, file: str) -> None:
+    """Sign once with an RSA key read without validation and verify with the certificate's
+    public key: a damaged key (its public half intact) fails here, with a plain message,
+    instead of as an invalid signature at Entra (AADSTS700027)."""
+    if not isinstance(key, rsa.RSAPrivateKey):
+        return  # other key types are validated as they are read
+    try:
+        signature = key.sign(_PROOF, padding.PKCS1v15(), hashes.SHA256())
+        public_key.verify(signature, _PROOF, padding.PKCS1v15(), hashes.SHA256())
+    except Exception:  # InvalidSignature, or OpenSSL refusing the damaged key outright
+        raise CertificateError(
+            f"The private key in {file} is damaged: a signature made with it does not verify "
+            "with the certificate's public key.",
+            "damaged_key",
+        ) from None
 
 
 def _spki(public_key: Any) -> bytes:

@@ -21,6 +21,7 @@ _CERT_FIX = {
     "password_needed": "Give the password of the PFX or of the encrypted key.",
     "wrong_password": "Type the password again; it is the one chosen when the PFX was exported.",
     "no_certificate": "Give the certificate file too (PEM, CER or CRT), or a PEM/PFX with both.",
+    "damaged_key": "Export the certificate with its private key again and choose the new file.",
 }
 
 

@@ -6,7 +6,8 @@ import time
 from pathlib import Path
 
 import pytest
-from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
 
 from core.redaction import Secret
 from core.token.credential.certificate import (
@@ -14,6 +15,8 @@ from core.token.credential.certificate import (
     CertificateError,
     load_certificate,
 )
+from core.token.credential.resolve import resolve_credential
+from core.token.models import CredentialKind, TokenRequestInput
 from tests.core import certkit as ck
 
 PASSWORD = "Pfx-Pa55!"
@@ -121,6 +124,50 @@ def test_key_of_another_certificate(tmp_path: Path, material: tuple) -> None:
     )
     assert loaded.summary.key_matches is False
     assert ("error", "Key does not match") in [(s, t) for s, t, _ in loaded.summary.problems()]
+
+
+def _damaged(key: rsa.RSAPrivateKey) -> rsa.RSAPrivateKey:
+    """The same public key with wrong private exponents (CRT ones too: OpenSSL recomputes a
+    CRT result it finds wrong with d), as a bit flip in a key file would leave it."""
+    n = key.private_numbers()
+    return rsa.RSAPrivateNumbers(
+        p=n.p, q=n.q, d=n.d + 2, dmp1=n.dmp1 + 2, dmq1=n.dmq1 + 2, iqmp=n.iqmp,
+        public_numbers=n.public_numbers,
+    ).private_key(unsafe_skip_rsa_key_validation=True)  # fmt: skip
+
+
+@pytest.mark.parametrize("layout", ["pem", "separate-der"])
+def test_damaged_rsa_key_is_refused_with_a_plain_message(
+    tmp_path: Path, material: tuple, layout: str
+) -> None:
+    """RSA keys are read without OpenSSL's slow validation: one signature checked against
+    the certificate catches a damaged key before Entra would (AADSTS700027)."""
+    key, leaf = material
+    bad = _damaged(key)
+    if layout == "pem":
+        paths = [ck.write(tmp_path, "bad.pem", ck.cert_pem(leaf) + ck.key_pem(bad))]
+    else:
+        der = bad.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
+                                serialization.NoEncryption())  # fmt: skip
+        paths = [ck.write(tmp_path, "leaf.pem", ck.cert_pem(leaf)),
+                 ck.write(tmp_path, "bad.key", der)]  # fmt: skip
+    with pytest.raises(CertificateError, match="is damaged") as caught:
+        load_certificate(*paths)
+    assert caught.value.kind == "damaged_key"
+    assert paths[-1].name in caught.value.message
+    key_path = str(paths[1]) if len(paths) > 1 else ""
+    inputs = TokenRequestInput(
+        tenant="contoso.example", client_id="app", credential=CredentialKind.CERTIFICATE,
+        certificate_path=str(paths[0]), certificate_key_path=key_path,
+    )  # fmt: skip
+    _, findings = resolve_credential(inputs)
+    assert [(f.code, f.title) for f in findings] == [
+        ("certificate-damaged-key", "Certificate cannot be used")
+    ]
+    assert "Export the certificate with its private key again" in findings[0].fix
+    # the sound key in the same layouts still loads
+    good = load_certificate(ck.write(tmp_path, "good.pem", ck.cert_pem(leaf) + ck.key_pem(key)))
+    assert good.summary.key_matches is True
 
 
 def test_unreadable_files(tmp_path: Path) -> None:
