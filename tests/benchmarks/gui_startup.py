@@ -16,9 +16,9 @@ On each Qt platform (offscreen, and xcb on an Xvfb server this script starts), i
 2. peak memory (ru_maxrss) after one Send: `main.py --sandbox` sends the demo request to its
    in-process sandbox, prints a marker when the answer is shown and exits; beside the bare
    window's peak after its first paint (median of the runs above), the same bare window once it
-   has also imported what a Send and the keychain load (requests, truststore, PyJWT,
-   cryptography, keyring: the floor for this figure), and the complete window's peak before
-   any Send;
+   has also imported what a Send and the keychain load (urllib3, truststore, PyJWT,
+   cryptography, keyring: the floor for this figure; the app speaks HTTP through urllib3 and
+   never imports requests), and the complete window's peak before any Send;
 3. (offscreen) sends a sandbox request that takes `--slow` seconds in this process and reports
    the longest gap between two ticks of a 2 ms QTimer on the UI thread (the event-loop stall).
 Targets: complete window <= 1.3 x bare (wall), peak memory after one Send <= 1.6 x bare,
@@ -63,7 +63,7 @@ class FirstPaint(QObject):
 
 def done():
     if "--libraries" in sys.argv:  # what a Send and the keychain load, as the app does later
-        import keyring, jwt, requests, truststore, cryptography.x509
+        import keyring, jwt, urllib3, truststore, cryptography.x509
         keyring.get_keyring()
     print("ETT_FIRST_PAINT", flush=True)
     app.quit()
