@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import re
+from bisect import bisect_left
 from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import quote, quote_plus
@@ -172,6 +173,9 @@ _KEYED_RE = re.compile(
     rf"|\b(?:{_KEYED_NAMES})=)([^\"'&\s,;{{}}\[<\\][^\"'&\s,;}}<\\]*)"
 )
 _URL_USERINFO_RE = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://[^/\s:@]*:)([^/\s@]+)@")
+# Words one of which an ASCII text must hold (lower-cased) for `_KEYED_RE` to match in it.
+_KEYED_WORDS = ("assertion", "password", "_token", "client_secret", "device_code",
+                "code_verifier")  # fmt: skip
 MIN_SECRET_CHARS = 3  # shorter values would mask ordinary words everywhere
 _MIN_B64_FRAGMENT = 8
 
@@ -277,19 +281,31 @@ class Scrubber:
                 forms |= encoded_forms(credential)
         # Longest first, so a form that contains a shorter one is masked whole.
         self._forms = tuple(sorted(forms, key=lambda f: (-len(f), f)))
+        self._minus_lengths = tuple(-len(f) for f in self._forms)  # ascending, for bisect
 
     def __repr__(self) -> str:
         return f"Scrubber({len(self._forms)} forms)"
 
     def text(self, text: str) -> str:
-        """`text` with every known secret form and every secret-looking value masked."""
-        for form in self._forms:
+        """`text` with every known secret form and every secret-looking value masked.
+
+        Most texts are short (a header, a JSON key): forms longer than the text are skipped,
+        and in ASCII text a pattern runs only when the words it needs are there (outside
+        ASCII, case-insensitive matching has extra cases, so every pattern runs)."""
+        # Forms longer than the text cannot be in it (nor, once masked, in what is left).
+        for form in self._forms[bisect_left(self._minus_lengths, -len(text)) :]:
             if form in text:
                 text = text.replace(form, MASK)
-        text = _JWT_RE.sub(MASK, text)
-        text = _BASIC_RE.sub(lambda m: f"{m.group(1)} {MASK}", text)
-        text = _KEYED_RE.sub(lambda m: m.group(1) + MASK, text)
-        return _URL_USERINFO_RE.sub(lambda m: m.group(1) + MASK + "@", text)
+        lower = text.lower() if text.isascii() else None
+        if "eyJ" in text:
+            text = _JWT_RE.sub(MASK, text)
+        if lower is None or "basic" in lower or "bearer" in lower:
+            text = _BASIC_RE.sub(lambda m: f"{m.group(1)} {MASK}", text)
+        if lower is None or any(word in lower for word in _KEYED_WORDS):
+            text = _KEYED_RE.sub(lambda m: m.group(1) + MASK, text)
+        if "://" in text and "@" in text:
+            text = _URL_USERINFO_RE.sub(lambda m: m.group(1) + MASK + "@", text)
+        return text
 
     def value(self, data: Any, *, by_name: bool = True, name: str = "") -> Any:
         """A JSON-like value with every string scrubbed (object keys too) and, with `by_name`

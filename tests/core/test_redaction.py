@@ -8,7 +8,12 @@ import pickle
 import pytest
 
 from core.redaction import (
+    _BASIC_RE,
+    _JWT_RE,
+    _KEYED_RE,
+    _URL_USERINFO_RE,
     MASK,
+    Scrubber,
     Secret,
     fingerprint,
     is_secret_name,
@@ -294,3 +299,38 @@ def test_scrubber_value_lists_under_secret_names() -> None:
     data = {"password": ["a", "known-value"], "list": [["known-value"], Secret("s")]}
     assert scrub.value(data) == {"password": [MASK, MASK], "list": [[MASK], MASK]}
     assert scrub.value(data, by_name=False)["password"] == ["a", MASK]
+
+
+def _reference_text(scrub: Scrubber, text: str) -> str:
+    """Scrubber.text without its shortcuts: every form tried, every pattern run."""
+    for form in scrub._forms:
+        if form in text:
+            text = text.replace(form, MASK)
+    text = _JWT_RE.sub(MASK, text)
+    text = _BASIC_RE.sub(lambda m: f"{m.group(1)} {MASK}", text)
+    text = _KEYED_RE.sub(lambda m: m.group(1) + MASK, text)
+    return _URL_USERINFO_RE.sub(lambda m: m.group(1) + MASK + "@", text)
+
+
+SHORTCUT_CASES = [
+    "", "ok", "token_type", "Bearer", "x-ms-request-id", "application/json; charset=utf-8",
+    "Authorization: BASIC dXNlcjpwYXNzd29yZA==", "bearer abc.def.ghi-jkl", "BEARER  0123456789",
+    # re's case-insensitive matching also folds \u017f to s and \u0131 to i: not ASCII
+    "Ba\u017fic QWxhZGRpbjpvcGVuIHNlc2FtZQ==", "bas\u0131c QWxhZGRpbjpvcGVuIHNlc2FtZQ==",
+    "pa\u017f\u017fword=hunter22", "client_\u017fecret=abcdef",
+    "see eyJhbGciOi.eyJzdWIiOiIxIn0.c2ln", "eyJ0eXAiOiJKV1QifQ.eyJzdWIiOiIxIn0.c2ln",
+    "EYJ is not a JWT", "ÉyJhbGciOiJub25lIn0.e30.",
+    '{"Refresh_Token": "0.AAAA-long"}', "id_token=abc123&x=1", "code_verifier=abcdefghijk",
+    "DEVICE_CODE=GAAABBB", "Client_Assertion=eyJx", '"password": "hunter22"', "passwörd=x",
+    "https://admin:S3cret!@login.example/x", "ftp://u:p@h", "mail me@example.com", "a://b",
+    "prefix S3cret!Value suffix", "S3cret%21Value", "UzNjcmV0IVZhbHVl", "S3cr", "x" * 500,
+    "\u0131d_token=abc", "\u0130D_TOKEN=abc", "K\u212aey: bearer zzzzzzzzzz",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("text", SHORTCUT_CASES)
+def test_scrubber_shortcuts_mask_exactly_what_every_pattern_would(text: str) -> None:
+    """The length cut-off and the ASCII word checks skip only work that could not mask."""
+    scrub = Scrubber(["S3cret!Value", Secret("Basic dXNlcjpwYXNzd29yZA=="), "eyJ" + "a" * 40])
+    for variant in (text, f"{text} {text.upper()}"):
+        assert scrub.text(variant) == _reference_text(scrub, variant)
