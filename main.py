@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from core.cli import add_commands
+from core.cli import add_commands, end_process
 from core.cli import run as run_command
 from core.cli.terminal import SafeParser
 
@@ -76,7 +76,9 @@ def named_command(argv: list[str]) -> str | None:
     return command if isinstance(command, str) else None
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, *, leave: bool = False) -> int:
+    """Run the command or the window; returns the exit code. With `leave` (the script run
+    itself), a command ends the process as soon as its output is written (`end_process`)."""
     argv = sys.argv[1:] if argv is None else argv
     if _may_name_a_command(argv):
         parser = build_parser(only=named_command(argv))
@@ -84,7 +86,8 @@ def main(argv: list[str] | None = None) -> int:
         parser = build_parser(with_commands=False)
     args = parser.parse_args(argv)
     if args.command:
-        return run_command(args)
+        code = run_command(args)
+        return end_process(code) if leave else code
     from gui.platform_check import display_problem, explain_import_error  # no Qt here
 
     if problem := display_problem():
@@ -102,4 +105,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(leave=True))

@@ -23,12 +23,11 @@ THIRD_PARTY = ("PySide6", "requests", "urllib3", "jwt", "cryptography", "trustst
 
 def _loaded_by(*argv: str, env: dict[str, str] | None = None) -> tuple[set[str], str]:
     """(every module `main.py ARGV` left in sys.modules, its standard output)."""
-    code = (
-        "import runpy, sys\n"
+    code = (  # printed at exit: a command ends the process itself (core.cli.end_process)
+        "import atexit, runpy, sys\n"
+        "atexit.register(lambda: print('\\n'.join(sys.modules), file=sys.stderr))\n"
         f"sys.argv = ['main.py', *{list(argv)!r}]\n"
-        "try:\n    runpy.run_path('main.py', run_name='__main__')\n"
-        "except SystemExit:\n    pass\n"
-        "print('\\n'.join(sys.modules), file=sys.stderr)\n"
+        "runpy.run_path('main.py', run_name='__main__')\n"
     )
     proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
                           text=True, timeout=60, env={**os.environ, **(env or {})})  # fmt: skip
