@@ -21,6 +21,7 @@ from core.redaction import (
     redact_pairs,
     redact_text,
 )
+from core.secret_forms import _URL_SAFE_RE, _all_forms, encoded_forms
 
 VALUE = "Abc8Q~s3cr3t-value-for-tests"
 
@@ -334,3 +335,20 @@ def test_scrubber_shortcuts_mask_exactly_what_every_pattern_would(text: str) -> 
     scrub = Scrubber(["S3cret!Value", Secret("Basic dXNlcjpwYXNzd29yZA=="), "eyJ" + "a" * 40])
     for variant in (text, f"{text} {text.upper()}"):
         assert scrub.text(variant) == _reference_text(scrub, variant)
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["abc", "a.b", "-._", "___", "0123456789", "eyJ0eXAiOiJKV1QifQ.eyJzdWIiOiIxIn0.c2ln-_x",
+     "2f1c9a3e-5b7d-4e8f-9a0b-1c2d3e4f5a6b", "Q" * 1501, "a-b.c_d" * 40],
+)  # fmt: skip
+def test_url_safe_values_get_every_form_the_general_way_gives(value: str) -> None:
+    """Tokens and GUIDs take a shortcut: the same forms, computed without the encoders."""
+    assert _URL_SAFE_RE.fullmatch(value)
+    assert encoded_forms(value) == _all_forms(value)
+
+
+def test_values_outside_the_url_safe_set_take_the_general_way() -> None:
+    for value in ("Abc8Q~s3cr3t", "a b", "a/b", "ä-b", "a+b=", "pa%ss"):
+        assert not _URL_SAFE_RE.fullmatch(value)
+        assert encoded_forms(value) == _all_forms(value)
