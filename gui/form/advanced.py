@@ -16,10 +16,10 @@ class AdvancedSection:
 
     Args:
         form: the form layout holding the rows.
-        add_row: the form's row builder (label text, widget, field) -> row index.
+        add_row: the form's row builder (label text, widget, field) -> the row's handle.
     """
 
-    def __init__(self, form: QFormLayout, add_row: Callable[[str, QWidget, str], int]) -> None:
+    def __init__(self, form: QFormLayout, add_row: Callable[[str, QWidget, str], QWidget]) -> None:
         self._form = form
         self.toggle = QToolButton(objectName="advancedToggle", text="Ad&vanced")
         self.toggle.setCheckable(True)

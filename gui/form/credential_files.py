@@ -43,11 +43,12 @@ def file_row(edit: QLineEdit, button: QPushButton) -> QWidget:
     return box
 
 
-def add_file_row(form: QFormLayout, add_row: Callable[[str, QWidget, str], int], text: str,
-                 edit: QLineEdit, button: QPushButton, field: str) -> int:  # fmt: skip
-    """Add a path edit with its Browse button as a form row; the label points at the edit."""
+def add_file_row(form: QFormLayout, add_row: Callable[[str, QWidget, str], QWidget], text: str,
+                 edit: QLineEdit, button: QPushButton, field: str) -> QWidget:  # fmt: skip
+    """Add a path edit with its Browse button as a form row; the label points at the edit.
+    Returns the row's handle (see `form_rows.add_row`)."""
     row = add_row(text, file_row(edit, button), field)
-    label = form.itemAt(row, QFormLayout.ItemRole.LabelRole).widget()
+    label = form.labelForField(row)
     label.setBuddy(edit)  # type: ignore[attr-defined]
     name = text.replace("&", "").rstrip(":")
     edit.setAccessibleName(name)

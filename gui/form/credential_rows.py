@@ -3,43 +3,43 @@ or federated assertion (paste or file, decoded card)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import partial
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
-from PySide6.QtWidgets import (
-    QCheckBox,
-    QFormLayout,
-    QPushButton,
-    QWidget,
-)
+from PySide6.QtWidgets import QFormLayout, QWidget
 
 from core.redaction import Secret
 from core.token.models import AssertionAlg, CredentialKind, TokenRequestInput
-from gui.form.certificate_card import AssertionCard, CertificateCard
-from gui.form.credential_files import (
-    CERT_FILTER,
-    CERT_SUFFIXES,
-    add_file_row,
-    browse,
-    load_certificate_fields,
-)
+from gui.form.credential_files import CERT_SUFFIXES, load_certificate_fields
+from gui.form.credential_widgets import AddRow, CredentialRows
 from gui.form.file_drop import FileDrop
-from gui.form.form_rows import make_combo, make_edit, select, setup_edit
+from gui.form.form_rows import select
 from gui.form.remember_option import RememberOption
-from gui.form.secret_edit import SecretLineEdit
 from gui.worker import CallWorker
 
 KINDS = (("Client secret", CredentialKind.SECRET.value),
          ("Certificate", CredentialKind.CERTIFICATE.value),
          ("Federated assertion", CredentialKind.FEDERATED.value))  # fmt: skip
+# What the certificate and assertion rows hold before they are built (empty, the first
+# signing choice, no chain): `to_fields()` without them, and `load()` need not build them.
+EMPTY: dict[str, Any] = {
+    "certificate_path": "", "certificate_key_path": "", "certificate_password": None,
+    "certificate": None, "assertion_alg": AssertionAlg.PS256, "send_x5c": False,
+    "client_assertion": None, "assertion_file": "",
+}  # fmt: skip
+
+
+def _widget(name: str) -> property:
+    """A widget of the certificate and assertion rows (asking for it builds the rows)."""
+    return property(lambda self: getattr(self.rows(), name), doc=f"The rows' {name}.")
 
 
 class CredentialSection(QObject):
     """The credential combo's rows; only the chosen credential's rows are visible.
 
+    The certificate and assertion rows are built on first use (`rows()`): when that kind is
+    chosen or loaded, a certificate file is dropped, or one of their widgets is asked for.
     The certificate is opened on a worker whenever its files or password change, and the card
     shows the result; `to_fields()` hands the loaded certificate to the request when it is the
     one the fields name, so it is not opened twice.
@@ -50,56 +50,24 @@ class CredentialSection(QObject):
 
     edited = Signal()
 
-    def __init__(self, form: QFormLayout, add_row: Callable[[str, QWidget, str], int],
-                 credential_combo: Any, host: QWidget) -> None:  # fmt: skip
+    cert_path_edit, cert_browse = _widget("cert_path_edit"), _widget("cert_browse")
+    key_path_edit, key_browse = _widget("key_path_edit"), _widget("key_browse")
+    cert_password_edit, cert_card = _widget("cert_password_edit"), _widget("cert_card")
+    alg_combo, x5c_check = _widget("alg_combo"), _widget("x5c_check")
+    assertion_edit, assertion_card = _widget("assertion_edit"), _widget("assertion_card")
+    assertion_file_edit = _widget("assertion_file_edit")
+    assertion_browse = _widget("assertion_browse")
+
+    def __init__(self, form: QFormLayout, add_row: AddRow, credential_combo: Any,
+                 host: QWidget) -> None:  # fmt: skip
         super().__init__(host)
-        self._form, self._host = form, host
+        self._form, self._add_row, self._host = form, add_row, host
         self.combo = credential_combo
         for index in range(self.combo.count() - 1, -1, -1):
             self.combo.removeItem(index)
         for text, data in KINDS:
             self.combo.addItem(text, data)
-        self.cert_path_edit = make_edit("certificatePathEdit", "PEM or PFX file (or drop it here)")
-        self.cert_browse = QPushButton("Browse…", objectName="certificateBrowseButton")
-        self.key_path_edit = make_edit("certificateKeyEdit", "Only when the key is a separate file")
-        self.key_browse = QPushButton("Browse…", objectName="certificateKeyBrowseButton")
-        self.cert_password_edit = SecretLineEdit("certificate password")
-        setup_edit(self.cert_password_edit, "certificatePasswordEdit", "PFX or key password")
-        self.alg_combo = make_combo("assertionAlgCombo", [
-            ("PS256 with x5t#S256 (Entra's default)", AssertionAlg.PS256.value),
-            ("RS256 with x5t (older servers)", AssertionAlg.RS256.value)])  # fmt: skip
-        self.x5c_check = QCheckBox("Send the chain (x5c)", objectName="sendX5cCheck")
-        self.x5c_check.setToolTip(
-            "Put the certificate chain in the assertion header, leaf "
-            "first: needed for subject name + issuer authentication."
-        )
-        self.cert_card = CertificateCard()
-        self.assertion_edit = SecretLineEdit("assertion")
-        setup_edit(self.assertion_edit, "assertionEdit", "Paste the external token (JWT)")
-        self.assertion_file_edit = make_edit(
-            "assertionFileEdit", "…or its file (AZURE_FEDERATED_TOKEN_FILE)"
-        )
-        self.assertion_browse = QPushButton("Browse…", objectName="assertionBrowseButton")
-        self.assertion_card = AssertionCard()
-        self._cert_rows = [
-            add_file_row(form, add_row, "Certificate fi&le:", self.cert_path_edit,
-                         self.cert_browse, "certificate_path"),
-            add_file_row(form, add_row, "Private ke&y file:", self.key_path_edit,
-                         self.key_browse, ""),
-        ]  # fmt: skip
-        self._password_row = add_row("Cert. pass&word:", self.cert_password_edit,
-                                     "certificate_password")  # fmt: skip
-        self._cert_rows += [
-            add_row("Signing:", self.alg_combo, ""),
-            add_row("", self.x5c_check, ""),
-        ]
-        self._cert_rows.append(self._card(self.cert_card))
-        self._fed_rows = [
-            add_row("Assertion:", self.assertion_edit, "client_assertion"),
-            add_file_row(form, add_row, "Assertion file:", self.assertion_file_edit,
-                         self.assertion_browse, ""),
-            self._card(self.assertion_card),
-        ]  # fmt: skip
+        self._rows: CredentialRows | None = None
         self.loader = CallWorker("certificate", self)
         self.loader.succeeded.connect(self._on_loader_succeeded)
         self._loaded: tuple[tuple[str, str, str], Any] | None = None
@@ -107,33 +75,32 @@ class CredentialSection(QObject):
         self._cloud, self._client_id = "global", ""
         self._debounce = QTimer(self, singleShot=True, interval=250)
         self._debounce.timeout.connect(self.refresh)
-        self._connect()
+        self.combo.currentIndexChanged.connect(self._on_combo_changed)
         self.drops = FileDrop(host, CERT_SUFFIXES, self.drop_file)
         self.set_kind(CredentialKind.SECRET)
 
-    def _card(self, card: QWidget) -> int:
-        """A card spans the form's width, so thumbprints fit on one line."""
-        self._form.addRow(card)
-        return self._form.rowCount() - 1
+    def built(self) -> bool:
+        """Whether the certificate and assertion rows exist yet."""
+        return self._rows is not None
 
-    def _connect(self) -> None:
-        for edit in (self.cert_path_edit, self.key_path_edit, self.cert_password_edit,
-                     self.assertion_edit, self.assertion_file_edit):  # fmt: skip
+    def rows(self) -> CredentialRows:
+        """The certificate and assertion rows, built (hidden unless chosen) on first call."""
+        if self._rows is None:
+            after = self.combo.parentWidget()  # the combo's row (form_rows.add_row's box)
+            rows = self._rows = CredentialRows(self._form, self._add_row, after, self._host)
+            self._connect(rows)
+            rows.chain_after(self.combo)
+            self._update_rows()
+        return self._rows
+
+    def _connect(self, rows: CredentialRows) -> None:
+        for edit in (rows.cert_path_edit, rows.key_path_edit, rows.cert_password_edit,
+                     rows.assertion_edit, rows.assertion_file_edit):  # fmt: skip
             edit.textChanged.connect(self._debounce.start)
             edit.textChanged.connect(self.edited)
-        self.cert_path_edit.textChanged.connect(self._update_rows)  # a .pfx asks for its password
-        self.alg_combo.currentIndexChanged.connect(self.edited)
-        self.x5c_check.toggled.connect(self.edited)
-        self.combo.currentIndexChanged.connect(self._on_combo_changed)
-        for button, edit, title, file_filter in (
-            (self.cert_browse, self.cert_path_edit, "Choose the certificate (PEM, PFX, CER)",
-             CERT_FILTER),
-            (self.key_browse, self.key_path_edit, "Choose the private key",
-             "Keys (*.pem *.key *.der);;All files (*)"),
-            (self.assertion_browse, self.assertion_file_edit, "Choose the token file",
-             "All files (*)"),
-        ):  # fmt: skip
-            button.clicked.connect(partial(browse, self._host, edit, title, file_filter))
+        rows.cert_path_edit.textChanged.connect(self._update_rows)  # a .pfx asks for its password
+        rows.alg_combo.currentIndexChanged.connect(self.edited)
+        rows.x5c_check.toggled.connect(self.edited)
 
     # -- visibility ---------------------------------------------------------------------------
 
@@ -141,19 +108,23 @@ class CredentialSection(QObject):
         return CredentialKind(self.combo.currentData())
 
     def set_kind(self, kind: CredentialKind) -> None:
+        if kind is not CredentialKind.SECRET:
+            self.rows()
         select(self.combo, kind.value)
         self._update_rows()
 
     def _update_rows(self) -> None:
-        kind = self.kind()
+        if self._rows is None:
+            return  # only a client secret was ever chosen: nothing to show or hide
+        kind, rows = self.kind(), self._rows
         cert, fed = kind is CredentialKind.CERTIFICATE, kind is CredentialKind.FEDERATED
-        for row in self._cert_rows:
+        for row in rows.cert_rows:
             self._form.setRowVisible(row, cert)
         path = self.cert_path_edit.text().strip().lower()
         wanted = (self._needs_password or path.endswith((".pfx", ".p12"))
                   or bool(self.cert_password_edit.text()))  # fmt: skip
-        self._form.setRowVisible(self._password_row, cert and wanted)
-        for row in self._fed_rows:
+        self._form.setRowVisible(rows.password_row, cert and wanted)
+        for row in rows.fed_rows:
             self._form.setRowVisible(row, fed)
         if cert:
             self.cert_card.setVisible(bool(self.cert_path_edit.text().strip()))
@@ -161,7 +132,7 @@ class CredentialSection(QObject):
             has = bool(self.assertion_edit.text().strip() or self.assertion_file_edit.text())
             self.assertion_card.setVisible(has)
 
-    def show_secret_rows(self, secret_row: int, remember: RememberOption) -> None:
+    def show_secret_rows(self, secret_row: QWidget, remember: RememberOption) -> None:
         """The client secret row only for a secret; the remember option for a secret or a
         certificate's password (a federated assertion is never remembered)."""
         kind = self.kind()
@@ -170,6 +141,8 @@ class CredentialSection(QObject):
 
     @Slot()
     def _on_combo_changed(self) -> None:
+        if self.kind() is not CredentialKind.SECRET:
+            self.rows()
         self._update_rows()
         self.refresh()
 
@@ -190,6 +163,8 @@ class CredentialSection(QObject):
     def refresh(self) -> None:
         """Open the certificate (on the worker) or decode the assertion, and show the card."""
         kind = self.kind()
+        if kind is CredentialKind.SECRET and self._rows is None:
+            return
         if kind is CredentialKind.CERTIFICATE:
             if not self._cert_key()[0]:
                 self.cert_card.hide()
@@ -239,6 +214,10 @@ class CredentialSection(QObject):
         """Show the inputs' credential (secrets masked)."""
         self._loaded = None
         self._needs_password = False
+        if self._rows is None and all(getattr(inputs, k) == v for k, v in EMPTY.items()):
+            self.set_kind(inputs.credential)  # a client secret (or rows still to be built)
+            self.refresh()
+            return
         select(self.alg_combo, inputs.assertion_alg.value)
         self.x5c_check.setChecked(inputs.send_x5c)
         self.cert_path_edit.setText(inputs.certificate_path)
@@ -253,6 +232,8 @@ class CredentialSection(QObject):
 
     def to_fields(self) -> dict[str, Any]:
         """The TokenRequestInput fields of the credential rows."""
+        if self._rows is None:
+            return {"credential": self.kind(), **EMPTY}
         password = self.cert_password_edit.text()
         assertion = self.assertion_edit.text().strip()
         loaded = self._loaded[1] if self._loaded and self._loaded[0] == self._cert_key() else None
@@ -269,4 +250,4 @@ class CredentialSection(QObject):
         }
 
     def file_name(self) -> str:
-        return Path(self.cert_path_edit.text()).name
+        return Path(self.cert_path_edit.text()).name if self._rows is not None else ""

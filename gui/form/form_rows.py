@@ -51,8 +51,11 @@ def select(combo: QComboBox, data: object) -> None:
         combo.setCurrentIndex(index)
 
 
-def add_row(form: QFormLayout, text: str, widget: QWidget, finding: QLabel | None) -> int:
-    """Add a labelled row (with the finding label below the widget, if any); its row index."""
+def add_row(form: QFormLayout, text: str, widget: QWidget, finding: QLabel | None,
+            row: int = -1) -> QWidget:  # fmt: skip
+    """Add a labelled row (with the finding label below the widget, if any) at `row` (-1: at
+    the end); returns the row's field widget, its handle for `setRowVisible` and `labelForField`
+    (a row index would move when rows are inserted above it later)."""
     label = QLabel(text)
     label.setBuddy(widget)
     name = text.replace("&", "").rstrip(":")
@@ -65,8 +68,8 @@ def add_row(form: QFormLayout, text: str, widget: QWidget, finding: QLabel | Non
     column.addWidget(widget)
     if finding is not None:
         column.addWidget(finding)
-    form.addRow(label, box)
-    return form.rowCount() - 1
+    form.insertRow(row, label, box)
+    return box
 
 
 def name_clear_buttons(widget: QWidget, name: str) -> None:
@@ -83,12 +86,13 @@ def name_clear_buttons(widget: QWidget, name: str) -> None:
                 button.setToolTip(f"Clear {edit.accessibleName() or name}")
 
 
-def fix_label_column(form: QFormLayout, other_texts: Iterable[str] = ()) -> None:
+def fix_label_column(form: QFormLayout, other_texts: Iterable[str] = ()) -> int:
     """Give the label column the width of the widest label of any row, shown or not.
 
     Opening Advanced or choosing a certificate then shows a longer label ("Custom token
     URL:") without pushing the fields (and their clear buttons and arrows) out of the column.
-    `other_texts` are texts a label takes later (measured too).
+    `other_texts` are texts a label takes later, or the labels of rows built later (measured
+    too). Returns the column's width.
     """
     items = [form.itemAt(row, QFormLayout.ItemRole.LabelRole) for row in range(form.rowCount())]
     widgets = [item.widget() for item in items if item is not None]
@@ -99,10 +103,16 @@ def fix_label_column(form: QFormLayout, other_texts: Iterable[str] = ()) -> None
         for text in (label.text(), *other_texts):
             width = max(width, metrics.horizontalAdvance(text.replace("&", "")) + extra)
     for label in widgets:
-        label.setMinimumWidth(width)
-        if isinstance(label, QLabel):
-            label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        fit_label(label, width)
     form.invalidate()
+    return width
+
+
+def fit_label(label: QWidget, width: int) -> None:
+    """Give a label of the form's label column the column's width and alignment."""
+    label.setMinimumWidth(width)
+    if isinstance(label, QLabel):
+        label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
 
 def chain_tab_order(widgets: Iterable[QWidget]) -> None:

@@ -23,11 +23,13 @@ from core.token.models import (
 )
 from gui.form.advanced import AdvancedSection
 from gui.form.credential_rows import CredentialSection
+from gui.form.credential_widgets import LABELS as CREDENTIAL_LABELS
 from gui.form.form_findings import FindingLabels
 from gui.form.form_io import FormData
 from gui.form.form_rows import (
     add_row,
     chain_tab_order,
+    fit_label,
     fix_label_column,
     guid_edit_width,
     make_combo,
@@ -40,8 +42,10 @@ from gui.form.signin_rows import SignInRows
 from gui.form.url_preview import UrlPreview
 from gui.form.wait_option import WaitNewCheck
 
-# Texts the scope rows' labels take with the other endpoint (measured for the label column).
-_OTHER_LABELS = ("Sc&ope:", "Res&ource:", "Resource (v1 only):", "Scope (v2 only):")
+# Texts the scope rows' labels take with the other endpoint, and the labels of the rows built
+# on first use (measured for the label column).
+_OTHER_LABELS = ("Sc&ope:", "Res&ource:", "Resource (v1 only):", "Scope (v2 only):",
+                 *CREDENTIAL_LABELS)  # fmt: skip
 _ALL_DEFAULTS = frozenset(default_target(c, e) for c in CLOUDS for e in Endpoint)
 
 
@@ -62,6 +66,7 @@ class RequestForm(FormData, QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._authority = ""  # the sandbox's base URL when the Sandbox cloud is chosen
+        self._label_width = 0  # the label column's width, once fixed (`fix_label_column`)
         self._findings = FindingLabels(self)
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
@@ -145,12 +150,9 @@ class RequestForm(FormData, QWidget):
         outer.addStretch(1)
         self.advanced.set_visible(False)
         QWidget.setTabOrder(self.cloud_combo, self.endpoint_combo)
-        c = self.credentials
+        # The certificate and assertion rows join it when built (`CredentialRows.chain_after`).
         chain = [self.cloud_combo, self.endpoint_combo, self.tenant_edit, self.client_id_edit,
-                 self.grant_combo, self.credential_combo, c.cert_path_edit, c.cert_browse,
-                 c.key_path_edit, c.key_browse, c.cert_password_edit, c.alg_combo, c.x5c_check,
-                 c.assertion_edit, c.assertion_file_edit, c.assertion_browse,
-                 self.secret_edit, self.username_edit,
+                 self.grant_combo, self.credential_combo, self.secret_edit, self.username_edit,
                  self.password_edit, self.remember_check, self.wait_new_check, self.scope_edit,
                  self.other_target_edit,
                  self.advanced_toggle, self.auth_combo,
@@ -159,12 +161,17 @@ class RequestForm(FormData, QWidget):
 
     def fix_label_column(self) -> None:
         """Give the label column the width of its widest label, shown or not (see form_rows)."""
-        fix_label_column(self._form, _OTHER_LABELS)
+        self._label_width = fix_label_column(self._form, _OTHER_LABELS)
 
-    def _add_row(self, text: str, widget: QWidget, field: str) -> int:
+    def _add_row(self, text: str, widget: QWidget, field: str, at: int = -1) -> QWidget:
+        """Add a row (at the end, or at row `at`); returns its handle (see form_rows.add_row)."""
         if field:
             self._findings.watch(widget, field)
-        return add_row(self._form, text, widget, self._findings.create(field) if field else None)
+        finding = self._findings.create(field) if field else None
+        row = add_row(self._form, text, widget, finding, at)
+        if self._label_width:  # a row built after the column was fixed: the same width
+            fit_label(self._form.labelForField(row), self._label_width)
+        return row
 
     def set_keychain(self, available: bool) -> None:
         """Whether a system keychain keeps remembered secrets (the option's words follow)."""
@@ -203,16 +210,14 @@ class RequestForm(FormData, QWidget):
     def _on_endpoint_changed(self) -> None:
         endpoint = self._endpoint()
         text = "Sc&ope:" if endpoint is Endpoint.V2 else "Res&ource:"
-        label = self._form.itemAt(self._scope_row, QFormLayout.ItemRole.LabelRole).widget()
-        label.setText(text)
+        self._form.labelForField(self._scope_row).setText(text)
         self.scope_edit.setAccessibleName(text.replace("&", "").rstrip(":"))
         default = default_target(get_cloud(self.cloud_combo.currentData()), endpoint)
         self.scope_edit.setPlaceholderText(default)
         if self.scope_edit.text().strip() in _ALL_DEFAULTS | {""}:
             self.scope_edit.setText(default)
         other = "Resource (v1 only):" if endpoint is Endpoint.V2 else "Scope (v2 only):"
-        label = self._form.itemAt(self._other_row, QFormLayout.ItemRole.LabelRole).widget()
-        label.setText(other)
+        self._form.labelForField(self._other_row).setText(other)
         self.other_target_edit.setAccessibleName(other.rstrip(":"))
         self._form.setRowVisible(self._other_row, bool(self.other_target_edit.text().strip()))
 

@@ -49,7 +49,7 @@ class SignInRows(QObject):
 
     edited = Signal()
 
-    def __init__(self, form: QFormLayout, add_row: Callable[[str, QWidget, str], int],
+    def __init__(self, form: QFormLayout, add_row: Callable[[str, QWidget, str], QWidget],
                  grant_combo: QComboBox, parent: QObject | None = None) -> None:  # fmt: skip
         super().__init__(parent)
         self._form, self._add_row, self._grant = form, add_row, grant_combo
@@ -66,7 +66,7 @@ class SignInRows(QObject):
         row.addWidget(self.register_label, 1)
         row.addWidget(self.copy_button, 0, Qt.AlignmentFlag.AlignTop)
         self._register_row = add_row("Redirect URI:", box, "")
-        self._options: list[int] = []
+        self._options: list[QWidget] = []
         self._advanced_open = False
 
     def add_options(self, advanced_toggle: QPushButton | QToolButton) -> None:

@@ -144,15 +144,16 @@ class ProfileController(QObject):
         client_secret = secrets.get(SecretKind.CLIENT_SECRET)
         password = secrets.get(SecretKind.PASSWORD)
         cert_password = secrets.get(SecretKind.CERTIFICATE_PASSWORD)
-        cert_edit = self.form.credentials.cert_password_edit
         self._loading = True
         try:  # what the user typed meanwhile wins
             if client_secret and not self.form.secret_edit.text():
                 self.form.secret_edit.setText(client_secret.reveal())
             if password and not self.form.password_edit.text():
                 self.form.password_edit.setText(password.reveal())
-            if cert_password and not cert_edit.text():
-                cert_edit.setText(cert_password.reveal())
+            if cert_password:  # the certificate rows are built only when a password came
+                cert_edit = self.form.credentials.cert_password_edit
+                if not cert_edit.text():
+                    cert_edit.setText(cert_password.reveal())
         finally:
             self._loading = False
         inputs, remember = self._baseline
