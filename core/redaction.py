@@ -172,9 +172,13 @@ _KEYED_RE = re.compile(
     rf"|\b(?:{_KEYED_NAMES})=)([^\"'&\s,;{{}}\[<\\][^\"'&\s,;}}<\\]*)"
 )
 _URL_USERINFO_RE = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://[^/\s:@]*:)([^/\s@]+)@")
-# Words one of which an ASCII text must hold (lower-cased) for `_KEYED_RE` to match in it.
-_KEYED_WORDS = ("assertion", "password", "_token", "client_secret", "device_code",
-                "code_verifier")  # fmt: skip
+
+
+def _has_keyed_word(lower: str) -> bool:
+    """Whether lower-cased ASCII text holds a word `_KEYED_RE` needs (`_KEYED_NAMES`)."""
+    return ("_token" in lower or "assertion" in lower or "password" in lower
+            or "client_secret" in lower or "device_code" in lower
+            or "code_verifier" in lower)  # fmt: skip
 
 
 class Scrubber:
@@ -218,7 +222,7 @@ class Scrubber:
             text = _JWT_RE.sub(MASK, text)
         if lower is None or "basic" in lower or "bearer" in lower:
             text = _BASIC_RE.sub(lambda m: f"{m.group(1)} {MASK}", text)
-        if lower is None or any(word in lower for word in _KEYED_WORDS):
+        if lower is None or _has_keyed_word(lower):
             text = _KEYED_RE.sub(lambda m: m.group(1) + MASK, text)
         if "://" in text and "@" in text:
             text = _URL_USERINFO_RE.sub(lambda m: m.group(1) + MASK + "@", text)

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import math
-import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -134,6 +133,8 @@ def document(outcomes: Sequence[CheckOutcome], summary: Summary, now: float) -> 
 def junit_xml(outcomes: Sequence[CheckOutcome], summary: Summary, now: float) -> str:
     """JUnit XML: one `testsuite` "entra-token-tester check", one `testcase` per credential
     (a `failure` element when it failed; a warning goes to `system-out`)."""
+    import xml.etree.ElementTree as ET  # only a --junit run needs it
+
     suite = ET.Element("testsuite", {
         "name": "entra-token-tester check", "tests": str(summary.total),
         "failures": str(summary.failed), "errors": "0", "skipped": "0",

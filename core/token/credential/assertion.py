@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import time
-import uuid
 from typing import Any
 
 from core.redaction import Secret
 from core.token.credential.certificate import CertificateCredential, CertificateError
 from core.token.models import AssertionAlg
+from core.token.request import random_uuid
 
 ASSERTION_LIFETIME_S = 600  # what MSAL uses; Microsoft suggests 5 to 10 minutes
 
@@ -36,7 +36,7 @@ def assertion_claims(client_id: str, audience: str, now: float | None = None,
         "aud": audience,
         "iss": client_id,
         "sub": client_id,
-        "jti": jti or str(uuid.uuid4()),
+        "jti": jti or random_uuid(),
         "nbf": moment,
         "iat": moment,
         "exp": moment + ASSERTION_LIFETIME_S,
