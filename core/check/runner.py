@@ -9,7 +9,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -218,14 +218,24 @@ def run_checks(
             log.exception("check %s failed inside the tester", items[index].name)
             found = not_checked(items[index], f"the tester failed ({type(exc).__name__})")
         outcomes[index] = found
-        if on_outcome is not None:
-            on_outcome(index, found)
+        try:
+            if on_outcome is not None:
+                on_outcome(index, found)
+        finally:
+            finished.release()
 
+    # One release per finished item: waiting on `wait(futures, FIRST_COMPLETED)` instead
+    # installed a waiter on every pending future for every item that ended.
+    finished = threading.Semaphore(0)
     pool = ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="check")
     try:
-        pending: set[Future[None]] = {pool.submit(task, i) for i in range(len(items))}
-        while pending:
-            _, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+        futures = [pool.submit(task, i) for i in range(len(items))]
+        left = len(futures)
+        while left:
+            if finished.acquire(timeout=0.2):
+                left -= 1
+            elif all(f.done() for f in futures):
+                break  # a task that ended without releasing (it cannot; a backstop)
             if run.remaining() < -5.0:  # every wait inside is bounded; this is a backstop
                 cancel.set()
     except BaseException:
