@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import base64
-import os
 from urllib.parse import quote_plus
 
 from core.redaction import Secret, secrets_in
 from core.token.authority import get_cloud, token_url, url_problem
+from core.token.ids import random_uuid
 from core.token.models import (
     JWT_BEARER,
     AuthMethod,
@@ -142,13 +142,3 @@ def _assertion(inputs: TokenRequestInput, url: str, client_id: str, now: float |
 def target_field(endpoint: Endpoint | None) -> str:
     """The form field that names the target API on an endpoint: `scope` (v2) or `resource`."""
     return "resource" if endpoint is Endpoint.V1 else "scope"
-
-
-def random_uuid() -> str:
-    """A random (version 4) UUID, as `str(uuid.uuid4())` makes it, without importing uuid
-    (which loads `platform`: a few ms of every command's start on Python 3.10 and 3.11)."""
-    raw = bytearray(os.urandom(16))
-    raw[6] = raw[6] & 0x0F | 0x40  # version 4
-    raw[8] = raw[8] & 0x3F | 0x80  # RFC 4122 variant
-    h = raw.hex()
-    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"

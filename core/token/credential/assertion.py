@@ -7,8 +7,8 @@ from typing import Any
 
 from core.redaction import Secret
 from core.token.credential.certificate import CertificateCredential, CertificateError
+from core.token.ids import random_uuid
 from core.token.models import AssertionAlg
-from core.token.request import random_uuid
 
 ASSERTION_LIFETIME_S = 600  # what MSAL uses; Microsoft suggests 5 to 10 minutes
 
