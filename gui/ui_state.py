@@ -84,6 +84,26 @@ class UiState:
                 raise ValueError(f"refusing to store form field {name!r} in the settings")
             self._settings.setValue(f"form/{name}", str(value))
 
+    def check_options(self, defaults: dict[str, bool | int]) -> dict[str, bool | int]:
+        """The check-all window's options as last run: `defaults` where one is missing or
+        unreadable (each read as the type of its default)."""
+        out: dict[str, bool | int] = {}
+        for key, default in defaults.items():
+            value = self._settings.value(f"check/{key}")
+            if isinstance(default, bool):  # an INI file holds "true" / "false"
+                text = str(value).lower()
+                out[key] = text == "true" if text in ("true", "false") else default
+            else:
+                try:
+                    out[key] = int(value) if value is not None else default
+                except (TypeError, ValueError):
+                    out[key] = default
+        return out
+
+    def set_check_options(self, options: dict[str, bool | int]) -> None:
+        for key, value in options.items():
+            self._settings.setValue(f"check/{key}", value)
+
     def last_profile_id(self) -> str:
         """The id of the profile selected when the window last closed ('' for none)."""
         value = self._settings.value("profiles/last_id", "")

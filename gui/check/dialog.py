@@ -63,7 +63,12 @@ class CheckAllDialog(QDialog):
         self.warn_spin = QSpinBox(objectName="checkWarnDaysSpin", minimum=0, maximum=3650,
                                   value=DEFAULT_WARN_DAYS, suffix=" days")  # fmt: skip
         self.warn_spin.setAccessibleName("Warning days")
-        self.warn_check.toggled.connect(self.warn_spin.setEnabled)
+        self.strict_check = QCheckBox("and count it as &failed", objectName="checkStrictCheck")
+        self.strict_check.setToolTip(
+            "As `check --strict`: a credential ending within those days fails the run (a red "
+            "row), instead of a warning"
+        )
+        self.warn_check.toggled.connect(self._on_warn_check_toggled)
         self.expiry_check.toggled.connect(self._on_expiry_check_toggled)
         self.wait_check = QCheckBox(
             f"Retry &new secrets while they replicate (up to {WAIT_LIMIT_S:.0f} s each)",
@@ -84,6 +89,7 @@ class CheckAllDialog(QDialog):
         warn_row = QHBoxLayout()
         warn_row.addWidget(self.warn_check)
         warn_row.addWidget(self.warn_spin)
+        warn_row.addWidget(self.strict_check)
         warn_row.addStretch(1)
         options.addLayout(warn_row, 0, 2)
         options.addWidget(self.wait_check, 1, 0, 1, 2)
@@ -150,10 +156,31 @@ class CheckAllDialog(QDialog):
         return CheckSettings(
             jobs=self.jobs_spin.value(),
             warn_days=float(self.warn_spin.value()) if self.warn_check.isChecked() else None,
+            strict=self.warn_check.isChecked() and self.strict_check.isChecked(),
             check_expiry=self.expiry_check.isChecked(),
             wait_new_s=WAIT_LIMIT_S if self.wait_check.isChecked() else None,
             **extra,
         )
+
+    def options(self) -> dict[str, bool | int]:
+        """The options as they stand (what the next window remembers; no secret among them)."""
+        return {"expiry": self.expiry_check.isChecked(), "warn": self.warn_check.isChecked(),
+                "warn_days": self.warn_spin.value(), "strict": self.strict_check.isChecked(),
+                "wait_new": self.wait_check.isChecked(),
+                "jobs": self.jobs_spin.value()}  # fmt: skip
+
+    def set_options(self, options: dict[str, bool | int]) -> None:
+        """Set the options from `options()` of an earlier run (missing keys stay as they are)."""
+        checks = {"expiry": self.expiry_check, "warn": self.warn_check,
+                  "strict": self.strict_check, "wait_new": self.wait_check}  # fmt: skip
+        for key, box in checks.items():
+            if isinstance(options.get(key), bool):
+                box.setChecked(bool(options[key]))
+        for key, spin in (("warn_days", self.warn_spin), ("jobs", self.jobs_spin)):
+            value = options.get(key)
+            if isinstance(value, int) and not isinstance(value, bool):
+                spin.setValue(value)  # clamped to the spin box's range
+        self._on_warn_check_toggled(self.warn_check.isChecked())
 
     def show_profiles(self, names: list[str]) -> None:
         """Before a run: the profiles that will be checked (nothing to check: say so)."""
@@ -177,7 +204,8 @@ class CheckAllDialog(QDialog):
         for widget in (self.expiry_check, self.warn_check, self.wait_check, self.jobs_spin,
                        self.copy_button, self.save_button):  # fmt: skip
             widget.setEnabled(not running)
-        self.warn_spin.setEnabled(not running and self.warn_check.isChecked())
+        for widget in (self.warn_spin, self.strict_check):
+            widget.setEnabled(not running and self.warn_check.isChecked())
         self.progress.setVisible(running)
 
     def show_progress(self, done: int, total: int, text: str = "") -> None:
@@ -193,6 +221,11 @@ class CheckAllDialog(QDialog):
     @Slot()
     def _on_run_button_clicked(self) -> None:
         (self.cancelRequested if self.running else self.startRequested).emit()
+
+    @Slot(bool)
+    def _on_warn_check_toggled(self, on: bool) -> None:
+        self.warn_spin.setEnabled(on and not self.running)
+        self.strict_check.setEnabled(on and not self.running)
 
     @Slot(bool)
     def _on_expiry_check_toggled(self, on: bool) -> None:

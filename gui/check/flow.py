@@ -111,6 +111,7 @@ class CheckAllController(QObject):
             dialog.rowOpened.connect(self.open_row)
             dialog.copy_button.clicked.connect(self.copy_report)
             dialog.save_button.clicked.connect(self.save_report)
+            dialog.set_options(self.window.state.check_options(dialog.options()))
         self.dialog.show()
         if not self.running:
             self.dialog.show_profiles([p.name for p in self.window.profiles.list()])
@@ -138,6 +139,7 @@ class CheckAllController(QObject):
             return
         ca_file = self.window.state.ca_file() or None
         settings = dataclasses.replace(dialog.settings(deadline_s), ca_file=ca_file)
+        self.window.state.set_check_options(dialog.options())  # the next window starts so
         session = self.window.session
         self._cancel = threading.Event()
         self._warn_days = settings.warn_days

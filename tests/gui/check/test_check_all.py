@@ -265,3 +265,61 @@ def test_menu_entry_and_profile_button_open_it(qtbot: QtBot, mixed) -> None:
     dialog.close()
     window.menus.check_all.trigger()
     assert dialog.isVisible()
+
+
+def test_strict_makes_a_credential_expiring_soon_a_failure(
+    qtbot: QtBot, make_window, sandbox: Sandbox, config_folder: Path
+) -> None:
+    """As `check --strict`: within the warning days is a failed row, not a warning; the
+    choice needs the warning days (off with them)."""
+    secrets, _, _ = seed(config_folder, sandbox, ["secret-expiring", "cc-v2-graph"])
+    window = make_window(sandbox=sandbox, secrets=secrets)
+    window.checking.open()
+    dialog = window.checking.dialog
+    dialog.warn_check.setChecked(False)
+    assert not dialog.strict_check.isEnabled()
+    dialog.warn_check.setChecked(True)
+    assert dialog.strict_check.isEnabled()
+    dialog.strict_check.setChecked(True)
+    dialog.expiry_check.setChecked(True)
+    with qtbot.waitSignal(window.checking.finished, timeout=20_000):
+        dialog.run_button.click()
+    rows = _rows(dialog)
+    assert rows["Secret expiring in 10 days"][0] == "FAILED"
+    assert rows["Working secret (client credentials, v2)"][0] == "OK"
+    assert dialog.summary.text().startswith("1 of 2 OK, 1 failed")
+
+
+def test_the_options_of_the_last_run_are_remembered(
+    qtbot: QtBot, make_window, sandbox: Sandbox, config_folder: Path, settings_path: Path
+) -> None:
+    """A new window's check-all starts with the options of the last run; unreadable stored
+    values fall back to the defaults."""
+    secrets, _, _ = seed(config_folder, sandbox, ["cc-v2-graph"])
+    first = make_window(sandbox=sandbox, secrets=secrets)
+    first.checking.open()
+    dialog = first.checking.dialog
+    defaults = dialog.options()
+    assert defaults == {"expiry": False, "warn": True, "warn_days": 30, "strict": False,
+                        "wait_new": False, "jobs": 8}  # fmt: skip
+    dialog.warn_spin.setValue(45)
+    dialog.strict_check.setChecked(True)
+    dialog.wait_check.setChecked(True)
+    dialog.jobs_spin.setValue(3)
+    with qtbot.waitSignal(first.checking.finished, timeout=20_000):
+        dialog.run_button.click()
+    first.close()
+    second = make_window(sandbox=sandbox, secrets=secrets)
+    second.checking.open()
+    again = second.checking.dialog
+    assert again.options() == {"expiry": False, "warn": True, "warn_days": 45, "strict": True,
+                               "wait_new": True, "jobs": 3}  # fmt: skip
+    assert again.settings().strict and again.settings().warn_days == 45
+    second.close()
+    text = settings_path.read_text(encoding="utf-8")
+    assert "strict=true" in text and "jobs=3" in text
+    settings_path.write_text(text.replace("jobs=3", "jobs=many").replace("strict=true",
+                             "strict=perhaps"), encoding="utf-8")  # fmt: skip
+    third = make_window(sandbox=sandbox, secrets=secrets)
+    third.checking.open()
+    assert third.checking.dialog.options() == dict(defaults, warn_days=45, wait_new=True)
