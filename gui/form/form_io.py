@@ -1,9 +1,13 @@
-"""The request form's one conversion between widgets and data: `load_input` and `to_input`."""
+"""The request form's one conversion between widgets and data: `load_input` and `to_input`,
+and the profile's `load_profile` and `to_profile` on top of them."""
 
 from __future__ import annotations
 
+import dataclasses
+
 from core.redaction import Secret
-from core.token.models import AuthMethod, Endpoint, GrantType, TokenRequestInput
+from core.store.profiles import Profile, from_input, to_input
+from core.token.models import Endpoint, GrantType, TokenRequestInput
 from gui.form.advanced import AdvancedSection
 from gui.form.form_rows import select
 from gui.form.signin_rows import SignInRows
@@ -25,7 +29,6 @@ class FormData:
         select(self.cloud_combo, inputs.cloud)
         select(self.endpoint_combo, inputs.endpoint.value)
         select(self.grant_combo, inputs.grant.value)
-        select(self.auth_combo, inputs.auth_method.value)
         self.tenant_edit.setText(inputs.tenant)
         self.client_id_edit.setText(inputs.client_id)
         self.secret_edit.setText(inputs.client_secret.reveal() if inputs.client_secret else "")
@@ -35,8 +38,7 @@ class FormData:
         self.scope_edit.setText(inputs.scope if v2 else inputs.resource)
         self.other_target_edit.setText(inputs.resource if v2 else inputs.scope)
         self._form.setRowVisible(self._other_row, bool(self.other_target_edit.text().strip()))
-        self.timeout_spin.setValue(inputs.timeout_s)
-        self.token_url_edit.setText(inputs.token_url)
+        self.advanced.load(inputs)
         self.credentials.load(inputs)
         self.signin.load(inputs)
         self._on_credential_changed()
@@ -66,10 +68,42 @@ class FormData:
             password=Secret(password) if password and grant is GrantType.PASSWORD else None,
             scope=target if endpoint is Endpoint.V2 else other,
             resource=target if endpoint is Endpoint.V1 else other,
-            auth_method=AuthMethod(self.auth_combo.currentData()),
-            timeout_s=float(self.timeout_spin.value()),
-            token_url=self.token_url_edit.text().strip(),
             authority=self._authority if cloud == "sandbox" else "",
+            **self.advanced.to_fields(),
             **self.credentials.to_fields(),
             **self.signin.to_fields(),
         )
+
+    # -- profiles ---------------------------------------------------------------------------
+
+    def load_profile(
+        self,
+        profile: Profile,
+        client_secret: Secret | None = None,
+        password: Secret | None = None,
+        certificate_password: Secret | None = None,
+    ) -> None:
+        """Show a saved profile (and the secrets given, if any) in the form.
+
+        A Sandbox profile uses the running sandbox's address, not the one it was saved with.
+        """
+        inputs = to_input(profile, client_secret, password, certificate_password)
+        if profile.cloud == "sandbox" and self._authority:
+            inputs = dataclasses.replace(inputs, authority=self._authority)
+        self.load_input(inputs)
+        self.remember_check.setChecked(profile.remember_secret)
+
+    def to_profile(self, base: Profile) -> Profile:
+        """The form as a profile: `base`'s id, name and notes, never a secret.
+
+        The sandbox's address changes with every run, so a Sandbox profile keeps `base`'s.
+        """
+        inputs = self.to_input()
+        profile = from_input(inputs, base.name, base=base)
+        authority = base.authority if inputs.cloud == "sandbox" else ""
+        return dataclasses.replace(
+            profile, authority=authority, remember_secret=self.remember_check.isChecked()
+        )
+
+    def remember_secret(self) -> bool:
+        return self.remember_check.isChecked()

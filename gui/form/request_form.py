@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterable
 from typing import Any
 
@@ -13,15 +12,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.redaction import Secret
-from core.store.profiles import Profile, from_input, to_input
 from core.token.authority import CLOUDS, default_target, get_cloud
 from core.token.models import (
     Endpoint,
     Finding,
     GrantType,
 )
-from gui.form.advanced import AdvancedSection
+from gui.form.advanced import LABELS as ADVANCED_LABELS
+from gui.form.advanced import AdvancedSection, advanced_widget
 from gui.form.credential_rows import CredentialSection
 from gui.form.credential_widgets import LABELS as CREDENTIAL_LABELS
 from gui.form.form_findings import FindingLabels
@@ -38,6 +36,7 @@ from gui.form.form_rows import (
 )
 from gui.form.remember_option import RememberOption
 from gui.form.secret_edit import SecretLineEdit
+from gui.form.signin_rows import LABELS as SIGNIN_LABELS
 from gui.form.signin_rows import SignInRows
 from gui.form.url_preview import UrlPreview
 from gui.form.wait_option import WaitNewCheck
@@ -45,7 +44,7 @@ from gui.form.wait_option import WaitNewCheck
 # Texts the scope rows' labels take with the other endpoint, and the labels of the rows built
 # on first use (measured for the label column).
 _OTHER_LABELS = ("Sc&ope:", "Res&ource:", "Resource (v1 only):", "Scope (v2 only):",
-                 *CREDENTIAL_LABELS)  # fmt: skip
+                 *CREDENTIAL_LABELS, *ADVANCED_LABELS, *SIGNIN_LABELS)  # fmt: skip
 _ALL_DEFAULTS = frozenset(default_target(c, e) for c in CLOUDS for e in Endpoint)
 
 
@@ -62,6 +61,9 @@ class RequestForm(FormData, QWidget):
 
     changed = Signal()
     edited = Signal()
+    # Advanced's widgets (asking for one builds Advanced's rows).
+    auth_combo, timeout_spin = advanced_widget("auth_combo"), advanced_widget("timeout_spin")
+    token_url_edit = advanced_widget("token_url_edit")
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -129,14 +131,10 @@ class RequestForm(FormData, QWidget):
         self._scope_row = self._add_row("Sc&ope:", self.scope_edit, "target")
         self._other_row = self._add_row("Resource:", self.other_target_edit, "other_target")
 
-        self.signin = SignInRows(self._form, self._add_row, self.grant_combo, self)
-        self.advanced = AdvancedSection(self._form, self._add_row)
-        self.signin.add_options(self.advanced.toggle)
-        self.advanced_toggle, self.auth_combo = self.advanced.toggle, self.advanced.auth_combo
-        self.timeout_spin, self.token_url_edit = (
-            self.advanced.timeout_spin,
-            self.advanced.token_url_edit,
-        )
+        self.signin = SignInRows(self._form, self._add_row, self.grant_combo,
+                                 lambda: self.advanced.build(), self)  # fmt: skip
+        self.advanced = AdvancedSection(self._form, self._add_row, self._on_advanced_built)
+        self.advanced_toggle = self.advanced.toggle
 
         self.url_preview = UrlPreview()
         self._add_row("Token URL:", self.url_preview, "")
@@ -150,14 +148,24 @@ class RequestForm(FormData, QWidget):
         outer.addStretch(1)
         self.advanced.set_visible(False)
         QWidget.setTabOrder(self.cloud_combo, self.endpoint_combo)
-        # The certificate and assertion rows join it when built (`CredentialRows.chain_after`).
+        # The rows built on first use join it then (`CredentialRows.chain_after`, Advanced's).
         chain = [self.cloud_combo, self.endpoint_combo, self.tenant_edit, self.client_id_edit,
                  self.grant_combo, self.credential_combo, self.secret_edit, self.username_edit,
                  self.password_edit, self.remember_check, self.wait_new_check, self.scope_edit,
-                 self.other_target_edit,
-                 self.advanced_toggle, self.auth_combo,
-                 self.timeout_spin, self.token_url_edit, *self.signin.widgets()]  # fmt: skip
+                 self.other_target_edit, self.advanced_toggle]  # fmt: skip
         chain_tab_order(chain)
+
+    def _on_advanced_built(self, row: int) -> None:
+        """Advanced's rows exist (opened or needed): the sign-in options follow them from `row`;
+        their values count as edits, and Tab goes through them after the toggle."""
+        self.signin.add_options(self.advanced_toggle, row)
+        a = self.advanced
+        for signal in (a.auth_combo.currentIndexChanged, a.timeout_spin.valueChanged,
+                       a.token_url_edit.textChanged):  # fmt: skip
+            signal.connect(self._debounce.start)
+            signal.connect(self.edited)
+        chain_tab_order((self.advanced_toggle, a.auth_combo, a.timeout_spin, a.token_url_edit,
+                         *self.signin.widgets()))  # fmt: skip
 
     def fix_label_column(self) -> None:
         """Give the label column the width of its widest label, shown or not (see form_rows)."""
@@ -186,12 +194,11 @@ class RequestForm(FormData, QWidget):
         self._findings.reveal()
 
     def _connect_signals(self) -> None:
-        combos = (self.cloud_combo, self.endpoint_combo, self.grant_combo, self.auth_combo)
+        combos = (self.cloud_combo, self.endpoint_combo, self.grant_combo)
         edits = (self.tenant_edit, self.client_id_edit, self.secret_edit, self.username_edit,
-                 self.password_edit, self.scope_edit, self.other_target_edit,
-                 self.token_url_edit)  # fmt: skip
+                 self.password_edit, self.scope_edit, self.other_target_edit)  # fmt: skip
         for signal in (*(c.currentIndexChanged for c in combos), *(e.textChanged for e in edits),
-                       self.timeout_spin.valueChanged, self.remember_check.toggled):  # fmt: skip
+                       self.remember_check.toggled):  # fmt: skip
             signal.connect(self._debounce.start)
             signal.connect(self.edited)
         for section in (self.credentials, self.signin):
@@ -269,37 +276,3 @@ class RequestForm(FormData, QWidget):
     def finding_text(self, field: str) -> str:
         """The message shown beside a field ('' when none), for tests and screen readers."""
         return self._findings.text(field, self._endpoint())
-
-    # -- profiles ---------------------------------------------------------------------------
-
-    def load_profile(
-        self,
-        profile: Profile,
-        client_secret: Secret | None = None,
-        password: Secret | None = None,
-        certificate_password: Secret | None = None,
-    ) -> None:
-        """Show a saved profile (and the secrets given, if any) in the form.
-
-        A Sandbox profile uses the running sandbox's address, not the one it was saved with.
-        """
-        inputs = to_input(profile, client_secret, password, certificate_password)
-        if profile.cloud == "sandbox" and self._authority:
-            inputs = dataclasses.replace(inputs, authority=self._authority)
-        self.load_input(inputs)
-        self.remember_check.setChecked(profile.remember_secret)
-
-    def to_profile(self, base: Profile) -> Profile:
-        """The form as a profile: `base`'s id, name and notes, never a secret.
-
-        The sandbox's address changes with every run, so a Sandbox profile keeps `base`'s.
-        """
-        inputs = self.to_input()
-        profile = from_input(inputs, base.name, base=base)
-        authority = base.authority if inputs.cloud == "sandbox" else ""
-        return dataclasses.replace(
-            profile, authority=authority, remember_secret=self.remember_check.isChecked()
-        )
-
-    def remember_secret(self) -> bool:
-        return self.remember_check.isChecked()

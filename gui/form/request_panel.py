@@ -76,7 +76,8 @@ class RequestPanel(QWidget):
         layout.addLayout(send_row)
         layout.addStretch(1)
         self._scroll = scroll
-        QWidget.setTabOrder(self.form.token_url_edit, self.send_button)
+        # Send follows the form's last field (Advanced's rows come in between once built).
+        QWidget.setTabOrder(self.form.advanced_toggle, self.send_button)
 
     def fit_minimum_width(self) -> None:
         """Set the minimum width from the form's size hint (call once the panel is in place).

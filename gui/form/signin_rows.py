@@ -4,6 +4,7 @@ sign-in page does (prompt, login and domain hints)."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from typing import Any
 
@@ -35,13 +36,29 @@ PROMPTS = (
     ("none: no page at all (fails if one is needed)", "none"),
 )
 DEFAULTS = TokenRequestInput()
+NAMES = ("redirect_host", "redirect_port", "redirect_path", "prompt", "login_hint", "domain_hint")
+# The option rows' label texts, for the form's label column (measured before the rows exist).
+LABELS = ("Redirect host:", "Redirect port:", "Redirect path:", "Prompt:", "Login hint:",
+          "Domain hint:")  # fmt: skip
+
+
+def _option(name: str) -> property:
+    """An option row's widget (asking for it builds Advanced's rows, these among them)."""
+
+    def get(self: SignInRows) -> Any:
+        if not self._options:
+            self._build()
+        return self.__dict__[name]
+
+    return property(get, doc=f"The option row's {name}.")
 
 
 class SignInRows(QObject):
     """The rows, their visibility (grant and Advanced) and their values.
 
     Built in two steps so the rows sit where they belong: `__init__` adds the redirect URI to
-    register (before Advanced), `add_options` the Advanced rows (after Advanced's own).
+    register (before Advanced), `add_options` the Advanced rows (after Advanced's own), when
+    Advanced builds its rows (`build` asks for that).
 
     Signals:
         edited(): a value changed.
@@ -49,10 +66,14 @@ class SignInRows(QObject):
 
     edited = Signal()
 
-    def __init__(self, form: QFormLayout, add_row: Callable[[str, QWidget, str], QWidget],
-                 grant_combo: QComboBox, parent: QObject | None = None) -> None:  # fmt: skip
+    host_combo, port_edit = _option("host_combo"), _option("port_edit")
+    path_edit, prompt_combo = _option("path_edit"), _option("prompt_combo")
+    login_hint_edit, domain_hint_edit = _option("login_hint_edit"), _option("domain_hint_edit")
+
+    def __init__(self, form: QFormLayout, add_row: Callable[..., QWidget], grant_combo: QComboBox,
+                 build: Callable[[], None], parent: QObject | None = None) -> None:  # fmt: skip
         super().__init__(parent)
-        self._form, self._add_row, self._grant = form, add_row, grant_combo
+        self._form, self._add_row, self._grant, self._build = form, add_row, grant_combo, build
         self.register_label = QLabel(objectName="registerRedirectLabel")
         self.register_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.register_label.setWordWrap(True)
@@ -68,29 +89,30 @@ class SignInRows(QObject):
         self._register_row = add_row("Redirect URI:", box, "")
         self._options: list[QWidget] = []
         self._advanced_open = False
+        grant_combo.currentIndexChanged.connect(self.update_visibility)
+        self._show_register_uri()
+        self.update_visibility()
 
-    def add_options(self, advanced_toggle: QPushButton | QToolButton) -> None:
-        """Add the Advanced rows; they show while Advanced is open and the grant is auth code."""
-        self.host_combo = make_combo("redirectHostCombo", HOSTS)
-        self.port_edit = make_edit("redirectPortEdit", "any free port (Entra ignores the port)")
-        self.port_edit.setValidator(QIntValidator(0, 65535, self.port_edit))
-        self.path_edit = make_edit("redirectPathEdit", "/ (Entra compares the path)")
-        self.prompt_combo = make_combo("promptCombo", PROMPTS)
-        for combo in (self.host_combo, self.prompt_combo):  # long items never widen the form
+    def add_options(self, advanced_toggle: QPushButton | QToolButton, row: int) -> None:
+        """Add the Advanced rows from `row` on; they show while Advanced is open and the grant
+        is auth code."""
+        d = self.__dict__  # the widgets' names are properties that build them when asked for
+        d["host_combo"] = host = make_combo("redirectHostCombo", HOSTS)
+        port = make_edit("redirectPortEdit", "any free port (Entra ignores the port)")
+        d["port_edit"] = port
+        port.setValidator(QIntValidator(0, 65535, port))
+        d["path_edit"] = make_edit("redirectPathEdit", "/ (Entra compares the path)")
+        d["prompt_combo"] = prompt = make_combo("promptCombo", PROMPTS)
+        for combo in (host, prompt):  # long items never widen the form
             combo.setSizeAdjustPolicy(
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
             )
             combo.setMinimumContentsLength(16)
-        self.login_hint_edit = make_edit("loginHintEdit", "user@contoso.com (fills the name)")
-        self.domain_hint_edit = make_edit("domainHintEdit", "contoso.com (a federated domain)")
-        self._options = [
-            self._add_row("Redirect host:", self.host_combo, "redirect_host"),
-            self._add_row("Redirect port:", self.port_edit, "redirect_port"),
-            self._add_row("Redirect path:", self.path_edit, "redirect_path"),
-            self._add_row("Prompt:", self.prompt_combo, "prompt"),
-            self._add_row("Login hint:", self.login_hint_edit, "login_hint"),
-            self._add_row("Domain hint:", self.domain_hint_edit, "domain_hint"),
-        ]
+        d["login_hint_edit"] = make_edit("loginHintEdit", "user@contoso.com (fills the name)")
+        d["domain_hint_edit"] = make_edit("domainHintEdit", "contoso.com (a federated domain)")
+        at = itertools.count(row)
+        rows = zip(LABELS, self.widgets(), NAMES, strict=True)
+        self._options = [self._add_row(text, widget, name, next(at)) for text, widget, name in rows]
         edits = (self.port_edit, self.path_edit, self.login_hint_edit, self.domain_hint_edit)
         for signal in (self.host_combo.currentIndexChanged, self.prompt_combo.currentIndexChanged,
                        *(e.textChanged for e in edits)):  # fmt: skip
@@ -99,15 +121,15 @@ class SignInRows(QObject):
         self.path_edit.textChanged.connect(self._show_register_uri)
         self.port_edit.textChanged.connect(self._show_register_uri)
         advanced_toggle.toggled.connect(self._on_advanced_toggled)
-        self._grant.currentIndexChanged.connect(self.update_visibility)
         self._advanced_open = advanced_toggle.isChecked()
         self._show_register_uri()
         self.update_visibility()
 
     def widgets(self) -> tuple[QWidget, ...]:
-        """The Advanced rows' widgets, in tab order."""
-        return (self.host_combo, self.port_edit, self.path_edit, self.prompt_combo,
-                self.login_hint_edit, self.domain_hint_edit)  # fmt: skip
+        """The Advanced rows' widgets, in tab order (none before they are built)."""
+        names = ("host_combo", "port_edit", "path_edit", "prompt_combo", "login_hint_edit",
+                 "domain_hint_edit")  # fmt: skip
+        return tuple(self.__dict__[n] for n in names) if names[0] in self.__dict__ else ()
 
     def _on_advanced_toggled(self, open_: bool) -> None:
         self._advanced_open = open_
@@ -122,20 +144,22 @@ class SignInRows(QObject):
     def register_text(self) -> str:
         """The redirect URI to register, as the app registration must name it: no port (Entra
         ignores it for loopback), the path as sent (Entra compares it)."""
-        path = self.path_edit.text().strip() or "/"  # '/' is the bare host (it comes back with /)
-        return f"http://{self.host_combo.currentData()}{'' if path == '/' else path}"
+        fields = self.to_fields()
+        path = fields["redirect_path"]  # '/' is the bare host (it comes back with /)
+        return f"http://{fields['redirect_host']}{'' if path == '/' else path}"
 
     def _show_register_uri(self) -> None:
-        if not (self.path_edit.text().strip() or "/").startswith("/"):
+        fields = self.to_fields()
+        if not fields["redirect_path"].startswith("/"):
             self.register_label.setText("Register this redirect URI: (fix the redirect path first: "
                                         "it starts with /)")  # fmt: skip
             self.copy_button.setEnabled(False)
             return
         self.copy_button.setEnabled(True)
         uri = self.register_text()
-        port = self.port_edit.text().strip()
+        port = self.port_edit.text().strip() if self._options else ""
         where = "Mobile and desktop applications"
-        if self.host_combo.currentData() == "127.0.0.1":
+        if fields["redirect_host"] == "127.0.0.1":
             where += ", through the manifest (the portal's box takes only localhost)"
         note = f"; the tester listens on port {port}, Entra ignores it" if port.strip("0") else ""
         self.register_label.setText(f"Register this redirect URI: {uri}\n(under {where}{note})")
@@ -145,6 +169,10 @@ class SignInRows(QObject):
         QGuiApplication.clipboard().setText(self.register_text())
 
     def load(self, inputs: TokenRequestInput) -> None:
+        """Show the inputs' options (the rows are built only for values they do not start with)."""
+        if not self._options and all(getattr(inputs, n) == getattr(DEFAULTS, n) for n in NAMES):
+            self._show_register_uri()
+            return
         select(self.host_combo, inputs.redirect_host)
         self.port_edit.setText(str(inputs.redirect_port) if inputs.redirect_port else "")
         self.path_edit.setText("" if inputs.redirect_path == "/" else inputs.redirect_path)
@@ -155,6 +183,8 @@ class SignInRows(QObject):
 
     def to_fields(self) -> dict[str, Any]:
         """The inputs' sign-in fields as typed (an unusable port is -1: pre-flight says why)."""
+        if not self._options:
+            return {n: getattr(DEFAULTS, n) for n in NAMES}
         port = self.port_edit.text().strip()
         return {
             "redirect_host": self.host_combo.currentData(),
@@ -168,7 +198,6 @@ class SignInRows(QObject):
     @staticmethod
     def needed_for(inputs: TokenRequestInput) -> bool:
         """Whether these inputs set a browser sign-in option (then Advanced opens to show it)."""
-        names = ("redirect_port", "redirect_path", "prompt", "login_hint", "domain_hint")
         return inputs.grant is GrantType.AUTHORIZATION_CODE and any(
-            getattr(inputs, n) != getattr(DEFAULTS, n) for n in names
+            getattr(inputs, n) != getattr(DEFAULTS, n) for n in NAMES[1:]
         )

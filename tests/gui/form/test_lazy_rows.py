@@ -1,4 +1,4 @@
-"""The certificate and assertion rows are built on first use, and nothing is lost by it."""
+"""The certificate, assertion and Advanced rows are built on first use, and nothing is lost."""
 
 from __future__ import annotations
 
@@ -12,12 +12,15 @@ from pytestqt.qtbot import QtBot
 from core.redaction import Secret
 from core.sandbox import PFX_PASSWORD, Sandbox
 from core.store.profiles import Profile
-from core.token.models import AssertionAlg, CredentialKind, TokenRequestInput
+from core.token.models import AssertionAlg, AuthMethod, CredentialKind, GrantType, TokenRequestInput
 from gui.main_window import MainWindow
 
 CREDENTIAL_FIELDS = ("credential", "certificate_path", "certificate_key_path",
                      "certificate_password", "assertion_alg", "send_x5c", "client_assertion",
                      "assertion_file")  # fmt: skip
+ADVANCED_FIELDS = ("auth_method", "timeout_s", "token_url")
+SIGNIN_FIELDS = ("redirect_host", "redirect_port", "redirect_path", "prompt", "login_hint",
+                 "domain_hint")  # fmt: skip
 
 
 def _choose(window: MainWindow, kind: CredentialKind) -> None:
@@ -113,3 +116,58 @@ def test_a_dropped_certificate_builds_the_rows(make_window, tmp_path: Path) -> N
     assert window.form.credentials.drop_file(path)
     assert window.form.credentials.kind() is CredentialKind.CERTIFICATE
     assert window.form.credentials.cert_path_edit.text() == path
+
+
+def test_advanced_rows_are_built_when_first_opened(qtbot: QtBot, make_window) -> None:
+    """A fresh form builds only Advanced's toggle; opening it builds its rows and the sign-in
+    options under it, in the label column and in the tab order before Send."""
+    window = make_window()
+    form = window.form
+    assert not form.advanced.built() and form.findChild(QLineEdit, "tokenUrlEdit") is None
+    defaults = TokenRequestInput()
+    names = (*ADVANCED_FIELDS, *SIGNIN_FIELDS)
+    assert {n: getattr(form.to_input(), n) for n in names} == {
+        n: getattr(defaults, n) for n in names
+    }
+    assert _next_tab_stop(window, form.advanced_toggle) is window.send_button
+    qtbot.mouseClick(form.advanced_toggle, Qt.MouseButton.LeftButton)
+    assert form.advanced.built() and form.token_url_edit.isVisible()
+    layout: QFormLayout = form._form
+    toggle_row = layout.getWidgetPosition(form.advanced_toggle)[0]
+    assert layout.getWidgetPosition(form.auth_combo.parentWidget())[0] == toggle_row + 1
+    label = layout.labelForField(form.token_url_edit.parentWidget())
+    assert (
+        label.minimumWidth() == layout.labelForField(form.tenant_edit.parentWidget()).minimumWidth()
+    )
+    assert _next_tab_stop(window, form.advanced_toggle) is form.auth_combo
+    assert _next_tab_stop(window, form.token_url_edit) is window.send_button
+    form.grant_combo.setCurrentIndex(form.grant_combo.findData(GrantType.AUTHORIZATION_CODE.value))
+    signin = form.signin
+    assert _next_tab_stop(window, form.token_url_edit) is signin.host_combo
+    assert _next_tab_stop(window, signin.domain_hint_edit) is window.send_button
+
+
+def test_loaded_options_build_the_rows_and_round_trip(make_window) -> None:
+    """A setup with a custom token URL, or sign-in options (even for another grant), builds the
+    rows in a fresh form; saved and loaded into another fresh form, every value comes back."""
+    options = TokenRequestInput(token_url="https://login.example/token", timeout_s=12,
+                                auth_method=AuthMethod.BASIC, redirect_host="localhost",
+                                redirect_port=8400, redirect_path="/cb", prompt="login",
+                                login_hint="a@b.example", domain_hint="b.example")  # fmt: skip
+    names = (*ADVANCED_FIELDS, *SIGNIN_FIELDS)
+    first = make_window()
+    first.form.load_input(options)
+    assert first.form.advanced.built() and first.form.advanced_toggle.isChecked()
+    assert {n: getattr(first.form.to_input(), n) for n in names} == {
+        n: getattr(options, n) for n in names
+    }
+    second = make_window()
+    second.form.load_profile(first.form.to_profile(Profile(name="Options")))
+    assert {n: getattr(second.form.to_input(), n) for n in names} == {
+        n: getattr(options, n) for n in names
+    }
+    third = make_window()  # sign-in options alone, client credentials: built, Advanced closed
+    third.form.load_input(TokenRequestInput(login_hint="a@b.example"))
+    assert third.form.signin.login_hint_edit.text() == "a@b.example"
+    assert not third.form.advanced_toggle.isChecked()
+    assert "http://127.0.0.1" in third.form.signin.register_text()
