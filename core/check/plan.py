@@ -17,7 +17,7 @@ from typing import Any
 from core.redaction import Secret
 from core.store import profile_json as pj
 from core.store.config import FileProblem, parse_json, read_text_limited
-from core.store.profiles import Profile, to_input
+from core.store.profile import Profile, to_input
 from core.store.secret_store import SecretKind, SecretRef, SecretStore, SecretStoreError
 from core.token.models import CredentialKind, GrantType, TokenRequestInput
 

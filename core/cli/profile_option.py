@@ -8,7 +8,8 @@ import sys
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (mypy knows the name)
 
 if TYPE_CHECKING:
-    from core.store.profiles import Profile, ProfileStore
+    from core.store.profile import Profile
+    from core.store.profiles import ProfileStore
     from core.token.models import TokenRequestInput
 
 
@@ -130,7 +131,7 @@ def profile_token_inputs(args: argparse.Namespace) -> TokenRequestInput:
         core.cli.credentials.UsageError: no such profile.
     """
     from core.cli.credentials import UsageError, credentials, inputs_from_args
-    from core.store.profiles import ProfileNotFoundError
+    from core.store.profile import ProfileNotFoundError
     from core.store.secret_store import SecretKind, SecretRef, SecretStoreError, open_secret_store
 
     try:

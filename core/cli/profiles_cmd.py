@@ -11,7 +11,8 @@ from core.cli import EXIT_OK, EXIT_USAGE, add_config_dir
 from core.cli.profile_option import profile_store
 
 if TYPE_CHECKING:
-    from core.store.profiles import Profile, ProfileStore
+    from core.store.profile import Profile
+    from core.store.profiles import ProfileStore
 
 LIST_SCHEMA = "entra-token-tester/profile-list/1"
 SHOW_SCHEMA = "entra-token-tester/profile/1"
@@ -149,7 +150,7 @@ def _show(store: ProfileStore, key: str, as_json: bool) -> int:
     from dataclasses import asdict
 
     from core.store.history import HistoryStore, summary
-    from core.store.profiles import ProfileNotFoundError
+    from core.store.profile import ProfileNotFoundError
 
     try:
         profile = store.require(key)

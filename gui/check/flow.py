@@ -16,7 +16,7 @@ from gui.worker import PROGRESS, CallWorker
 if TYPE_CHECKING:
     from core.check.outcome import CheckOutcome
     from core.check.runner import CheckSettings
-    from core.store.profiles import Profile
+    from core.store.profile import Profile
     from core.store.secret_store import SecretStore
     from core.token.result import TokenResult
     from gui.answer.analysis import Report

@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 
 from core.redaction import Secret
-from core.store.profiles import Profile, from_input, to_input
+from core.store.profile import Profile, from_input, to_input
 from core.token.models import Endpoint, GrantType, TokenRequestInput
 from gui.form.advanced import AdvancedSection
 from gui.form.form_rows import select

@@ -13,7 +13,8 @@ from PySide6.QtWidgets import QWidget
 
 from core.store.config import FileProblem
 from core.store.history import HistoryStore
-from core.store.profiles import Profile, ProfileError, ProfileStore
+from core.store.profile import Profile, ProfileError
+from core.store.profiles import ProfileStore
 from core.store.secret_store import SecretKind, SecretRef, SecretStore, SecretStoreError
 from core.token.authority import default_target, get_cloud
 from core.token.models import Endpoint

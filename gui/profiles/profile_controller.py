@@ -8,7 +8,8 @@ import logging
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtWidgets import QWidget
 
-from core.store.profiles import Profile, ProfileStore
+from core.store.profile import Profile
+from core.store.profiles import ProfileStore
 from core.store.secret_store import SecretKind, SecretStoreError
 from core.token.models import GrantType, TokenRequestInput
 from core.token.result import Outcome

@@ -7,8 +7,9 @@ from pathlib import Path
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from core.store.config import FileProblem, read_text_limited
+from core.store.profile import ProfileError
 from core.store.profile_json import MAX_FILE_BYTES
-from core.store.profiles import ProfileError, ProfileStore
+from core.store.profiles import ProfileStore
 from gui import messages
 from gui.messages import Icon
 

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QWidget
 
-from core.store.profiles import Profile
+from core.store.profile import Profile
 
 _ID_ROLE = Qt.ItemDataRole.UserRole
 

@@ -13,7 +13,8 @@ from PySide6.QtWidgets import (
 )
 
 from core.store.history import HistoryStore
-from core.store.profiles import Profile, ProfileError, ProfileStore
+from core.store.profile import Profile, ProfileError
+from core.store.profiles import ProfileStore
 from core.store.secret_store import SecretStore
 from core.token.result import TokenResult
 from gui import messages

@@ -24,7 +24,8 @@ sys.path.insert(0, str(ROOT))
 from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
 
 from core.sandbox import Sandbox, scenarios  # noqa: E402
-from core.store.profiles import Profile, ProfileStore  # noqa: E402
+from core.store.profile import Profile  # noqa: E402
+from core.store.profiles import ProfileStore  # noqa: E402
 from core.store.secret_store import MemorySecretStore  # noqa: E402
 from gui import theme  # noqa: E402
 from gui.app import create_app  # noqa: E402
@@ -121,7 +122,7 @@ def render_check_all(out: Path, sizes: tuple[tuple[int, int] | None, ...] = (Non
     import dataclasses
 
     from core.redaction import Secret
-    from core.store.profiles import from_input
+    from core.store.profile import from_input
     from core.store.secret_store import SecretKind, SecretRef
     from gui.form.form_data import input_from_strings
 

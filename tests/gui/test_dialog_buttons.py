@@ -9,7 +9,8 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QListWidget
 from pytestqt.qtbot import QtBot
 
-from core.store.profiles import Profile, ProfileStore
+from core.store.profile import Profile
+from core.store.profiles import ProfileStore
 from gui.main_window import MainWindow
 from tests.gui.scripted import VAGUE_LABELS, Dialogs, label
 

@@ -171,7 +171,8 @@ def test_export_buttons_stay_whole_at_1024_by_640(qtbot: QtBot, window: MainWind
 
 def test_long_profile_names_end_in_an_ellipsis(qtbot: QtBot, make_window, config_folder) -> None:
     """A profile name wider than the column is elided (whole in its tooltip), no scroll bar."""
-    from core.store.profiles import Profile, ProfileStore
+    from core.store.profile import Profile
+    from core.store.profiles import ProfileStore
 
     name = "Contoso daemon (production, West Europe)"
     ProfileStore(config_folder).save(Profile(name=name, tenant="contoso.example"))

@@ -11,7 +11,8 @@ import pytest
 from core.check.plan import CheckEntry, CheckFileError, plan, read_checks_file
 from core.redaction import Secret
 from core.store.history import HistoryStore
-from core.store.profiles import Profile, ProfileStore
+from core.store.profile import Profile
+from core.store.profiles import ProfileStore
 from core.store.secret_store import KeyringSecretStore, SecretKind, SecretRef
 from core.token.models import CredentialKind, GrantType
 from tests.fakes.memory_keyring import MemoryKeyring

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from core.cli.credentials import credentials
-from core.store.profiles import Profile, ProfileStore
+from core.store.profile import Profile
+from core.store.profiles import ProfileStore
 from main import build_parser, main
 
 ROOT = Path(__file__).resolve().parents[3]

@@ -226,7 +226,8 @@ def test_cert_command(sandbox: Sandbox) -> None:
 def test_certificate_profile(sandbox: Sandbox, tmp_path: Path) -> None:
     """A certificate profile keeps the file path; `token --profile` signs with it (password from
     the variable), and `profiles show` names the credential without any secret."""
-    from core.store.profiles import Profile, ProfileStore
+    from core.store.profile import Profile
+    from core.store.profiles import ProfileStore
     from core.token.models import CredentialKind
 
     ProfileStore(tmp_path).save(Profile(

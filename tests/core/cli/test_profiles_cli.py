@@ -16,7 +16,8 @@ import pytest
 
 from core.redaction import Secret
 from core.store.history import HistoryEntry, HistoryStore
-from core.store.profiles import Profile, ProfileStore
+from core.store.profile import Profile
+from core.store.profiles import ProfileStore
 from core.store.secret_store import SecretKind, SecretRef, open_secret_store
 from core.token.models import GrantType
 from main import main

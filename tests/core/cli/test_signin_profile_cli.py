@@ -18,7 +18,8 @@ import main
 from core.cli import signin_cmd
 from core.sandbox import Sandbox
 from core.sandbox import directory as d
-from core.store.profiles import Profile, ProfileStore, to_input
+from core.store.profile import Profile, to_input
+from core.store.profiles import ProfileStore
 from core.token.models import GrantType
 from tests.fakes.signin_browser import PageBrowser
 

@@ -15,7 +15,8 @@ WORKER = """
 import sys
 from pathlib import Path
 from core.store.history import HistoryEntry, HistoryStore
-from core.store.profiles import Profile, ProfileStore
+from core.store.profile import Profile
+from core.store.profiles import ProfileStore
 
 folder, tag, count = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
 profiles, history = ProfileStore(folder), HistoryStore(folder)

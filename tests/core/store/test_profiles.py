@@ -14,16 +14,16 @@ from hypothesis import strategies as st
 from core.redaction import Secret
 from core.store import config
 from core.store.config import config_dir as resolve_config_dir
-from core.store.profiles import (
+from core.store.profile import (
     Profile,
     ProfileImportError,
     ProfileNameError,
     ProfileNotFoundError,
-    ProfileStore,
     ProfileStoreError,
     from_input,
     to_input,
 )
+from core.store.profiles import ProfileStore
 from core.token.models import AuthMethod, Endpoint, GrantType, TokenRequestInput
 
 SECRET = "Vv7Q~profile-test-secret-abcdefghijklmnop"

@@ -13,7 +13,8 @@ from keyring.errors import KeyringLocked
 
 from core.redaction import Secret
 from core.store.history import HistoryStore, entry_from_result
-from core.store.profiles import Profile, ProfileStore
+from core.store.profile import Profile
+from core.store.profiles import ProfileStore
 from core.store.secret_store import (
     SERVICE,
     KeyringSecretStore,

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from core.redaction import Secret
 from core.sandbox import Sandbox, scenarios
-from core.store.profiles import Profile, ProfileStore, from_input
+from core.store.profile import Profile, from_input
+from core.store.profiles import ProfileStore
 from core.store.secret_store import KeyringSecretStore, SecretKind, SecretRef
 from gui.form.form_data import input_from_strings
 from tests.fakes.memory_keyring import MemoryKeyring

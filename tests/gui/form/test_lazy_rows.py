@@ -11,7 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from core.redaction import Secret
 from core.sandbox import PFX_PASSWORD, Sandbox
-from core.store.profiles import Profile
+from core.store.profile import Profile
 from core.token.models import AssertionAlg, AuthMethod, CredentialKind, GrantType, TokenRequestInput
 from gui.main_window import MainWindow
 

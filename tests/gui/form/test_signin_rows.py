@@ -10,7 +10,7 @@ from pytestqt.qtbot import QtBot
 
 from core.sandbox import Sandbox
 from core.sandbox import directory as d
-from core.store.profiles import Profile
+from core.store.profile import Profile
 from core.token.models import GrantType, TokenRequestInput
 from gui.main_window import MainWindow
 

@@ -9,7 +9,8 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from core.sandbox import Sandbox
-from core.store.profiles import Profile, ProfileStore
+from core.store.profile import Profile
+from core.store.profiles import ProfileStore
 from gui.main_window import MainWindow
 from gui.profiles.history_view import ResultDetails
 from tests.gui.profiles.test_profiles_window import _name_new_profile, _pick, _save, _send

@@ -17,7 +17,8 @@ from pytestqt.qtbot import QtBot
 from core.redaction import Secret
 from core.sandbox import Sandbox, scenarios
 from core.store.history import HistoryStore
-from core.store.profiles import Profile, ProfileStore
+from core.store.profile import Profile
+from core.store.profiles import ProfileStore
 from core.store.secret_store import (
     KeyringSecretStore,
     MemorySecretStore,

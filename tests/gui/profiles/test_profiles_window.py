@@ -14,7 +14,8 @@ from PySide6.QtWidgets import QLineEdit
 from pytestqt.qtbot import QtBot
 
 from core.sandbox import Sandbox, scenarios
-from core.store.profiles import Profile, ProfileStore
+from core.store.profile import Profile
+from core.store.profiles import ProfileStore
 from core.store.secret_store import SERVICE, KeyringSecretStore
 from gui.main_window import MainWindow
 from tests.fakes.memory_keyring import MemoryKeyring
