@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from core.insight.decode import DecodeError, decode_token
-from core.insight.signature import KeyCache, SignatureStatus, verify_with_key_set
+from core.insight.key_sets import KeyCache
+from core.insight.signature import SignatureStatus, verify_with_key_set
 from core.redaction import Scrubber, Secret
 
 CLOCK_SKEW_S = 300

@@ -4,23 +4,26 @@ from __future__ import annotations
 
 import logging
 import re
-import threading
-import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 from urllib.parse import urlsplit
 
-from core import safejson
 from core.insight.decode import DecodedToken
-from core.token.authority import CLOUDS, known_login_hosts
+from core.insight.key_sets import (
+    DEFAULT_CACHE,
+    Budget,
+    KeyCache,
+    KeysUnreachable,
+    fetch_keys,
+    origin_of,
+    pick_key,
+    trusted_base,
+)
 
 log = logging.getLogger(__name__)
 
-KEYS_TTL_S = 24 * 3600  # Microsoft suggests re-reading key sets about daily
-MAX_DOCUMENT_BYTES = 1024 * 1024  # a discovery document or key set is a few KB; Microsoft's ~20
-MAX_KEYS = 200  # keys read from one key set (Microsoft publishes fewer than ten)
 _TENANT_SEGMENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.-]{0,252}$")
 
 
@@ -44,135 +47,6 @@ class SignatureResult:
     message: str
     key_id: str = ""
     jwks_uri: str = ""
-
-
-class _Unreachable(Exception):
-    """Discovery or the key set could not be read."""
-
-
-class KeyCache:
-    """Key sets per jwks_uri and jwks_uri per discovery URL, shared safely between threads."""
-
-    def __init__(self, ttl_s: float = KEYS_TTL_S) -> None:
-        self.ttl_s = ttl_s
-        self._lock = threading.Lock()
-        self._jwks_uris: dict[str, str] = {}
-        self._keys: dict[str, tuple[float, tuple[dict[str, Any], ...]]] = {}
-
-    def jwks_uri(self, discovery_url: str) -> str | None:
-        with self._lock:
-            return self._jwks_uris.get(discovery_url)
-
-    def remember_jwks_uri(self, discovery_url: str, jwks_uri: str) -> None:
-        with self._lock:
-            self._jwks_uris[discovery_url] = jwks_uri
-
-    def keys(self, jwks_uri: str) -> tuple[dict[str, Any], ...] | None:
-        """The cached keys, or None when absent or older than the TTL."""
-        with self._lock:
-            entry = self._keys.get(jwks_uri)
-        if entry is None or time.monotonic() - entry[0] > self.ttl_s:
-            return None
-        return entry[1]
-
-    def store(self, jwks_uri: str, keys: tuple[dict[str, Any], ...]) -> None:
-        with self._lock:
-            self._keys[jwks_uri] = (time.monotonic(), keys)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._jwks_uris.clear()
-            self._keys.clear()
-
-
-DEFAULT_CACHE = KeyCache()
-
-
-def _origin(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}".lower()
-
-
-def _microsoft_base(host: str, extra: tuple[str, ...]) -> str:
-    """The login authority serving keys for an issuer host (sts.windows.net -> login host)."""
-    chosen = {(urlsplit(a).hostname or "").lower() for a in extra}
-    candidates = []
-    for cloud in CLOUDS:
-        if not cloud.authority:
-            continue
-        login = (urlsplit(cloud.authority).hostname or "").lower()
-        if host == login:
-            return cloud.authority
-        if host == cloud.v1_issuer_host or host in cloud.aliases:
-            candidates.append((login not in chosen, cloud.authority))
-    return min(candidates)[1] if candidates else f"https://{host}"
-
-
-def trusted_base(issuer: str, extra_authorities: Iterable[str] = ()) -> tuple[str, str] | None:
-    """(authority to read keys from, tenant segment) for a trusted issuer, else None."""
-    extra = tuple(a.strip().rstrip("/") for a in extra_authorities if a and a.strip())
-    for authority in extra:
-        if authority and issuer.lower().startswith(authority.lower() + "/"):
-            return authority, issuer[len(authority) + 1 :].split("/")[0]
-    parts = urlsplit(issuer)
-    host = (parts.hostname or "").lower()
-    if parts.scheme != "https" or parts.port or host not in known_login_hosts():
-        return None
-    segment = (parts.path or "/").lstrip("/").split("/")[0]
-    return _microsoft_base(host, extra), segment
-
-
-class _Budget:
-    """The total time one signature check may spend on the network (all its downloads)."""
-
-    def __init__(self, timeout_s: float, ca_file: str | None) -> None:
-        self.timeout_s, self.ca_file = timeout_s, ca_file
-        self.deadline = time.monotonic() + timeout_s
-
-    def get_json(self, url: str) -> dict[str, Any]:
-        from core.token.transport import exchange
-
-        host = urlsplit(url).netloc
-        remaining = self.deadline - time.monotonic()
-        if remaining <= 0:
-            raise _Unreachable(f"no complete answer from {host} within {self.timeout_s:g} s")
-        answer = exchange("GET", url, headers=[("Accept", "application/json")],
-                          timeout_s=remaining, max_bytes=MAX_DOCUMENT_BYTES,
-                          ca_file=self.ca_file)  # fmt: skip
-        if answer.failure is not None:
-            why = answer.failure.kind.value.replace("_", " ")
-            if answer.failure.kind.value == "timeout":
-                why = f"no complete answer within {self.timeout_s:g} s"
-            raise _Unreachable(f"{host} could not be reached ({why})")
-        if answer.truncated:
-            raise _Unreachable(f"{host} sent more than {MAX_DOCUMENT_BYTES // 1024} KB for {url}")
-        if answer.status != 200:
-            raise _Unreachable(f"{host} answered HTTP {answer.status} for {url}")
-        try:
-            body = safejson.loads(answer.body)
-        except safejson.JsonError as exc:
-            raise _Unreachable(f"{host} did not answer with usable JSON ({exc})") from None
-        if not isinstance(body, dict):
-            raise _Unreachable(f"{host} did not answer with a JSON object")
-        return body
-
-
-def _pick(keys: tuple[dict[str, Any], ...], kid: str, x5t: str) -> dict[str, Any] | None:
-    for key in keys:
-        if kid and key.get("kid") == kid:
-            return key
-    for key in keys:
-        if x5t and x5t in (key.get("x5t"), key.get("kid")):
-            return key
-    return None
-
-
-def _fetch_keys(budget: _Budget, uri: str) -> tuple[dict, ...]:
-    body = budget.get_json(uri)
-    keys = body.get("keys")
-    if not isinstance(keys, list):
-        raise _Unreachable(f"{urlsplit(uri).netloc} answered without a key set")
-    return tuple(k for k in keys[:MAX_KEYS] if isinstance(k, dict))
 
 
 def _check(decoded: DecodedToken, key: dict[str, Any], jwks_uri: str) -> SignatureResult:
@@ -277,8 +151,8 @@ def verify_signature(
     discovery = f"{base}/{segment}/{'v2.0/' if v2 else ''}.well-known/openid-configuration"
     cache = cache if cache is not None else DEFAULT_CACHE
     try:
-        return _verify_online(decoded, discovery, _Budget(timeout_s, ca_file), cache)
-    except _Unreachable as exc:
+        return _verify_online(decoded, discovery, Budget(timeout_s, ca_file), cache)
+    except KeysUnreachable as exc:
         log.info("signature keys unreachable: %s", exc)
         return SignatureResult(
             SignatureStatus.KEYS_UNREACHABLE, f"Keys unreachable (offline?): {exc}."
@@ -288,13 +162,13 @@ def verify_signature(
 def _verify_online(
     decoded: DecodedToken,
     discovery: str,
-    budget: _Budget,
+    budget: Budget,
     cache: KeyCache,
 ) -> SignatureResult:
     jwks_uri = cache.jwks_uri(discovery)
     if jwks_uri is None:
         found = budget.get_json(discovery).get("jwks_uri")
-        if not isinstance(found, str) or _origin(found) != _origin(discovery):
+        if not isinstance(found, str) or origin_of(found) != origin_of(discovery):
             return SignatureResult(
                 SignatureStatus.UNTRUSTED_ISSUER,
                 "The discovery document points to keys on another host; they are not fetched.",
@@ -304,13 +178,13 @@ def _verify_online(
     keys = cache.keys(jwks_uri)
     fresh = keys is None
     if keys is None:
-        keys = _fetch_keys(budget, jwks_uri)
+        keys = fetch_keys(budget, jwks_uri)
         cache.store(jwks_uri, keys)
-    key = _pick(keys, decoded.kid, decoded.x5t)
+    key = pick_key(keys, decoded.kid, decoded.x5t)
     if key is None and not fresh:  # rotated since cached: refetch once
-        keys = _fetch_keys(budget, jwks_uri)
+        keys = fetch_keys(budget, jwks_uri)
         cache.store(jwks_uri, keys)
-        key = _pick(keys, decoded.kid, decoded.x5t)
+        key = pick_key(keys, decoded.kid, decoded.x5t)
     if key is None:
         name = decoded.kid or decoded.x5t or "(none named)"
         return SignatureResult(
@@ -337,19 +211,19 @@ def verify_with_key_set(
     if early is not None:
         return early
     cache = cache if cache is not None else DEFAULT_CACHE
-    budget = _Budget(timeout_s, ca_file)
+    budget = Budget(timeout_s, ca_file)
     try:
         keys = cache.keys(jwks_uri)
         fresh = keys is None
         if keys is None:
-            keys = _fetch_keys(budget, jwks_uri)
+            keys = fetch_keys(budget, jwks_uri)
             cache.store(jwks_uri, keys)
-        key = _pick(keys, decoded.kid, decoded.x5t)
+        key = pick_key(keys, decoded.kid, decoded.x5t)
         if key is None and not fresh:
-            keys = _fetch_keys(budget, jwks_uri)
+            keys = fetch_keys(budget, jwks_uri)
             cache.store(jwks_uri, keys)
-            key = _pick(keys, decoded.kid, decoded.x5t)
-    except _Unreachable as exc:
+            key = pick_key(keys, decoded.kid, decoded.x5t)
+    except KeysUnreachable as exc:
         return SignatureResult(
             SignatureStatus.KEYS_UNREACHABLE, f"Keys unreachable (offline?): {exc}."
         )

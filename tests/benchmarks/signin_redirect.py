@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from core.insight.idtoken import check_id_token  # noqa: E402
-from core.insight.signature import KeyCache  # noqa: E402
+from core.insight.key_sets import KeyCache  # noqa: E402
 from core.insight.verdict import verdict_for_result  # noqa: E402
 from core.sandbox import Sandbox  # noqa: E402
 from core.sandbox import directory as d  # noqa: E402

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from core.insight.idtoken import check_id_token, signed_in_user
-from core.insight.signature import KeyCache
+from core.insight.key_sets import KeyCache
 from core.redaction import Secret
 from tests.core.tokenkit import LocalServer, mint, public_jwk, unsigned
 

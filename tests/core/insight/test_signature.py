@@ -8,7 +8,8 @@ from collections.abc import Iterator
 import pytest
 
 from core.insight.decode import decode_token
-from core.insight.signature import KeyCache, SignatureStatus, trusted_base, verify_signature
+from core.insight.key_sets import KeyCache, trusted_base
+from core.insight.signature import SignatureStatus, verify_signature
 from core.sandbox import Sandbox, scenarios
 from core.token.client import request_token
 from tests.core.sandbox.conftest import to_inputs

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from core.insight.decode import decode_token
-from core.insight.signature import KeyCache, SignatureStatus, verify_signature
+from core.insight.key_sets import KeyCache
+from core.insight.signature import SignatureStatus, verify_signature
 from tests.core.tokenkit import mint
 from tests.hostile import HostileServer
 
