@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,23 @@ def icon(name: str, color: str | None = None) -> QIcon:
     from gui.resources import load_icon  # QtSvg and the icon engine load with the first icon
 
     return load_icon(name, color or _current.icon)
+
+
+def restyle(widget: QWidget, name: str, value: str) -> None:
+    """Set a property the stylesheet selects on (role, severity), re-polishing the widget only
+    when the value changed and it was polished already (a first polish reads the property).
+
+    An unchanged value costs nothing: the form updates its 19 message lines on every pause in
+    typing, and at start-up no widget then asks for its QStyle (PySide6 builds the QStyle
+    wrapper and its enums, ~10 ms, on the first such call).
+    """
+    if (widget.property(name) or "") == value:
+        return
+    widget.setProperty(name, value)
+    if widget.testAttribute(Qt.WidgetAttribute.WA_WState_Polished):
+        style = widget.style()
+        style.unpolish(widget)
+        style.polish(widget)
 
 
 def os_prefers_dark() -> bool:

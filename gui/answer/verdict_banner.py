@@ -14,6 +14,8 @@ from typing import Any
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QLabel, QWidget
 
+from gui import theme
+
 STALE_PREFIX = "For the previous request: Send again. "
 
 
@@ -84,7 +86,4 @@ class VerdictBanner(QLabel):
     def _apply(self, state: str, text: str) -> None:
         if text != self.text():
             self.setText(text)
-        if self.property("state") != state:
-            self.setProperty("state", state)
-            self.style().unpolish(self)
-            self.style().polish(self)
+        theme.restyle(self, "state", state)

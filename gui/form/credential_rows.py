@@ -4,7 +4,7 @@ or federated assertion (paste or file, decoded card)."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from PySide6.QtWidgets import QFormLayout, QWidget
@@ -12,15 +12,21 @@ from PySide6.QtWidgets import QFormLayout, QWidget
 from core.redaction import Secret
 from core.token.models import AssertionAlg, CredentialKind, TokenRequestInput
 from gui.form.credential_files import CERT_SUFFIXES, load_certificate_fields
-from gui.form.credential_widgets import AddRow, CredentialRows
 from gui.form.file_drop import FileDrop
 from gui.form.form_rows import select
 from gui.form.remember_option import RememberOption
 from gui.worker import CallWorker
 
+if TYPE_CHECKING:
+    from gui.form.credential_widgets import AddRow, CredentialRows
+
 KINDS = (("Client secret", CredentialKind.SECRET.value),
          ("Certificate", CredentialKind.CERTIFICATE.value),
          ("Federated assertion", CredentialKind.FEDERATED.value))  # fmt: skip
+# The certificate and assertion rows' label texts, for the form's label column (measured before
+# the rows exist; credential_widgets.py, with the rows' widgets, loads when they are built).
+LABELS = ("Certificate fi&le:", "Private ke&y file:", "Cert. pass&word:", "Signing:",
+          "Assertion:", "Assertion file:")  # fmt: skip
 # What the certificate and assertion rows hold before they are built (empty, the first
 # signing choice, no chain): `to_fields()` without them, and `load()` need not build them.
 EMPTY: dict[str, Any] = {
@@ -86,6 +92,8 @@ class CredentialSection(QObject):
     def rows(self) -> CredentialRows:
         """The certificate and assertion rows, built (hidden unless chosen) on first call."""
         if self._rows is None:
+            from gui.form.credential_widgets import CredentialRows
+
             after = self.combo.parentWidget()  # the combo's row (form_rows.add_row's box)
             rows = self._rows = CredentialRows(self._form, self._add_row, after, self._host)
             self._connect(rows)

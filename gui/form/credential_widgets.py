@@ -25,9 +25,6 @@ AddRow = Callable[[str, QWidget, str, int], QWidget]
 
 ALGS = (("PS256 with x5t#S256 (Entra's default)", AssertionAlg.PS256.value),
         ("RS256 with x5t (older servers)", AssertionAlg.RS256.value))  # fmt: skip
-# The rows' label texts, for the form's label column (measured before the rows exist).
-LABELS = ("Certificate fi&le:", "Private ke&y file:", "Cert. pass&word:", "Signing:",
-          "Assertion:", "Assertion file:")  # fmt: skip
 
 
 class CredentialRows:

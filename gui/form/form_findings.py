@@ -9,6 +9,7 @@ from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QLabel, QLineEdit, QSizePolicy, QWidget
 
 from core.token.models import Endpoint, Finding, Severity
+from gui import theme
 
 # Findings about these input fields are shown beside another field's row.
 _FIELD_ALIASES = {"authority": "cloud"}
@@ -162,14 +163,12 @@ class FindingLabels(QObject):
             finding = by_field.get(field)
             if finding is None:
                 label.set_message("")
-                label.setProperty("severity", "")
+                theme.restyle(label, "severity", "")
             else:
                 mark = "✖" if finding.severity is Severity.ERROR else "⚠"
                 text = f"{finding.title}: {finding.detail}" if finding.detail else finding.title
                 label.set_message(f"{mark} {text}", finding.fix)
-                label.setProperty("severity", finding.severity.value)
-            label.style().unpolish(label)
-            label.style().polish(label)
+                theme.restyle(label, "severity", finding.severity.value)
         return any(by_field.get(field) for field in ADVANCED_FIELDS)
 
     def text(self, field: str, endpoint: Endpoint) -> str:

@@ -20,8 +20,8 @@ from core.token.models import (
 )
 from gui.form.advanced import LABELS as ADVANCED_LABELS
 from gui.form.advanced import AdvancedSection, advanced_widget
+from gui.form.credential_rows import LABELS as CREDENTIAL_LABELS
 from gui.form.credential_rows import CredentialSection
-from gui.form.credential_widgets import LABELS as CREDENTIAL_LABELS
 from gui.form.form_findings import FindingLabels
 from gui.form.form_io import FormData
 from gui.form.form_rows import (

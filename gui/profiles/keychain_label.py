@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QLabel, QWidget
 
 from core.store.secret_store import SecretStore
+from gui import theme
 
 
 class KeychainLabel(QLabel):
@@ -25,6 +26,4 @@ class KeychainLabel(QLabel):
         else:
             text, role = f"⚠ {secrets.reason}", "finding"
         self.setText(text)
-        self.setProperty("role", role)
-        self.style().unpolish(self)
-        self.style().polish(self)
+        theme.restyle(self, "role", role)

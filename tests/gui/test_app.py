@@ -15,10 +15,12 @@ from gui.app import install_excepthook
 ROOT = Path(__file__).resolve().parents[2]
 HEAVY = ("requests", "urllib3", "truststore", "jwt", "cryptography", "keyring")
 # What only later actions need (a sign-in, a new profile, a suggestion, a digest, a missing
-# library's diagnosis, a Unicode host name): each cost 1-40 ms before the complete window.
+# library's diagnosis, a Unicode host name, a certificate's rows): each cost 1-40 ms before
+# the complete window.
 LATER = ("webbrowser", "uuid", "difflib", "hashlib", "html", "subprocess", "sysconfig",
          "stringprep", "ssl", "http.client", "socket", "core.signin.loopback",
-         "core.signin.device")  # fmt: skip
+         "core.signin.device", "gui.form.credential_widgets",
+         "gui.form.certificate_card")  # fmt: skip
 
 
 def _run(args: list[str], tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
