@@ -94,14 +94,19 @@ def _url_safe_forms(plain: str) -> set[str]:
 
 
 def _all_forms(plain: str) -> set[str]:
-    singles = {quote_plus(plain), quote(plain, safe=""), quote(plain)}
+    # surrogatepass: a value read from bytes that are not UTF-8 (lone surrogates) is masked
+    # too, never a crash (pre-flight refuses to send it: core.token.preflight).
+    sp = "surrogatepass"
+    singles = {quote_plus(plain, errors=sp), quote(plain, safe="", errors=sp),
+               quote(plain, errors=sp)}  # fmt: skip
     singles |= {
         _percent(plain, "*-._", "+"),
         _percent(plain, "-._", "%20"),
         _percent(plain, "", "+"),
     }
     singles |= {_lower_hex(f) for f in singles}
-    doubles = {quote(quote_plus(plain), safe=""), quote(_lower_hex(quote_plus(plain)), safe="")}
+    plus = quote_plus(plain, errors=sp)
+    doubles = {quote(plus, safe=""), quote(_lower_hex(plus), safe="")}
     forms = {plain, *singles, *doubles}
     for escaped in (json.dumps(plain)[1:-1], json.dumps(plain, ensure_ascii=False)[1:-1]):
         forms |= {escaped, escaped.replace("/", "\\/")}

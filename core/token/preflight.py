@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from urllib.parse import urlsplit
 
-from core.redaction import reveal
+from core.redaction import Secret, reveal
 from core.token.authority import (
     CLOUDS_BY_KEY,
     GRANT_TENANTS,
@@ -186,6 +186,27 @@ def _secret(inputs: TokenRequestInput) -> Iterator[Finding]:
             "In Certificates & secrets, copy the Value column (shown only when the secret was "
             "created); if it is gone, add a new secret.",
         )  # fmt: skip
+
+
+@_check
+def _not_text(inputs: TokenRequestInput) -> Iterator[Finding]:
+    """A value that is not text (an environment variable or file in another encoding gives
+    Python undecodable bytes as lone surrogates) cannot be sent, or even masked, as UTF-8."""
+    for name in inputs.__dataclass_fields__:
+        value = getattr(inputs, name)
+        text = reveal(value) if isinstance(value, Secret) else value
+        if not isinstance(text, str):
+            continue
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            what = name.replace("_", " ")
+            yield Finding(
+                "not-utf8", ERROR, name, f"The {what} is not UTF-8 text",
+                "It holds bytes that are not UTF-8 (as a variable or file saved in "
+                "another encoding gives them), so it cannot be sent.",
+                "Set it again as UTF-8 text, or type or paste it.",
+            )  # fmt: skip
 
 
 @_check

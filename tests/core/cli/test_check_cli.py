@@ -183,6 +183,22 @@ def test_missing_variable_fails_that_credential_only(sandbox: Sandbox, tmp_path:
     assert "1 OK" in proc.stdout.splitlines()[-1]
 
 
+def test_a_variable_that_is_not_utf8_fails_that_credential_only(
+    sandbox: Sandbox, tmp_path: Path
+) -> None:
+    """A secret variable holding bytes that are not UTF-8: that entry is not sent and says
+    why (no traceback, no byte of it shown); the others run."""
+    doc, env, _ = checks_document(sandbox, ["cc-v2-graph", "secret-wrong"])
+    path = write_checks(tmp_path / "checks.json", doc)
+    env[doc["profiles"][1]["secret_env"]] = os.fsdecode(b"Abc8Q~\xffUndecodable-secret")
+    proc = _run("--file", str(path), env=env)
+    assert proc.returncode == 1, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert "not sent: the client secret is not UTF-8 text" in proc.stdout
+    assert "Undecodable-secret" not in proc.stdout + proc.stderr
+    assert "1 OK" in proc.stdout.splitlines()[-1]
+
+
 def test_ctrl_c_stops_cleanly(tmp_path: Path) -> None:
     """SIGINT while requests hang on a server that holds them: exit 130 at once, no
     traceback, nothing written."""

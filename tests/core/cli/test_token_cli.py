@@ -171,3 +171,15 @@ def test_stdin_too_short_for_secret_and_password(sandbox: Sandbox) -> None:
     assert proc.returncode == 2
     assert "expected the client secret and the password, one per line" in proc.stderr
     _no_secret(proc, "only-one-line")
+
+
+def test_a_secret_variable_that_is_not_utf8_is_refused_plainly(sandbox: Sandbox) -> None:
+    """Bytes that are not UTF-8 in the variable: exit 2 with what to do, no traceback, and
+    nothing of the value in the output (it reaches Python as lone surrogates)."""
+    undecodable = os.fsdecode(b"Abc8Q~\xff\xfeUndecodable-secret")
+    for extra in ((), ("--json",)):
+        proc = _run(sandbox, "--secret-env", "BAD_SECRET", *extra, env={"BAD_SECRET": undecodable})
+        assert proc.returncode == 2, proc.stderr
+        assert "Traceback" not in proc.stderr and proc.stderr == ""
+        assert "The client secret is not UTF-8 text" in proc.stdout
+        assert "Undecodable-secret" not in proc.stdout

@@ -161,3 +161,22 @@ def test_url_findings_field_by_field() -> None:
     assert [(f.code, f.title) for f in authority if f.field == "authority"] == [
         ("authority-not-https", "Authority URL must use HTTPS")
     ]
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("client_secret", Secret("abc\udcffdef")), ("username", "ana\udce9@contoso.example"),
+     ("tenant", "contoso\udcc3.example")],
+)  # fmt: skip
+def test_a_value_that_is_not_utf8_text_blocks_the_request(field: str, value: object) -> None:
+    """Undecodable bytes (lone surrogates, as a variable in another encoding gives them)
+    cannot be sent as UTF-8: an error that names the field, never the value."""
+    given = {"grant": GrantType.PASSWORD, "username": "ana@contoso.example",
+             "password": Secret("pw"), field: value}  # fmt: skip
+    inputs = _inputs(**given)
+    found = [f for f in check(inputs) if f.code == "not-utf8"]
+    assert [(f.field, f.severity) for f in found] == [(field, Severity.ERROR)]
+    assert found[0].title == f"The {field.replace('_', ' ')} is not UTF-8 text"
+    shown = found[0].title + found[0].detail + found[0].fix
+    assert shown.encode("utf-8") and "def" not in shown and "ana" not in shown  # no value
+    assert not [f for f in check(_inputs()) if f.code == "not-utf8"]
