@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtGui import QFocusEvent, QResizeEvent
 from PySide6.QtWidgets import QLabel, QLineEdit, QSizePolicy, QWidget
 
 from core.token.models import Endpoint, Finding, Severity
@@ -13,6 +13,10 @@ from gui import theme
 
 # Findings about these input fields are shown beside another field's row.
 _FIELD_ALIASES = {"authority": "cloud"}
+# Focus going to another window, a menu or a pop-up is not leaving the field: coming back, the
+# user is still in it (without this, switching apps from an empty Tenant said it was empty).
+_STAYING = (Qt.FocusReason.ActiveWindowFocusReason, Qt.FocusReason.PopupFocusReason,
+            Qt.FocusReason.MenuBarFocusReason)  # fmt: skip
 # Fields whose rows sit under "Advanced": a finding there opens that section.
 ADVANCED_FIELDS = ("auth_method", "timeout_s", "token_url", "redirect_host", "redirect_port",
                    "redirect_path", "prompt", "login_hint", "domain_hint")  # fmt: skip
@@ -106,7 +110,12 @@ class FindingLabels(QObject):
             edit.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.FocusOut and watched in self._watched:
+        if (
+            event.type() == QEvent.Type.FocusOut
+            and watched in self._watched
+            and isinstance(event, QFocusEvent)
+            and event.reason() not in _STAYING
+        ):
             self.touch(self._watched[watched])
         return super().eventFilter(watched, event)
 

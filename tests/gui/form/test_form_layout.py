@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QPoint, QSize
-from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QAbstractButton, QComboBox, QLineEdit, QWidget
+from PySide6.QtCore import QEvent, QPoint, QSize, Qt
+from PySide6.QtGui import QFocusEvent, QGuiApplication
+from PySide6.QtWidgets import QAbstractButton, QApplication, QComboBox, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
 from gui.app import create_app
@@ -70,6 +70,24 @@ def test_a_fresh_form_shows_no_errors_until_left_or_sent(qtbot: QtBot, make_wind
     with qtbot.waitSignal(window.worker.finished, timeout=10_000):
         window.send()
     assert "Client ID is empty" in form.finding_text("client_id")
+
+
+def test_switching_windows_or_opening_a_menu_is_not_leaving_a_field(
+    qtbot: QtBot, make_window
+) -> None:
+    """Focus lost to another window, a menu or a pop-up leaves an empty field quiet; leaving
+    it for another field (Tab, a click) shows its message."""
+    window = make_window()
+    form = window.form
+    qtbot.wait(300)
+    for reason in (Qt.FocusReason.ActiveWindowFocusReason, Qt.FocusReason.PopupFocusReason,
+                   Qt.FocusReason.MenuBarFocusReason):  # fmt: skip
+        QApplication.sendEvent(form.tenant_edit, QFocusEvent(QEvent.Type.FocusOut, reason))
+    qtbot.wait(300)
+    assert form.finding_text("tenant") == ""
+    tab_away = QFocusEvent(QEvent.Type.FocusOut, Qt.FocusReason.TabFocusReason)
+    QApplication.sendEvent(form.tenant_edit, tab_away)
+    qtbot.waitUntil(lambda: "Tenant is empty" in form.finding_text("tenant"), timeout=2000)
 
 
 def test_send_sits_under_the_form_on_a_tall_window(qtbot: QtBot, window: MainWindow) -> None:
