@@ -352,3 +352,41 @@ def test_values_outside_the_url_safe_set_take_the_general_way() -> None:
     for value in ("Abc8Q~s3cr3t", "a b", "a/b", "ä-b", "a+b=", "pa%ss"):
         assert not _URL_SAFE_RE.fullmatch(value)
         assert encoded_forms(value) == _all_forms(value)
+
+
+def test_no_secret_masks_nothing() -> None:
+    """A missing secret (None) is the empty text: nothing to mask, so nothing is."""
+    from core.redaction import reveal
+
+    assert reveal(None) == "" and reveal(Secret("v")) == "v" and reveal("w") == "w"
+    text = "XXXX and None: plain text"
+    assert Scrubber([None, "", Secret("")]).text(text) == text
+
+
+def test_secrets_in_skips_a_field_that_was_never_set() -> None:
+    """A dataclass field set later (init=False) and not set yet is no Secret, not an error."""
+    from dataclasses import dataclass, field
+
+    from core.redaction import secrets_in
+
+    @dataclass
+    class Later:
+        password: Secret
+        session_key: Secret = field(init=False)
+
+    assert secrets_in(Later(Secret("pa55word"))) == (Secret("pa55word"),)
+
+
+def test_client_secret_by_name_alone_is_masked() -> None:
+    """`client_secret=…` with no other keyed word in the text still runs the keyed pattern."""
+    scrub = Scrubber()
+    assert scrub.text("client_secret=hunter2") == f"client_secret={MASK}"
+    assert scrub.text('{"client_secret": "hunter2"}') == f'{{"client_secret": "{MASK}"}}'
+
+
+def test_a_basic_or_bearer_secret_keeps_the_secrets_before_it() -> None:
+    """The credential of a `Basic …` secret is added to the forms already known (the client
+    secret given first stays masked), from three characters on."""
+    scrub = Scrubber([Secret("first-s3cret"), Secret("Basic dXNlcjpwYXNz")])
+    assert scrub.text("first-s3cret / dXNlcjpwYXNz") == f"{MASK} / {MASK}"
+    assert Scrubber([Secret("Bearer abc")]).text("t=abc") == f"t={MASK}"
