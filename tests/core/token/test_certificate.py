@@ -225,3 +225,143 @@ def test_private_key_never_in_repr_or_pickle(tmp_path: Path, material: tuple) ->
     assert "PRIVATE" not in repr(loaded) and "RSAPrivateKey" not in repr(loaded)
     with pytest.raises(TypeError):
         pickle.dumps(loaded)
+
+
+# -- found by mutation testing (mutmut): each pins one behaviour a one-line bug would break ---
+
+
+@pytest.mark.parametrize("encoding", ["pem", "der"])
+def test_encrypted_separate_key_file_opens_with_the_password(
+    tmp_path: Path, material: tuple, encoding: str
+) -> None:
+    """The password opens a key given as its own file (PEM or DER PKCS#8), not only a key in
+    the certificate's file; the source names both files."""
+    key, leaf = material
+    fmt = serialization.Encoding.PEM if encoding == "pem" else serialization.Encoding.DER
+    data = key.private_bytes(fmt, serialization.PrivateFormat.PKCS8,
+                             serialization.BestAvailableEncryption(PASSWORD.encode()))  # fmt: skip
+    cert_path = ck.write(tmp_path, "app.crt", ck.cert_pem(leaf))
+    loaded = load_certificate(cert_path, ck.write(tmp_path, "app.key", data), Secret(PASSWORD))
+    assert loaded.summary.key_matches is True
+    assert loaded.summary.source == "app.crt + app.key"
+
+
+def test_pem_key_without_password_loads_when_one_is_typed(tmp_path: Path, material: tuple) -> None:
+    key, leaf = material
+    path = ck.write(tmp_path, "plain.pem", ck.cert_pem(leaf) + ck.key_pem(key))
+    assert load_certificate(path, password=Secret("typed anyway")).summary.key_matches is True
+
+
+def test_pfx_with_only_certificates_or_only_a_key(tmp_path: Path, material: tuple) -> None:
+    """A PFX without a key loads (it cannot sign); one without a certificate says so."""
+    from cryptography.hazmat.primitives.serialization import pkcs12
+
+    key, leaf = material
+    none = serialization.NoEncryption()
+    certs_only = pkcs12.serialize_key_and_certificates(b"t", None, leaf, None, none)
+    loaded = load_certificate(ck.write(tmp_path, "certs.pfx", certs_only))
+    assert loaded.summary.has_private_key is False and loaded.summary.key_matches is None
+    key_only = pkcs12.serialize_key_and_certificates(b"t", key, None, None, none)
+    with pytest.raises(CertificateError, match="holds a private key but no certificate") as exc:
+        load_certificate(ck.write(tmp_path, "key.pfx", key_only))
+    assert exc.value.kind == "no_certificate"
+
+
+def test_the_key_picks_its_certificate_among_unrelated_ones(tmp_path: Path) -> None:
+    """Two self-signed certificates and the key of the second: the second is the leaf."""
+    key = ck.ec_key()
+    other = ck.cert(ck.ec_key(), "other.tests.example")
+    mine = ck.cert(key, "mine.tests.example")
+    data = ck.cert_pem(other, mine) + ck.key_pem(key)
+    loaded = load_certificate(ck.write(tmp_path, "two.pem", data))
+    assert "mine.tests.example" in loaded.summary.subject and loaded.summary.key_matches is True
+
+
+def test_a_chain_without_a_key_takes_the_end_entity_as_leaf(tmp_path: Path) -> None:
+    """Root, intermediate and leaf in any order and no key: the leaf is the one that issued
+    nothing; the summary names its issuer and the chain upwards."""
+    _, leaf, mid, root = ck.chain3()
+    for order in ((root, mid, leaf), (mid, leaf, root)):
+        s = load_certificate(ck.write(tmp_path, "c.pem", ck.cert_pem(*order))).summary
+        assert s.subject == leaf.subject.rfc4514_string()
+        assert s.issuer == mid.subject.rfc4514_string()
+        assert s.chain == (mid.subject.rfc4514_string(), root.subject.rfc4514_string())
+        assert s.has_private_key is False
+
+
+def test_ed25519_certificate_is_named_and_not_rsa(tmp_path: Path) -> None:
+    from datetime import datetime, timedelta, timezone
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives.asymmetric import ed25519
+
+    key = ed25519.Ed25519PrivateKey.generate()
+    now = datetime.now(timezone.utc)
+    cert = (
+        x509.CertificateBuilder().subject_name(ck.name("ed")).issuer_name(ck.name("ed"))
+        .public_key(key.public_key()).serial_number(7)
+        .not_valid_before(now - timedelta(days=1)).not_valid_after(now + timedelta(days=9))
+        .sign(key, None)
+    )  # fmt: skip
+    loaded = load_certificate(ck.write(tmp_path, "ed.pem", ck.cert_pem(cert) + ck.key_pem(key)))
+    assert loaded.summary.key_type == "Ed25519" and loaded.summary.is_rsa is False
+    assert "Not an RSA certificate" in [t for _, t, _ in loaded.summary.problems()]
+
+
+def test_file_errors_have_their_kind_and_name_the_file(tmp_path: Path) -> None:
+    """The kind (what the window and the findings go by) and a message that says which file."""
+    cases = [
+        (("",), "unreadable", "No certificate file was given."),
+        ((tmp_path / "absent.pem",), "unreadable", "The certificate file "),
+        ((ck.write(tmp_path, "c.pem", b"-----BEGIN NOTHING-----\n"), tmp_path / "no.key"),
+         "unreadable", "The private key file "),
+        ((tmp_path,), "unreadable", "is a folder, not a certificate file."),
+        ((ck.write(tmp_path, "junk.bin", b"\x00junk" * 50),), "format", "junk.bin is neither"),
+        ((ck.write(tmp_path, "huge.pem", b"x" * (MAX_FILE_BYTES + 1)),), "too_large",
+         "huge.pem is larger than 1000 KB: not a certificate file."),
+        ((ck.write(tmp_path, "bad.pem", b"-----BEGIN CERTIFICATE-----\nAAAA\n"
+                                        b"-----END CERTIFICATE-----\n"),), "format",
+         "A certificate in bad.pem is damaged (its PEM block cannot be read)."),
+        ((ck.write(tmp_path, "badkey.pem", b"-----BEGIN PRIVATE KEY-----\nAAAA\n"
+                                           b"-----END PRIVATE KEY-----\n"),), "format",
+         "The private key in badkey.pem cannot be read (damaged, or a format this tool "
+         "does not read)."),
+    ]  # fmt: skip
+    for args, kind, words in cases:
+        with pytest.raises(CertificateError) as exc:
+            load_certificate(*args)
+        assert (exc.value.kind, words in exc.value.message) == (kind, True), args
+    exact = ck.write(tmp_path, "exact.pem", b"x" * MAX_FILE_BYTES)
+    with pytest.raises(CertificateError) as not_large:
+        load_certificate(exact)
+    assert not_large.value.kind == "format"  # read whole, then not a known format
+
+
+def test_password_errors_have_their_kind_and_name_the_file(tmp_path: Path, material: tuple) -> None:
+    from cryptography.hazmat.primitives.serialization import pkcs12
+
+    key, leaf = material
+    enc = ck.write(tmp_path, "enc.pem", ck.cert_pem(leaf) + ck.key_pem(key, PASSWORD.encode()))
+    with pytest.raises(CertificateError) as wrong:
+        load_certificate(enc, password=Secret("bad"))
+    assert wrong.value.kind == "wrong_password"
+    assert wrong.value.message == "Wrong password for the private key in enc.pem."
+    with pytest.raises(CertificateError) as needed:
+        load_certificate(enc)
+    assert needed.value.message == "The private key in enc.pem is encrypted: give its password."
+    locked = serialization.BestAvailableEncryption(PASSWORD.encode())
+    data = pkcs12.serialize_key_and_certificates(b"t", key, leaf, None, locked)
+    pfx = ck.write(tmp_path, "p.pfx", data)
+    with pytest.raises(CertificateError) as pfx_needed:
+        load_certificate(pfx)
+    assert pfx_needed.value.message == "p.pfx is a PFX protected by a password: give the password."
+
+
+def test_more_than_twenty_certificates_are_refused(tmp_path: Path) -> None:
+    key = ck.ec_key()
+    certs = [ck.cert(key, f"c{i}.tests.example") for i in range(21)]
+    assert load_certificate(ck.write(tmp_path, "20.pem", ck.cert_pem(*certs[:20]))).chain
+    with pytest.raises(CertificateError) as exc:
+        load_certificate(ck.write(tmp_path, "21.pem", ck.cert_pem(*certs)))
+    assert (exc.value.kind, exc.value.message) == ("format", "21.pem holds more than 20 "
+                                                   "certificates.")  # fmt: skip
