@@ -365,3 +365,46 @@ def test_more_than_twenty_certificates_are_refused(tmp_path: Path) -> None:
         load_certificate(ck.write(tmp_path, "21.pem", ck.cert_pem(*certs)))
     assert (exc.value.kind, exc.value.message) == ("format", "21.pem holds more than 20 "
                                                    "certificates.")  # fmt: skip
+
+
+def test_other_os_errors_and_huge_files_are_plain_errors(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An OS error says why (its strerror); a huge file is refused after MAX_FILE_BYTES + 1
+    bytes, never read whole."""
+    too_long = tmp_path / ("x" * 300 + ".pem")
+    with pytest.raises(CertificateError) as exc:
+        load_certificate(too_long)
+    with pytest.raises(OSError) as why:
+        too_long.open("rb")
+    assert why.value.strerror  # "File name too long" on Linux
+    assert exc.value.kind == "unreadable"
+    assert (
+        exc.value.message
+        == f"The certificate file {too_long} cannot be read ({why.value.strerror})."
+    )
+
+    class Endless:
+        def __enter__(self) -> Endless:
+            return self
+
+        def __exit__(self, *_: object) -> None:
+            pass
+
+        def read(self, size: int | None = -1) -> bytes:
+            assert size is not None and 0 <= size <= MAX_FILE_BYTES + 1, "unbounded read"
+            return b"x" * size
+
+    monkeypatch.setattr(Path, "open", lambda *_a, **_k: Endless())
+    with pytest.raises(CertificateError) as huge:
+        load_certificate("/dev/endless.pem")
+    assert huge.value.kind == "too_large"
+
+
+def test_two_certificates_that_issue_each_other_still_give_a_leaf(tmp_path: Path) -> None:
+    """No end entity (A issued by B, B by A): the first certificate is taken, no crash."""
+    key_a, key_b = ck.ec_key(), ck.ec_key()
+    a = ck.cert(key_a, "a.tests.example", issuer="b.tests.example", issuer_key=key_b)
+    b = ck.cert(key_b, "b.tests.example", issuer="a.tests.example", issuer_key=key_a)
+    s = load_certificate(ck.write(tmp_path, "loop.pem", ck.cert_pem(a, b))).summary
+    assert "a.tests.example" in s.subject and s.chain == (b.subject.rfc4514_string(),)
