@@ -7,7 +7,7 @@ import sys
 
 from core.cli import add_commands, end_process
 from core.cli import run as run_command
-from core.cli.terminal import SafeParser
+from core.cli.terminal import HelpFormatter, SafeParser
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (mypy knows the name)
 if TYPE_CHECKING:
@@ -66,7 +66,7 @@ def named_command(argv: list[str]) -> str | None:
     Only that command's parser is then built, so `main.py token --help` imports no other
     command's module.
     """
-    probe = _Probe(add_help=False)
+    probe = _Probe(add_help=False, formatter_class=HelpFormatter)
     _add_options(probe)
     probe.add_argument("command", nargs="?")
     try:

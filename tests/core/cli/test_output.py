@@ -232,3 +232,17 @@ def test_show_token_json_dry_run_findings_and_body_line(capsys, monkeypatch, san
     assert doc["ok"] is True and out.startswith('{\n  "schema"')
     code, out = _token(capsys, monkeypatch, sandbox, "fault-503")
     assert code == 1 and "\n  body: <!DOCTYPE html> <html><head><title>503 " in out
+
+
+@pytest.mark.parametrize("columns", ["", "60", "143", "junk"])
+def test_help_is_as_wide_as_argparse_makes_it(columns: str, monkeypatch) -> None:
+    """The help formatter finds the width without shutil, as shutil would (COLUMNS first)."""
+    import argparse
+    import shutil
+
+    from core.cli.terminal import HelpFormatter, terminal_columns
+
+    monkeypatch.setenv("COLUMNS", columns)
+    assert terminal_columns() == shutil.get_terminal_size().columns
+    ours, theirs = HelpFormatter("main.py"), argparse.HelpFormatter("main.py")
+    assert ours._width == theirs._width and ours._max_help_position == theirs._max_help_position

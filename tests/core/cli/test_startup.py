@@ -54,6 +54,7 @@ def test_token_help_loads_no_library_models_or_other_command() -> None:
     assert not loaded & heavy
     others = {m for name, m in COMMAND_MODULES.items() if name not in ("token", "call")}
     assert not loaded & others  # `call` lends token its --call-* options
+    assert "shutil" not in loaded  # argparse's formatter imports it (and bz2, lzma) for a width
 
 
 def test_top_level_help_lists_every_command() -> None:
