@@ -7,7 +7,7 @@ import sys
 
 from core.cli import add_commands, end_process
 from core.cli import run as run_command
-from core.cli.terminal import HelpFormatter, SafeParser
+from core.cli.terminal import SafeParser
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (mypy knows the name)
 if TYPE_CHECKING:
@@ -55,7 +55,7 @@ class _ProbeError(Exception):
     """The probe could not read the command line (the full parser then says why)."""
 
 
-class _Probe(argparse.ArgumentParser):
+class _Probe(SafeParser):
     def error(self, message: str) -> NoReturn:
         raise _ProbeError(message)
 
@@ -66,7 +66,7 @@ def named_command(argv: list[str]) -> str | None:
     Only that command's parser is then built, so `main.py token --help` imports no other
     command's module.
     """
-    probe = _Probe(add_help=False, formatter_class=HelpFormatter)
+    probe = _Probe(add_help=False)
     _add_options(probe)
     probe.add_argument("command", nargs="?")
     try:

@@ -171,14 +171,9 @@ _KEYED_RE = re.compile(
     rf"(?i)((?:[\"']|\\\")(?:{_KEYED_NAMES})(?:[\"']|\\\")\s*:\s*(?:[\"']|\\\")?"
     rf"|\b(?:{_KEYED_NAMES})=)([^\"'&\s,;{{}}\[<\\][^\"'&\s,;}}<\\]*)"
 )
+# In lower-cased ASCII text `_KEYED_RE` can match only where one of its names stands.
+_KEYED_HINT_RE = re.compile(_KEYED_NAMES)
 _URL_USERINFO_RE = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://[^/\s:@]*:)([^/\s@]+)@")
-
-
-def _has_keyed_word(lower: str) -> bool:
-    """Whether lower-cased ASCII text holds a word `_KEYED_RE` needs (`_KEYED_NAMES`)."""
-    return ("_token" in lower or "assertion" in lower or "password" in lower
-            or "client_secret" in lower or "device_code" in lower
-            or "code_verifier" in lower)  # fmt: skip
 
 
 class Scrubber:
@@ -222,7 +217,7 @@ class Scrubber:
             text = _JWT_RE.sub(MASK, text)
         if lower is None or "basic" in lower or "bearer" in lower:
             text = _BASIC_RE.sub(lambda m: f"{m.group(1)} {MASK}", text)
-        if lower is None or _has_keyed_word(lower):
+        if lower is None or _KEYED_HINT_RE.search(lower):
             text = _KEYED_RE.sub(lambda m: m.group(1) + MASK, text)
         if "://" in text and "@" in text:
             text = _URL_USERINFO_RE.sub(lambda m: m.group(1) + MASK + "@", text)

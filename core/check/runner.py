@@ -213,29 +213,28 @@ def run_checks(
 
     def task(index: int) -> None:
         try:
-            found = run.check(items[index])
-        except Exception as exc:  # a bug in one check must not lose the others
-            log.exception("check %s failed inside the tester", items[index].name)
-            found = not_checked(items[index], f"the tester failed ({type(exc).__name__})")
-        outcomes[index] = found
-        try:
+            try:
+                found = run.check(items[index])
+            except Exception as exc:  # a bug in one check must not lose the others
+                log.exception("check %s failed inside the tester", items[index].name)
+                found = not_checked(items[index], f"the tester failed ({type(exc).__name__})")
+            outcomes[index] = found
             if on_outcome is not None:
                 on_outcome(index, found)
         finally:
-            finished.release()
+            finished.release()  # whatever happened, the run counts this item as ended
 
     # One release per finished item: waiting on `wait(futures, FIRST_COMPLETED)` instead
     # installed a waiter on every pending future for every item that ended.
     finished = threading.Semaphore(0)
     pool = ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="check")
     try:
-        futures = [pool.submit(task, i) for i in range(len(items))]
-        left = len(futures)
+        for index in range(len(items)):
+            pool.submit(task, index)
+        left = len(items)
         while left:
             if finished.acquire(timeout=0.2):
                 left -= 1
-            elif all(f.done() for f in futures):
-                break  # a task that ended without releasing (it cannot; a backstop)
             if run.remaining() < -5.0:  # every wait inside is bounded; this is a backstop
                 cancel.set()
     except BaseException:

@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QFormLayout, QLabel, QScrollArea, QWidget
 
 from core.timefmt import count_text, local_text, span_text, utc_text
+from gui import theme
 
 SOON_S = 5 * 60
 LIST_SHOWN = 10  # a longer list of permissions shows its first ten and "and N more"
@@ -166,10 +167,7 @@ class SummaryView(QScrollArea):
         state, text = expiry_state(self._expires_at, self._clock())
         label = self._rows["expires"]
         self._set("expires", text)  # it keeps counting after expiry: "expired 19 s ago"
-        if label.property("expiry") != state:
-            label.setProperty("expiry", state)
-            label.style().unpolish(label)
-            label.style().polish(label)
+        theme.restyle(label, "expiry", state)
 
     def _set_time(self, key: str, epoch: float | None) -> None:
         """Date and local time with its zone; UTC on hover."""

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gui import theme
 from gui.answer.detail_views import _mono_view
 from gui.answer.expiry_view import ExpiryView
 from gui.flow_layout import FlowLayout
@@ -129,9 +130,7 @@ class TryView(QWidget):
     def set_state(self, state: str, text: str) -> None:
         """The verdict line and its colour: idle, busy, ok, warning, error."""
         self.verdict.setText(text)
-        self.verdict.setProperty("state", state)
-        self.verdict.style().unpolish(self.verdict)
-        self.verdict.style().polish(self.verdict)
+        theme.restyle(self.verdict, "state", state)
 
     def load(self, method: str, url: str) -> None:
         """A new token: its default call, nothing shown yet."""

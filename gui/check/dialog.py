@@ -204,8 +204,7 @@ class CheckAllDialog(QDialog):
         for widget in (self.expiry_check, self.warn_check, self.wait_check, self.jobs_spin,
                        self.copy_button, self.save_button):  # fmt: skip
             widget.setEnabled(not running)
-        for widget in (self.warn_spin, self.strict_check):
-            widget.setEnabled(not running and self.warn_check.isChecked())
+        self._on_warn_check_toggled(self.warn_check.isChecked())
         self.progress.setVisible(running)
 
     def show_progress(self, done: int, total: int, text: str = "") -> None:
@@ -224,8 +223,8 @@ class CheckAllDialog(QDialog):
 
     @Slot(bool)
     def _on_warn_check_toggled(self, on: bool) -> None:
-        self.warn_spin.setEnabled(on and not self.running)
-        self.strict_check.setEnabled(on and not self.running)
+        for widget in (self.warn_spin, self.strict_check):  # they qualify the warning
+            widget.setEnabled(on and not self.running)
 
     @Slot(bool)
     def _on_expiry_check_toggled(self, on: bool) -> None:

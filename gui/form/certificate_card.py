@@ -10,6 +10,8 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QFrame, QLabel, QSizePolicy, QWidget
 
+from gui import theme
+
 # certificate validity / key state -> the `expiry` style the answer's countdown uses too
 _STYLE = {"valid": "ok", "expiring": "soon", "expired": "expired", "not_yet_valid": "expired"}
 
@@ -34,9 +36,7 @@ def _groups(hex_text: str, size: int = 32) -> str:
 
 
 def _style(label: QLabel, state: str) -> None:
-    label.setProperty("expiry", state)
-    label.style().unpolish(label)
-    label.style().polish(label)
+    theme.restyle(label, "expiry", state)
 
 
 class _Card(QFrame):
