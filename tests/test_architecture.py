@@ -238,6 +238,19 @@ def test_token_help_does_not_load_qt() -> None:
     assert not {"requests", "urllib3", "truststore", "filelock"} & loaded
 
 
+def test_sending_loads_no_proxy_machinery_or_uuid() -> None:
+    """The HTTP stack and a new profile id leave urllib.request (~8 ms with tempfile, shutil,
+    mimetypes) and uuid (~4 ms with platform) unloaded: only a non-loopback URL asks for the
+    proxy settings, and `check` of a file without ids makes one per entry."""
+    code = (
+        "import core.token.transport, core.token.network as n, core.store.profile_json as p\n"
+        "assert n.proxy_for('http://127.0.0.1:8080/x') is None\n"
+        "assert len(p.new_id()) == 36\n"
+    )
+    loaded = _modules_after(code)
+    assert not {"urllib.request", "uuid", "platform"} & loaded
+
+
 def test_window_start_skips_command_parsers() -> None:
     """`main.py` and `main.py --sandbox` build no command parser; any word or --help does."""
     import main

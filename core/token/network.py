@@ -7,7 +7,6 @@ import functools
 import os
 import socket
 import ssl
-import urllib.request
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
@@ -94,6 +93,8 @@ def proxy_for(url: str) -> str | None:
     host = parts.hostname or ""
     if not host or is_loopback_host(host):
         return None
+    import urllib.request  # ~8 ms (tempfile, shutil, mimetypes): not for loopback servers
+
     proxies = urllib.request.getproxies()
     chosen = proxies.get(parts.scheme) or proxies.get("all")
     if not chosen:
