@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QLabel,
-    QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
@@ -22,6 +21,10 @@ from core.store.config import FileProblem
 from core.store.history import HistoryEntry, HistoryStore, details, entry_from_result, summary
 from core.token.result import TokenResult
 from gui import theme
+from gui.profiles.hinted_list import HintedList
+
+_NO_PROFILE = "Select a saved profile to see its recent results."
+_NO_RESULTS = "No results kept for this profile yet: each Send or check adds one."
 
 
 class HistoryView(QWidget):
@@ -43,7 +46,7 @@ class HistoryView(QWidget):
         self._profile_id = ""
         title = QLabel("Recent results")
         title.setProperty("role", "sectionTitle")
-        self.list = QListWidget(objectName="historyList")
+        self.list = HintedList(_NO_PROFILE, objectName="historyList")
         self.list.setAccessibleName("Recent results of the selected profile")
         self.list.setToolTip("Enter or double click: the result's details and IDs")
         self.list.setWordWrap(True)  # a narrow column: lines wrap, the details open on Enter
@@ -63,6 +66,7 @@ class HistoryView(QWidget):
     def show_profile(self, profile_id: str) -> None:
         """Show the results kept for this profile ('' for none: an empty list)."""
         self._profile_id = profile_id
+        self.list.set_hint(_NO_RESULTS if profile_id else _NO_PROFILE)
         self.show_entries(self._store.entries(profile_id))
 
     def record(self, profile_id: str, result: TokenResult, roles: tuple[str, ...] = ()) -> str:

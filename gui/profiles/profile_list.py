@@ -8,18 +8,25 @@ from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QWidget
 
 from core.store.profile import Profile
+from gui.profiles.hinted_list import HintedList
 
 _ID_ROLE = Qt.ItemDataRole.UserRole
 
 
-class ProfileList(QListWidget):
+EMPTY_HINT = (
+    "No saved profiles yet. Fill in the form and press Ctrl+S to keep it, or import "
+    "profiles (File > Import profiles…)."
+)
+
+
+class ProfileList(HintedList):
     """Profile names (editable in place for renaming); each item carries its profile's id.
 
     The `*_quietly` changes emit no signal: they follow the panel's state, not the user's.
     """
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent, objectName="profileList")
+        super().__init__(EMPTY_HINT, parent, objectName="profileList")
         self.setAccessibleName("Saved profiles")
         self.setEditTriggers(QListWidget.EditTrigger.EditKeyPressed)
         # A narrow column: a long name ends in "…" (whole in its tooltip), never a scroll bar.

@@ -16,7 +16,7 @@ from pytestqt.qtbot import QtBot
 
 from core.redaction import Secret
 from core.sandbox import Sandbox, scenarios
-from core.store.history import HistoryStore
+from core.store.history import HistoryEntry, HistoryStore
 from core.store.profile import Profile
 from core.store.profiles import ProfileStore
 from core.store.secret_store import (
@@ -371,3 +371,24 @@ def test_corrupt_profiles_file_is_shown_and_list_starts_empty(
     assert panel.problem_label.isVisible()
     assert "kept as profiles.json.corrupt-" in panel.problem_label.text()
     assert panel.list.count() == 0 and QApplication.instance() is not None
+
+
+def test_empty_lists_say_what_belongs_in_them(
+    qtbot: QtBot, folder: Path, make_panel: Callable[..., ProfilePanel]
+) -> None:
+    """An empty Profiles list tells how to add one; Recent results tells why it is empty; each
+    hint goes as the first item comes (and is the list's accessible description meanwhile)."""
+    panel = make_panel()
+    profiles_hint, history_hint = panel.list.hint_label, panel.history_list.hint_label
+    assert profiles_hint.isVisibleTo(panel) and "Ctrl+S" in profiles_hint.text()
+    assert panel.list.accessibleDescription() == profiles_hint.text()
+    assert history_hint.isVisibleTo(panel) and "Select a saved profile" in history_hint.text()
+    with qtbot.waitSignal(panel.profileSelected):
+        qtbot.mouseClick(panel.new_button, Qt.MouseButton.LeftButton)
+    assert not profiles_hint.isVisibleTo(panel)
+    assert panel.list.accessibleDescription() == ""
+    assert history_hint.isVisibleTo(panel) and "No results" in history_hint.text()
+    panel.history_view.show_entries([HistoryEntry(at=1.8e9, ok=True, outcome="token")])
+    assert panel.history_list.count() == 1 and not history_hint.isVisibleTo(panel)
+    panel.history_view.show_entries([])
+    assert history_hint.isVisibleTo(panel)
