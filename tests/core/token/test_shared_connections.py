@@ -1,0 +1,128 @@
+"""A batch's shared keep-alive connections: reused, bounded, and never across trust settings;
+and what an aborted exchange does to the connections it registered."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from core.sandbox import Sandbox
+from core.token import transport
+from core.token.result import FailureKind
+from core.token.transport import HttpResult, SharedConnections, exchange
+from tests.core import certkit
+
+
+class _SlowKeepAlive(BaseHTTPRequestHandler):
+    """HTTP/1.1 keep-alive; each answer takes 0.2 s, so exchanges started together overlap."""
+
+    protocol_version = "HTTP/1.1"
+
+    def do_GET(self) -> None:
+        time.sleep(0.2)
+        body = b'{"ok": true}'
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture
+def slow_url() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _SlowKeepAlive)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/x"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _together(url: str, shared: SharedConnections, count: int) -> list[HttpResult]:
+    results: list[HttpResult] = []
+    threads = [
+        threading.Thread(target=lambda: results.append(
+            exchange("GET", url, timeout_s=10, shared=shared)))
+        for _ in range(count)
+    ]  # fmt: skip
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(15)
+    return results
+
+
+def test_a_batch_reuses_its_connections_and_keeps_size_of_them(slow_url: str) -> None:
+    """Three exchanges at once open three connections; three more reuse them (a pool of size
+    3 keeps them all); one after another they go over one connection, and a pool of size 1
+    keeps one of two opened at once."""
+    with SharedConnections(size=3) as shared:
+        assert [r.status for r in _together(slow_url, shared, 3)] == [200] * 3
+        pool = shared.manager(slow_url, None).connection_from_url(slow_url)
+        assert pool.num_connections == 3
+        assert [r.status for r in _together(slow_url, shared, 3)] == [200] * 3
+        assert pool.num_connections == 3  # all three were kept and reused
+    with SharedConnections(size=0) as shared:  # at least one is kept: size 1
+        for _ in range(3):
+            assert exchange("GET", slow_url, timeout_s=10, shared=shared).status == 200
+        pool = shared.manager(slow_url, None).connection_from_url(slow_url)
+        assert pool.num_connections == 1
+        _together(slow_url, shared, 2)  # one more is opened, and dropped after: only one kept
+        _together(slow_url, shared, 2)
+        assert pool.num_connections == 3
+
+
+def test_a_batch_never_lends_a_connection_across_ca_files(tmp_path: Path) -> None:
+    """Each request keeps its own trust setting in a shared batch: the sandbox's CA works, a
+    CA that did not sign its certificate fails with a TLS error, even right after a connection
+    to the same server was opened and kept."""
+    other_ca = certkit.write(tmp_path, "other-ca.pem", certkit.cert_pem(
+        certkit.cert(certkit.ec_key(), "Another CA")))  # fmt: skip
+    with Sandbox(tls=True) as sandbox, SharedConnections(size=2) as shared:
+        url = sandbox.base_url + "/common/v2.0/.well-known/openid-configuration"
+        right = exchange("GET", url, timeout_s=10, ca_file=str(sandbox.ca_file), shared=shared)
+        assert right.status == 200
+        wrong = exchange("GET", url, timeout_s=10, ca_file=str(other_ca), shared=shared)
+        assert wrong.failure is not None and wrong.failure.kind is FailureKind.TLS
+        again = exchange("GET", url, timeout_s=10, ca_file=str(sandbox.ca_file), shared=shared)
+        assert again.status == 200
+
+
+class _Connection:
+    def __init__(self, sock: socket.socket | None) -> None:
+        self.sock = sock
+
+
+def test_abort_shuts_every_registered_socket_and_refuses_new_connections() -> None:
+    """Cutting an exchange short ends each blocked read (its socket shut down), skipping
+    connections not yet connected; a connection that comes later is refused before it sends."""
+    job = transport._Exchange("GET", "http://127.0.0.1:9/", b"", {}, 5.0, 100, None)
+    ours, peer = socket.socketpair()
+    with ours, peer:
+        job.register(_Connection(None))  # still connecting: no socket yet
+        job.register(_Connection(ours))
+        job.abort()
+        peer.settimeout(2)
+        assert peer.recv(1) == b""  # shut down: the other end reads the end of the stream
+        with pytest.raises(TimeoutError):
+            job.register(_Connection(None))
+        with pytest.raises(TimeoutError):
+            job.check()
+
+
+def test_a_missing_header_reads_as_empty() -> None:
+    answer = HttpResult("GET", "u", 1.0, 0.0, status=200, headers=(("Retry-After", "5"),))
+    assert answer.header("retry-after") == "5"
+    assert answer.header("Content-Type") == ""
