@@ -44,10 +44,14 @@ def read_text(name: str) -> str:
 
 
 def load_stylesheet(dark: bool) -> str:
-    """The common stylesheet followed by the palette-specific one."""
-    return (
+    """The common stylesheet followed by the palette-specific one; `{check_mark}` becomes the
+    path of the tick a styled check box shows (QSS names images by file path)."""
+    text = (
         read_text("style.qss") + "\n" + read_text("style-dark.qss" if dark else "style-light.qss")
     )
+    if "{check_mark}" in text:
+        text = text.replace("{check_mark}", resource_path("icons/check-mark.svg").as_posix())
+    return text
 
 
 class _SvgIconEngine(QIconEngine):

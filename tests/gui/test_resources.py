@@ -49,3 +49,31 @@ def test_stylesheets_differ_by_palette() -> None:
     light, dark = load_stylesheet(False), load_stylesheet(True)
     assert "QLabel#verdictLabel" in light and "QLabel#verdictLabel" in dark
     assert light != dark
+
+
+def _colours(widget) -> set[str]:
+    image = widget.grab().toImage()
+    return {image.pixelColor(x, y).name() for x in range(image.width())
+            for y in range(image.height())}  # fmt: skip
+
+
+def test_dark_check_boxes_have_a_visible_frame_and_an_accent_tick(qtbot) -> None:
+    """On the dark palette Fusion's check box frame is lost in the background: the dark
+    stylesheet draws a grey frame, and a ticked box in the accent colour with a white tick
+    (an SVG named by its path, filled in when the stylesheet is loaded)."""
+    from PySide6.QtWidgets import QCheckBox
+
+    from gui import theme
+
+    sheet = load_stylesheet(dark=True)
+    assert "{check_mark}" not in sheet
+    assert f'url("{resource_path("icons/check-mark.svg").as_posix()}")' in sheet
+    box = QCheckBox("Option")
+    box.setPalette(theme.palette_for(theme.DARK))
+    box.setStyleSheet(sheet)
+    qtbot.addWidget(box)
+    box.show()
+    assert "#7d8894" in _colours(box)  # the frame of an unticked box
+    box.setChecked(True)
+    ticked = _colours(box)
+    assert "#2b7fd1" in ticked and "#ffffff" in ticked
