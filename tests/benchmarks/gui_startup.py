@@ -10,6 +10,13 @@ On each Qt platform (offscreen, and xcb on an Xvfb server this script starts), i
    - first frame: `main.py` up to its first painted frame (the empty window);
    - complete: `main.py` up to the frame that shows the whole window (request form, answer pane
      and profiles painted; the event loop is then free for input);
+   - bare + plain widgets: the bare window holding, in three form layouts, as many plain widgets
+     as the complete window shows at that paint, counted from the real window just before (its
+     visible labels as QLabel; line edits, combo boxes, lists and text views as QLineEdit;
+     push, tool and check buttons as QPushButton), with the stylesheet the app applied. It
+     imports nothing of the app, loads no icon and builds nothing hidden: it is what any window
+     with that much content pays in PySide6, the floor the complete window can be held to
+     (containers, splitters, tabs, menus and the status bar are left out, so it is low);
    and reports the medians of the wall time from spawn to that paint, and of the CPU time the
    process had used by then (all threads; less sensitive to other load on the machine), each
    as a ratio to bare;
@@ -76,10 +83,58 @@ window.resize(QSize(1320, 780).boundedTo(QSize(available.width() - 16, available
 window.show()
 sys.exit(app.exec())
 """
+# The bare window with plain widgets in form layouts and the app's stylesheet; argv: the number
+# of labels, fields and buttons, and the stylesheet's file.
+_WIDGETS = """
+from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
+labels, fields, buttons = (int(n) for n in sys.argv[1:4])
+central = QWidget()
+columns = [QFormLayout() for _ in range(3)]
+row = QHBoxLayout(central)
+for form in columns:
+    row.addLayout(form)
+made = [QLineEdit() for _ in range(fields)] + [QPushButton("Button") for _ in range(buttons)]
+for index in range(max(labels, len(made))):
+    form = columns[index % 3]
+    label = QLabel(f"Label {index}:") if index < labels else None
+    field = made[index] if index < len(made) else None
+    if label is not None and field is not None:
+        form.addRow(label, field)
+    else:
+        form.addRow(label or field)
+window.setCentralWidget(central)
+with open(sys.argv[4], encoding="utf-8") as sheet:
+    app.setStyleSheet(sheet.read())
+window.show()"""
+PLAIN = BARE.replace("window.show()", _WIDGETS)
+# Counts the widgets the complete window shows at its ready paint, built as `main.py` builds it;
+# argv: the file to write the stylesheet the app applied to. Prints labels, fields, buttons.
+COUNT = """
+import os, sys
+from PySide6.QtWidgets import (QAbstractButton, QAbstractItemView, QApplication, QComboBox,
+                               QLabel, QLineEdit, QPlainTextEdit, QTextEdit, QWidget)
+from gui.app import create_app
+from gui.main_window import MainWindow
+app = create_app(stylesheet=False)
+folder = os.environ["ENTRA_TOKEN_TESTER_CONFIG_DIR"]
+window = MainWindow(settings_path=os.path.join(folder, "window.ini"), deferred=True)
+window.show()
+app.processEvents()
+window.finish_setup()
+app.processEvents()
+shown = [w for w in window.findChildren(QWidget) if w.isVisibleTo(window)]
+fields = (QLineEdit, QComboBox, QAbstractItemView, QPlainTextEdit, QTextEdit)
+kinds = (QLabel,), fields, (QAbstractButton,)
+print(*(sum(isinstance(w, kind) for w in shown) for kind in kinds))
+with open(sys.argv[1], "w", encoding="utf-8") as sheet:
+    sheet.write(QApplication.instance().styleSheet())
+"""
+FLOOR = "bare + plain widgets"
 CANDIDATES = {  # name: (arguments after the interpreter, environment, marker)
     "bare": (["-c", BARE], {}, "ETT_FIRST_PAINT"),
     "first frame": (["main.py"], {"ETT_BENCH_FIRST_PAINT": "1"}, "ETT_FIRST_PAINT"),
     "complete": (["main.py"], {"ETT_BENCH_READY": "1"}, "ETT_READY"),
+    FLOOR: (["-c", PLAIN], {}, "ETT_FIRST_PAINT"),  # its counts are added by `plain_counts`
 }
 
 
@@ -138,14 +193,25 @@ def xvfb() -> Iterator[str]:
         server.wait(10)
 
 
-def measure(runs: int, env: dict[str, str]) -> dict[str, list[Run]]:
-    """Each candidate `runs` times, interleaved (a shuffled order each round), then the Sends."""
+def plain_counts(env: dict[str, str], sheet: Path) -> list[str]:
+    """The labels, fields and buttons the complete window shows (the floor's arguments, with
+    the stylesheet's file, which this writes)."""
+    out = subprocess.run([sys.executable, "-c", COUNT, str(sheet)], cwd=ROOT, env=env,
+                         capture_output=True, text=True, check=True).stdout  # fmt: skip
+    return [*out.split()[:3], str(sheet)]
+
+
+def measure(runs: int, env: dict[str, str], plain: list[str]) -> dict[str, list[Run]]:
+    """Each candidate `runs` times, interleaved (a shuffled order each round), then the Sends.
+
+    `plain`: the floor's arguments (`plain_counts`)."""
     results: dict[str, list[Run]] = {name: [] for name in CANDIDATES}
     order = list(CANDIDATES)
     for _ in range(runs):
         random.shuffle(order)
         for name in order:
             args, extra, marker = CANDIDATES[name]
+            args = [*args, *plain] if name == FLOOR else args
             results[name].append(Run([sys.executable, *args], marker, dict(env, **extra)))
     results["after one Send"] = sends = []
     results["bare + libraries"] = floor = []
@@ -158,7 +224,7 @@ def measure(runs: int, env: dict[str, str]) -> dict[str, list[Run]]:
     return results
 
 
-def report(platform: str, results: dict[str, list[Run]]) -> tuple[float, float]:
+def report(platform: str, results: dict[str, list[Run]], plain: list[str]) -> tuple[float, float]:
     """Print one platform's table; returns (complete / bare wall, Send peak / bare peak)."""
 
     def median(name: str, attr: str) -> float:
@@ -171,6 +237,8 @@ def report(platform: str, results: dict[str, list[Run]]) -> tuple[float, float]:
         wall, cpu = median(name, "wall"), median(name, "cpu")
         print(f"  {name + ' painted':<40} {wall * 1000:6.0f} ms {wall / bare_wall:6.2f}x "
               f"{cpu * 1000:6.0f} ms {cpu / bare_cpu:6.2f}x")  # fmt: skip
+    print(f"  ({FLOOR}: {plain[0]} labels, {plain[1]} fields and {plain[2]} buttons, as the "
+          "complete window shows, and the app's stylesheet)")  # fmt: skip
     print(f"  {'peak memory':<40} {'MB':>8} {'x bare':>7}")
     for name in ("bare", "bare + libraries", "complete", "after one Send"):
         rss = median(name, "rss")
@@ -238,8 +306,10 @@ def main() -> int:
                 penv = dict(env, QT_QPA_PLATFORM=platform)
                 if platform == "xcb":
                     penv["DISPLAY"] = stack.enter_context(xvfb())
-                measure(1, penv)  # warm-up: bytecode, font caches, the page cache
-                time_ratio, memory_ratio = report(platform, measure(args.runs, penv))
+                plain = plain_counts(penv, Path(tmp) / f"{platform}.qss")
+                measure(1, penv, plain)  # warm-up: bytecode, font caches, the page cache
+                results = measure(args.runs, penv, plain)
+                time_ratio, memory_ratio = report(platform, results, plain)
                 ok = ok and time_ratio <= 1.3 and memory_ratio <= 1.6
         if args.slow > 0:
             stall, duration, ticks = measure_stall(args.slow, Path(tmp) / "stall.ini")
