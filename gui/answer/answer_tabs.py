@@ -17,6 +17,11 @@ LAZY_TABS = (
     ("diagnosis", "&Diagnosis", "warning"),
     ("try_it", "Try it", "send"),
 )
+# Compact tabs (a narrow pane): less padding. It is the bar's own stylesheet, which Qt applies
+# at once; a property the app's stylesheet selects on would need style().unpolish/polish, and
+# PySide6 builds the QStyle class and its enums (~6-10 ms) on the first QStyle a program gets.
+# The window's start sets it (the answer pane is narrow until the window has its size).
+COMPACT_TABS = "QTabBar::tab { padding: 6px 6px; }"
 
 
 class AnswerTabs(QTabWidget):
@@ -42,6 +47,11 @@ class AnswerTabs(QTabWidget):
         for _name, title, _icon in LAZY_TABS:
             self.addTab(QWidget(), title)  # a placeholder until the view is built
         self.currentChanged.connect(self._on_current_changed)
+
+    @property
+    def compact(self) -> bool:
+        """Whether the tabs are compact (no icons, less padding) to fit a narrow pane."""
+        return not self._icons
 
     def built(self, name: str) -> bool:
         """Whether a lazy tab's view exists (one not built yet has nothing to clear)."""
@@ -102,7 +112,5 @@ class AnswerTabs(QTabWidget):
         fits = self._full_width <= self.width()
         if fits != self._icons:
             self._icons = fits
-            bar.setProperty("compact", not fits)
-            bar.style().unpolish(bar)
-            bar.style().polish(bar)
+            bar.setStyleSheet("" if fits else COMPACT_TABS)
             self.refresh_icons()

@@ -206,7 +206,7 @@ def test_tab_icons_depend_on_the_width_alone(qtbot: QtBot, window: MainWindow) -
         window.resize(QSize(width, 700))
         qtbot.waitUntil(lambda: window.width() == max(width, window.minimumWidth()))
         qtbot.wait(20)
-        return bool(bar.property("compact"))
+        return window.response.tabs.compact
 
     with qtbot.waitSignal(window.worker.finished, timeout=10_000):
         window.send()
@@ -217,5 +217,5 @@ def test_tab_icons_depend_on_the_width_alone(qtbot: QtBot, window: MainWindow) -
             seen.add(compact_at(width))
             for index in range(bar.count()):
                 window.response.tabs.setCurrentIndex(index)
-                seen.add(bool(bar.property("compact")))
+                seen.add(window.response.tabs.compact)
         assert len(seen) == 1, width

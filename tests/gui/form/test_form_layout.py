@@ -5,10 +5,18 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QEvent, QPoint, QSize, Qt
 from PySide6.QtGui import QFocusEvent, QGuiApplication
-from PySide6.QtWidgets import QAbstractButton, QApplication, QComboBox, QLineEdit, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QComboBox,
+    QLineEdit,
+    QStyle,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 
 from gui.app import create_app
+from gui.form.form_rows import GUID_SAMPLE
 from gui.main_window import APP_TITLE, MainWindow
 
 
@@ -135,3 +143,13 @@ def test_advanced_rows_are_as_tall_as_the_fields_above(qtbot: QtBot, window: Mai
     advanced = window.form.advanced
     qtbot.waitUntil(lambda: advanced.timeout_spin.isVisible())
     assert abs(advanced.timeout_spin.height() - advanced.auth_combo.height()) <= 2
+
+
+def test_id_fields_fit_a_guid_and_the_clear_button(window: MainWindow) -> None:
+    """Tenant and Client ID are as wide as a GUID, the clear button (the style's small icon
+    and 8 px) and the padding, frame and inner margin (20 px)."""
+    for edit in (window.form.tenant_edit, window.form.client_id_edit):
+        text = edit.fontMetrics().horizontalAdvance(GUID_SAMPLE)
+        icon = edit.style().pixelMetric(QStyle.PixelMetric.PM_SmallIconSize)
+        margins = edit.textMargins().left() + edit.textMargins().right()
+        assert edit.minimumWidth() == text + icon + 8 + margins + 20
