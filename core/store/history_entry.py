@@ -6,9 +6,10 @@ import math
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from core.token.result import TokenResult
+if TYPE_CHECKING:  # reading the history needs no result type (the window's start)
+    from core.token.result import TokenResult
 
 MAX_PER_PROFILE = 20
 # Field limits, the same when an entry is written and when it is read back.

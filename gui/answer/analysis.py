@@ -18,6 +18,13 @@ from core.token.models import TokenRequestInput
 from core.token.result import Outcome, TokenResult
 
 log = logging.getLogger(__name__)
+# The answer's first words, by outcome (the verdict banner and Summary).
+OUTCOME_TEXT = {
+    Outcome.TOKEN: "Token issued",
+    Outcome.REFUSED: "Refused by the token endpoint",
+    Outcome.NO_ANSWER: "No answer from the token endpoint",
+    Outcome.BLOCKED: "Not sent: the form has errors",
+}
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QGuiApplication
@@ -19,12 +20,14 @@ from PySide6.QtWidgets import (
 
 from core.store.config import FileProblem
 from core.store.history import HistoryEntry, HistoryStore, details, entry_from_result, summary
-from core.token.result import TokenResult
 from gui import theme
 from gui.profiles.hinted_list import HintedList
 
 _NO_PROFILE = "Select a saved profile to see its recent results."
 _NO_RESULTS = "No results kept for this profile yet: each Send or check adds one."
+
+if TYPE_CHECKING:
+    from core.token.result import TokenResult
 
 
 class HistoryView(QWidget):

@@ -12,7 +12,6 @@ from core.store.profile import Profile
 from core.store.profiles import ProfileStore
 from core.store.secret_store import SecretKind, SecretStoreError
 from core.token.models import GrantType, TokenRequestInput
-from core.token.result import Outcome
 from gui import messages
 from gui.form.request_form import RequestForm
 from gui.profiles.keychain import LazySecretStore, Secrets, load_secrets, save_secrets
@@ -242,6 +241,8 @@ class ProfileController(QObject):
 
     def record(self, report: object, profile_id: str) -> None:
         """Add a sent request's result to the history of the profile it was sent from."""
+        from core.token.result import Outcome  # loaded by then: there is a result
+
         result = getattr(report, "result", None)
         if result is None or not profile_id or result.outcome is Outcome.BLOCKED:
             return  # nothing was sent: nothing to remember

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import partial
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer, Signal, Slot
 from PySide6.QtWidgets import (
@@ -16,7 +17,6 @@ from core.store.history import HistoryStore
 from core.store.profile import Profile, ProfileError
 from core.store.profiles import ProfileStore
 from core.store.secret_store import SecretStore
-from core.token.result import TokenResult
 from gui import messages
 from gui.profiles import profile_actions as actions
 from gui.profiles.history_view import HistoryView
@@ -24,6 +24,9 @@ from gui.profiles.keychain_label import KeychainLabel
 from gui.profiles.profile_io import export_profiles, import_profiles
 from gui.profiles.profile_list import ProfileList
 from gui.profiles.toolbar import ProfileToolbar
+
+if TYPE_CHECKING:
+    from core.token.result import TokenResult
 
 
 class ProfilePanel(QWidget):

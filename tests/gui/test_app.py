@@ -15,12 +15,12 @@ from gui.app import install_excepthook
 ROOT = Path(__file__).resolve().parents[2]
 HEAVY = ("requests", "urllib3", "truststore", "jwt", "cryptography", "keyring")
 # What only later actions need (a sign-in, a new profile, a suggestion, a digest, a missing
-# library's diagnosis, a Unicode host name, a certificate's rows): each cost 1-40 ms before
-# the complete window.
+# library's diagnosis, a Unicode host name, a certificate's rows, an answer): each cost 1-40 ms
+# before the complete window.
 LATER = ("webbrowser", "uuid", "difflib", "hashlib", "html", "subprocess", "sysconfig",
          "stringprep", "ssl", "http.client", "socket", "core.signin.loopback",
          "core.signin.device", "gui.form.credential_widgets",
-         "gui.form.certificate_card")  # fmt: skip
+         "gui.form.certificate_card", "core.token.result", "gui.answer.analysis")  # fmt: skip
 
 
 # PySide6 builds all of a class's Python enums when the class is first touched (~0.25 ms each
