@@ -3,6 +3,7 @@ and what an aborted exchange does to the connections it registered."""
 
 from __future__ import annotations
 
+import logging
 import socket
 import threading
 import time
@@ -21,18 +22,35 @@ from tests.core import certkit
 
 
 class _SlowKeepAlive(BaseHTTPRequestHandler):
-    """HTTP/1.1 keep-alive; each answer takes 0.2 s, so exchanges started together overlap."""
+    """HTTP/1.1 keep-alive; each answer takes 0.2 s, so exchanges started together overlap.
+    /big answers 200 KB (64 KB, then the rest 0.4 s later), and /bad-gzip 200 KB said to be
+    gzip that is not: the client stops (at its size cap) or fails after its first read, with
+    the rest still coming on the connection."""
 
     protocol_version = "HTTP/1.1"
 
     def do_GET(self) -> None:
-        time.sleep(0.2)
-        body = b'{"ok": true}'
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
+        if self.path in ("/bad-gzip", "/big"):
+            body = b"x" * 200_000
+            self.send_response(200)
+            if self.path == "/bad-gzip":
+                self.send_header("Content-Encoding", "gzip")
+        else:
+            time.sleep(0.2)
+            body = b'{"ok": true}'
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
-        self.wfile.write(body)
+        try:
+            first = 65_536 if self.path == "/big" else len(body)  # the client's first read
+            self.wfile.write(body[:first])
+            self.wfile.flush()
+            if first < len(body):  # the rest comes late: after the client's next request
+                time.sleep(0.4)
+                self.wfile.write(body[first:])
+        except OSError:
+            pass  # the client closed a connection it could not use: what it should do
 
     def log_message(self, *args: Any) -> None:
         pass
@@ -82,6 +100,53 @@ def test_a_batch_reuses_its_connections_and_keeps_size_of_them(slow_url: str) ->
         _together(slow_url, shared, 2)  # one more is opened, and dropped after: only one kept
         _together(slow_url, shared, 2)
         assert pool.num_connections == 3
+
+
+def test_a_connection_left_mid_answer_is_closed_not_reused(slow_url: str) -> None:
+    """An answer that fails while its body is still coming (undecodable gzip), or is cut at
+    the size cap, closes its connection: the next exchange of the batch gets a fresh one and
+    a clean answer, not the rest of the previous body read as its status line."""
+    with SharedConnections(size=1) as shared:
+        broken = exchange("GET", slow_url.replace("/x", "/bad-gzip"), timeout_s=10, shared=shared)
+        assert broken.failure is not None
+        after = exchange("GET", slow_url, timeout_s=10, shared=shared)
+        assert after.status == 200 and after.body == b'{"ok": true}'
+        capped = exchange("GET", slow_url.replace("/x", "/big"), timeout_s=10, max_bytes=1000,
+                          shared=shared)  # fmt: skip
+        assert capped.status == 200 and capped.truncated and len(capped.body) == 1000
+        after = exchange("GET", slow_url, timeout_s=10, shared=shared)
+        assert after.status == 200 and after.body == b'{"ok": true}'
+
+
+def test_a_batch_keeps_proxied_and_direct_connections_apart(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A host reached through the environment's proxy gets its own pool (a proxy manager);
+    loopback, never proxied, another (nothing is sent: pools connect on first use)."""
+    import urllib3
+
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.corp.example:3128")
+    with SharedConnections() as shared:
+        proxied = shared.manager("https://login.microsoftonline.com/x", None)
+        direct = shared.manager("https://127.0.0.1:8443/x", None)
+        assert isinstance(proxied, urllib3.ProxyManager)
+        assert not isinstance(direct, urllib3.ProxyManager)
+        assert shared.manager("https://graph.microsoft.com/v1.0/me", None) is proxied
+
+
+def test_a_refused_connection_is_a_result_with_no_error_logged(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Nothing listening: a REFUSED failure, and the helper that ran it logs no error (an
+    exchange's own clean-up must not fail on what it never opened)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with caplog.at_level(logging.ERROR):
+        result = exchange("GET", f"http://127.0.0.1:{port}/", timeout_s=5)
+        time.sleep(0.1)  # the helper's clean-up runs after it reports done
+    assert result.failure is not None and result.failure.kind is FailureKind.REFUSED
+    assert [r for r in caplog.records if r.levelno >= logging.ERROR] == []
 
 
 def test_a_batch_never_lends_a_connection_across_ca_files(tmp_path: Path) -> None:
