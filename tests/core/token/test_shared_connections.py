@@ -191,3 +191,23 @@ def test_a_missing_header_reads_as_empty() -> None:
     answer = HttpResult("GET", "u", 1.0, 0.0, status=200, headers=(("Retry-After", "5"),))
     assert answer.header("retry-after") == "5"
     assert answer.header("Content-Type") == ""
+
+
+def test_each_socket_wait_is_bounded_too() -> None:
+    """Behind the total deadline (abort shuts sockets down), urllib3 gets the same limit for
+    connecting and for each read: a helper whose socket abort cannot reach (still resolving
+    or handshaking) ends by itself. The pool is a stand-in: such a socket cannot be made on
+    loopback."""
+    seen: dict[str, Any] = {}
+
+    class _Pools:
+        def urlopen(self, *args: Any, **kwargs: Any) -> Any:
+            seen.update(kwargs)
+            raise ConnectionRefusedError("stand-in")
+
+    shared = SharedConnections()
+    shared.manager = lambda url, ca_file: _Pools()  # type: ignore[method-assign]
+    result = exchange("GET", "http://127.0.0.1:9/", timeout_s=7.5, shared=shared)
+    assert result.failure is not None
+    limit = seen["timeout"]
+    assert (limit.connect_timeout, limit.read_timeout) == (7.5, 7.5)
