@@ -211,3 +211,30 @@ def test_each_socket_wait_is_bounded_too() -> None:
     assert result.failure is not None
     limit = seen["timeout"]
     assert (limit.connect_timeout, limit.read_timeout) == (7.5, 7.5)
+
+
+def test_a_failed_exchange_is_never_retried() -> None:
+    """A server that hangs up without answering gets one connection: the failure is the
+    answer (a retry would send a request twice, and hide what the admin must see)."""
+    accepted: list[int] = []
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(8)
+        listener.settimeout(5)
+        port = listener.getsockname()[1]
+
+        def hang_up() -> None:
+            try:
+                while True:
+                    conn, _ = listener.accept()
+                    accepted.append(1)
+                    conn.recv(4096)
+                    conn.close()
+            except OSError:
+                pass  # closed at the end of the test
+
+        threading.Thread(target=hang_up, daemon=True).start()
+        result = exchange("GET", f"http://127.0.0.1:{port}/", timeout_s=5)
+        time.sleep(0.2)  # a retry, if any, would have connected by now
+    assert result.failure is not None
+    assert len(accepted) == 1
