@@ -28,9 +28,23 @@ class _SlowKeepAlive(BaseHTTPRequestHandler):
     the rest still coming on the connection."""
 
     protocol_version = "HTTP/1.1"
+    ports: list[int] = []  # the client port of each request (one per connection used)
 
     def do_GET(self) -> None:
-        if self.path in ("/bad-gzip", "/big"):
+        type(self).ports.append(self.client_address[1])
+        if self.path == "/endless":  # a body that never ends (chunked)
+            self.send_response(200)
+            self.send_header("Transfer-Encoding", "chunked")
+            self.end_headers()
+            try:
+                while True:
+                    self.wfile.write(b"4000\r\n" + b"y" * 0x4000 + b"\r\n")
+            except OSError:
+                return
+        if self.path == "/no-reason":
+            body = b"{}"
+            self.send_response(200, "")
+        elif self.path in ("/bad-gzip", "/big"):
             body = b"x" * 200_000
             self.send_response(200)
             if self.path == "/bad-gzip":
@@ -93,8 +107,10 @@ def test_a_batch_reuses_its_connections_and_keeps_size_of_them(slow_url: str) ->
         assert [r.status for r in _together(slow_url, shared, 3)] == [200] * 3
         assert pool.num_connections == 3  # all three were kept and reused
     with SharedConnections(size=0) as shared:  # at least one is kept: size 1
+        _SlowKeepAlive.ports.clear()
         for _ in range(3):
             assert exchange("GET", slow_url, timeout_s=10, shared=shared).status == 200
+        assert len(set(_SlowKeepAlive.ports)) == 1  # one connection, kept open between them
         pool = shared.manager(slow_url, None).connection_from_url(slow_url)
         assert pool.num_connections == 1
         _together(slow_url, shared, 2)  # one more is opened, and dropped after: only one kept
@@ -238,3 +254,21 @@ def test_a_failed_exchange_is_never_retried() -> None:
         time.sleep(0.2)  # a retry, if any, would have connected by now
     assert result.failure is not None
     assert len(accepted) == 1
+
+
+def test_the_body_is_read_whole_up_to_the_cap_and_no_further(slow_url: str) -> None:
+    """A body of exactly the cap is whole; one byte less of cap cuts it there; a body read in
+    many pieces comes back as sent; an endless one stops at the cap at once; an empty reason
+    phrase stays empty."""
+    whole = exchange("GET", slow_url, timeout_s=10, max_bytes=12)
+    assert (whole.body, whole.truncated) == (b'{"ok": true}', False)
+    cut = exchange("GET", slow_url, timeout_s=10, max_bytes=11)
+    assert (cut.body, cut.truncated) == (b'{"ok": true', True)
+    big = exchange("GET", slow_url.replace("/x", "/big"), timeout_s=10)
+    assert big.body == b"x" * 200_000 and not big.truncated
+    started = time.monotonic()
+    endless = exchange("GET", slow_url.replace("/x", "/endless"), timeout_s=10, max_bytes=100_000)
+    assert endless.status == 200 and endless.truncated and len(endless.body) == 100_000
+    assert time.monotonic() - started < 5
+    plain = exchange("GET", slow_url.replace("/x", "/no-reason"), timeout_s=10)
+    assert plain.status == 200 and plain.reason == ""
