@@ -1,5 +1,6 @@
-"""A batch's shared keep-alive connections: reused, bounded, and never across trust settings;
-and what an aborted exchange does to the connections it registered."""
+"""A batch's shared keep-alive connections: reused, bounded, never across trust settings or
+proxies, never lent on half-read; an aborted exchange's connections; the body read (the cap,
+an endless body), no retries, and the per-socket limits behind the total deadline."""
 
 from __future__ import annotations
 
@@ -25,7 +26,8 @@ class _SlowKeepAlive(BaseHTTPRequestHandler):
     """HTTP/1.1 keep-alive; each answer takes 0.2 s, so exchanges started together overlap.
     /big answers 200 KB (64 KB, then the rest 0.4 s later), and /bad-gzip 200 KB said to be
     gzip that is not: the client stops (at its size cap) or fails after its first read, with
-    the rest still coming on the connection."""
+    the rest still coming on the connection. /endless never ends its (chunked) body, and
+    /no-reason answers "HTTP/1.1 200 " with no reason phrase."""
 
     protocol_version = "HTTP/1.1"
     ports: list[int] = []  # the client port of each request (one per connection used)
