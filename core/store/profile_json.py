@@ -15,6 +15,7 @@ from enum import Enum
 from typing import Any
 
 from core.redaction import is_secret_name
+from core.token.ids import random_uuid
 from core.token.models import (
     MAX_TIMEOUT_S,
     AssertionAlg,
@@ -236,9 +237,7 @@ def parse_document(data: Any, *, own_file: bool = False) -> ParsedProfiles:
 
 def new_id() -> str:
     """A fresh, stable profile id."""
-    from core.token.ids import random_uuid  # not uuid: it loads platform (~4 ms together)
-
-    return random_uuid()
+    return random_uuid()  # not uuid.uuid4(): uuid loads platform (~4 ms together)
 
 
 def to_json_value(value: Any) -> Any:

@@ -23,11 +23,11 @@ from core.store.history import HistoryEntry, HistoryStore, details, entry_from_r
 from gui import theme
 from gui.profiles.hinted_list import HintedList
 
-_NO_PROFILE = "Select a saved profile to see its recent results."
-_NO_RESULTS = "No results kept for this profile yet: each Send or check adds one."
-
 if TYPE_CHECKING:
     from core.token.result import TokenResult
+
+_NO_PROFILE = "Select a saved profile to see its recent results."
+_NO_RESULTS = "No results kept for this profile yet: each Send or check adds one."
 
 
 class HistoryView(QWidget):
